@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tally",
+    products: [
+        .executable(name: "tally", targets: ["TallyCLI"]),
+        .library(name: "TallyCore", targets: ["TallyCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The whole engine: syntax, semantics, storage, import, execution, output. No terminal I/O.
+        .target(name: "TallyCore", path: "Sources/TallyCore"),
+        // libedit, reached only through TallyCLI/LineEditor.swift.
+        .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+        // The `tally` command: argument parsing, REPL, batch mode.
+        .executableTarget(
+            name: "TallyCLI",
+            dependencies: [
+                "TallyCore", "CLibEdit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/TallyCLI"),
+        .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"], path: "Tests/TallyCoreTests",
+                    resources: [.copy("Golden"), .copy("Fixtures")]),
+        .testTarget(name: "TallyCLITests", dependencies: ["TallyCLI", "TallyCore"], path: "Tests/TallyCLITests"),
+    ]
+)

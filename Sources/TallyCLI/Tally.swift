@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import TallyCore
+
+@main
+struct Tally: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tally",
+        abstract: "Counts, rates and banded distributions over a training period's exports.",
+        discussion: """
+            Examples:
+              tally exports/2002                      open a folder of exports and ask questions
+              tally -c 'load "exports/2002"; count enrollments by project pct'
+              tally run report.tally --set data=exports/2002 --format markdown
+              echo 'passrate courses where enrolled>0 bucket 90,80,70,60' | tally exports/2002
+
+            Exit status: 0 success; 1 a statement failed; 2 usage error; 3 a check failed.
+            """,
+        version: TallyVersion.string,
+        subcommands: [Open.self, Run.self],
+        defaultSubcommand: Open.self)
+}
+
+enum TallyVersion {
+    static let string = "0.1.0"
+}
+
+/// Options shared by every way of running statements.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set a script parameter, as in --set data=exports/2002.", valueName: "name=value"))
+    var parameters: [String] = []
+
+    @Option(name: .long, help: "Output format: table, csv, json or markdown.")
+    var format: OutputFormat = .table
+
+    func apply(to session: Session) throws {
+        session.format = format
+        for p in parameters {
+            guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
+                throw ValidationError("--set needs name=value, as in --set data=exports/2002 (got \"\(p)\")")
+            }
+            session.setParameter(String(p[..<eq]), String(p[p.index(after: eq)...]))
+        }
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+struct Open: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Open exports (files or folders) and read statements from standard input or -c.")
+
+    @Argument(help: "Export files or folders to load first.")
+    var paths: [String] = []
+
+    @Option(name: .customShort("c"), help: "Run these statements and exit.")
+    var command: String?
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        Terminal.ignoreBrokenPipe()
+        let terminal = Terminal()
+        let session = Session(output: terminal)
+        try common.apply(to: session)
+        var outcome = Session.Outcome()
+        for p in paths {
+            add(&outcome, session.run(SourceFile(name: "<command line>", text: "load \"\(p.replacingOccurrences(of: "\"", with: "\"\""))\"")))
+            if !outcome.ok { throw ExitCode(Terminal.exitCode(outcome)) }
+            let startup = (p as NSString).appendingPathComponent("startup.tally")
+            if FileManager.default.fileExists(atPath: startup) { add(&outcome, session.runFile(startup)) }
+        }
+        if let command {
+            add(&outcome, session.run(SourceFile(name: "<command>", text: command)))
+        } else {
+            let input = FileHandle.standardInput.readDataToEndOfFile()
+            add(&outcome, session.run(SourceFile(name: "<stdin>", text: String(decoding: input, as: UTF8.self))))
+        }
+        throw ExitCode(Terminal.exitCode(outcome))
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run query scripts in batch mode.",
+        discussion: """
+            Example:
+              tally run Examples/period-report.tally --set data=exports/2002
+            """)
+
+    @Argument(help: "Scripts to run, in order.")
+    var scripts: [String]
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        Terminal.ignoreBrokenPipe()
+        let terminal = Terminal()
+        let session = Session(output: terminal)
+        try common.apply(to: session)
+        var outcome = Session.Outcome()
+        for s in scripts {
+            add(&outcome, session.runFile(s))
+            if outcome.errors > 0 { break }
+        }
+        throw ExitCode(Terminal.exitCode(outcome))
+    }
+}
+
+func add(_ total: inout Session.Outcome, _ o: Session.Outcome) {
+    total.errors += o.errors
+    total.failedChecks += o.failedChecks
+    total.warnings += o.warnings
+}

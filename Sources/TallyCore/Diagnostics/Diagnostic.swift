@@ -1,0 +1,103 @@
+/// An error or warning, with the place in a script or data file it is about.
+public struct Diagnostic: Error, Sendable, CustomStringConvertible {
+    public enum Severity: String, Sendable { case error, warning, note }
+
+    /// Where a diagnostic points: a file, a 1-based line and column (in characters),
+    /// the text of that line, and how many characters the carets cover.
+    public struct Location: Sendable, Equatable {
+        public var file: String
+        public var line: Int
+        public var column: Int
+        public var lineText: String
+        public var length: Int
+        public init(file: String, line: Int, column: Int, lineText: String, length: Int) {
+            self.file = file; self.line = line; self.column = column
+            self.lineText = lineText; self.length = max(1, length)
+        }
+    }
+
+    public var severity: Severity
+    public var message: String
+    public var location: Location?
+    /// Lines shown after the caret line: "did you mean …", what was expected, a hint.
+    public var notes: [String]
+
+    public init(_ severity: Severity = .error, _ message: String, at location: Location? = nil, notes: [String] = []) {
+        self.severity = severity
+        self.message = message
+        self.location = location
+        self.notes = notes
+    }
+
+    /// A diagnostic about `span` of `source`; the carets cover the span's first line.
+    public init(_ severity: Severity = .error, _ message: String, in source: SourceFile, span: Span, notes: [String] = []) {
+        let (line, column) = source.lineAndColumn(of: span.start)
+        let lineText = source.line(line)
+        let (endLine, endColumn) = source.lineAndColumn(of: span.end)
+        let length = endLine == line ? endColumn - column : lineText.unicodeScalars.count - column + 1
+        self.init(severity, message,
+                  at: Location(file: source.name, line: line, column: column, lineText: lineText, length: length),
+                  notes: notes)
+    }
+
+    public var description: String { render() }
+
+    /// `file:line:col: error: message`, the source line, carets under the span, then the notes.
+    /// Caret padding counts display cells, so a line with Chinese text stays aligned.
+    public func render() -> String {
+        guard let l = location else {
+            return (["\(severity.rawValue): \(message)"] + notes.map { "  = \($0)" }).joined(separator: "\n")
+        }
+        let scalars = Array(l.lineText.unicodeScalars)
+        let before = String(String.UnicodeScalarView(scalars.prefix(max(0, l.column - 1))))
+        let under = String(String.UnicodeScalarView(scalars.dropFirst(max(0, l.column - 1)).prefix(l.length)))
+        let gutter = String(l.line)
+        let pad = String(repeating: " ", count: gutter.count)
+        let shownLine = l.lineText.replacingTabs()
+        var out = "\(l.file):\(l.line):\(l.column): \(severity.rawValue): \(message)\n"
+        out += "\(gutter) | \(shownLine)\n"
+        out += "\(pad) | " + String(repeating: " ", count: DisplayWidth.of(before.replacingTabs()))
+            + String(repeating: "^", count: max(1, DisplayWidth.of(under.replacingTabs())))
+        for n in notes { out += "\n\(pad) = \(n)" }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func replacingTabs() -> String {
+        contains("\t") ? String(map { $0 == "\t" ? " " : $0 }) : self
+    }
+}
+
+/// Suggests the known name closest to a misspelt one ("did you mean `enrolled`?").
+public enum Suggest {
+    public static func closest(to name: String, in candidates: [String]) -> String? {
+        let target = Array(name.lowercased())
+        var best: (String, Int)?
+        for c in candidates {
+            let d = distance(target, Array(c.lowercased()))
+            let limit = max(1, min(3, max(target.count, c.count) / 3))
+            if d <= limit, best == nil || d < best!.1 { best = (c, d) }
+        }
+        return best?.0
+    }
+
+    /// Levenshtein distance with adjacent transpositions counted as one edit.
+    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev2 = [Int](repeating: 0, count: b.count + 1)
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { cur[j] = min(cur[j], prev2[j - 2] + 1) }
+            }
+            (prev2, prev, cur) = (prev, cur, prev2)
+        }
+        return prev[b.count]
+    }
+}

@@ -1,0 +1,109 @@
+/// Scalar functions, applied element-wise: date parts, rounding, null handling.
+struct Functions: Sendable {
+    let arity: ClosedRange<Int>
+    let apply: @Sendable ([Vector]) throws -> Vector
+
+    static let table: [String: Functions] = [
+        "year": datePart { CivilCalendar.civil(fromDays: CivilCalendar.days(ofSeconds: $0)).year },
+        "month": datePart { CivilCalendar.civil(fromDays: CivilCalendar.days(ofSeconds: $0)).month },
+        "day": datePart { CivilCalendar.civil(fromDays: CivilCalendar.days(ofSeconds: $0)).day },
+        "week": datePart { CivilCalendar.isoWeek(ofDays: CivilCalendar.days(ofSeconds: $0)) },
+        "weekday": datePart { CivilCalendar.weekday(ofDays: CivilCalendar.days(ofSeconds: $0)) },
+        "hour": datePart { Int(($0 - Int64(CivilCalendar.days(ofSeconds: $0)) * 86400) / 3600) },
+        "date": Functions(arity: 1...1) { v in
+            let (s, m) = try seconds(v[0], "date")
+            return .date(s.map { Int64(CivilCalendar.days(ofSeconds: $0)) * 86400 }, m)
+        },
+        "round": Functions(arity: 1...2) { v in
+            var digits: Int64 = 0
+            if v.count == 2 {
+                guard case .integer(let d, nil) = v[1], let first = d.first else {
+                    throw OperationError(message: "round's second argument is a whole number of decimals")
+                }
+                digits = first
+            }
+            switch try VectorOps.numbers(v[0], "round") {
+            case .ints(let a, let m): return .integer(a, m)
+            case .doubles(let a, let m): return .decimal(a.map { Format.roundHalfAway($0, digits: Int(digits)) }, m)
+            }
+        },
+        "abs": Functions(arity: 1...1) { v in
+            switch try VectorOps.numbers(v[0], "abs") {
+            case .ints(let a, let m):
+                if a.contains(Int64.min) { throw OperationError(message: "integer overflow in abs") }
+                return .integer(a.map { abs($0) }, m)
+            case .doubles(let a, let m): return .decimal(a.map { abs($0) }, m)
+            }
+        },
+        "coalesce": Functions(arity: 2...16) { v in
+            var out = v[0]
+            for next in v.dropFirst() { out = try choose(VectorOps.isNull(out, negated: true), out, next) }
+            return out
+        },
+        "if": Functions(arity: 3...3) { v in try choose(v[0], v[1], v[2]) },
+        "length": Functions(arity: 1...1) { v in
+            guard case .string(let codes, let d, let m) = v[0] else { throw OperationError(message: "length needs text") }
+            let lengths = d.strings.map { Int64($0.count) }
+            return .integer(codes.map { d.count == 0 ? 0 : lengths[Int($0)] }, m)
+        },
+    ]
+
+    private static func seconds(_ v: Vector, _ name: String) throws -> ([Int64], NullMask?) {
+        switch v {
+        case .date(let a, let m), .timestamp(let a, let m): return (a, m)
+        case .string: return try seconds(VectorOps.asTemporal(v), name)
+        default: throw OperationError(message: "\(name) needs a date or timestamp, not \(VectorOps.describe(v.type))")
+        }
+    }
+
+    private static func datePart(_ f: @escaping @Sendable (Int64) -> Int) -> Functions {
+        Functions(arity: 1...1) { v in
+            let (s, m) = try seconds(v[0], "this date part")
+            return .integer(s.map { Int64(f($0)) }, m)
+        }
+    }
+
+    /// `if(cond, a, b)` element-wise; a null condition picks `b`.
+    static func choose(_ cond: Vector, _ a: Vector, _ b: Vector) throws -> Vector {
+        let (c, cm) = try VectorOps.bools(cond, "if")
+        let n = c.count
+        var rows = [Int32](repeating: 0, count: n)
+        var pickA = [Bool](repeating: false, count: n)
+        for i in 0..<n { pickA[i] = c[i] == 1 && !(cm?.isNull(i) ?? false); rows[i] = Int32(i) }
+        // Bring both sides to one type, then take each row from its side.
+        let (x, y) = try unify(a, b)
+        func merge<T>(_ p: [T], _ q: [T]) -> [T] { (0..<n).map { pickA[$0] ? p[$0] : q[$0] } }
+        var mask: NullMask?
+        for i in 0..<n where pickA[i] ? x.isNull(i) : y.isNull(i) {
+            if mask == nil { mask = NullMask(count: n) }
+            mask!.setNull(i)
+        }
+        switch (x, y) {
+        case (.integer(let p, _), .integer(let q, _)): return .integer(merge(p, q), mask)
+        case (.decimal(let p, _), .decimal(let q, _)): return .decimal(merge(p, q), mask)
+        case (.boolean(let p, _), .boolean(let q, _)): return .boolean(merge(p, q), mask)
+        case (.date(let p, _), .date(let q, _)): return .date(merge(p, q), mask)
+        case (.timestamp(let p, _), .timestamp(let q, _)): return .timestamp(merge(p, q), mask)
+        default:
+            let strings = (0..<n).map { i -> String in
+                let v = pickA[i] ? x.value(at: i) : y.value(at: i)
+                return v == .null ? "" : Format.display(v)
+            }
+            let d = StringDictionary(Array(Set(strings)).sorted())
+            return .string(strings.map { d.code(of: $0)! }, d, mask)
+        }
+    }
+
+    private static func unify(_ a: Vector, _ b: Vector) throws -> (Vector, Vector) {
+        if a.type == b.type { return (a, b) }
+        if a.nullCount == a.count { return (Vector.nulls(b.type, count: a.count), b) }
+        if b.nullCount == b.count { return (a, Vector.nulls(a.type, count: b.count)) }
+        if a.type.isNumeric && b.type.isNumeric {
+            return (.decimal(try VectorOps.numbers(a, "").doubles, a.nulls), .decimal(try VectorOps.numbers(b, "").doubles, b.nulls))
+        }
+        if a.type.isTemporal && b.type.isTemporal, let x = VectorOps.temporalSeconds(a), let y = VectorOps.temporalSeconds(b) {
+            return (.timestamp(x, a.nulls), .timestamp(y, b.nulls))
+        }
+        return (a, b)  // shown as text
+    }
+}

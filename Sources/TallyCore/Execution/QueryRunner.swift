@@ -1,0 +1,205 @@
+/// Runs a query: filter to a selection, group, evaluate the measures per group, then
+/// bucket, share of total, total row, sort and top.
+struct QueryRunner {
+    var evaluator: Evaluator
+
+    private func error(_ m: String, _ s: Span, notes: [String] = []) -> Diagnostic { evaluator.error(m, s, notes: notes) }
+
+    mutating func run(_ q: Query) throws -> ResultTable {
+        let table = try evaluator.table(q.table)
+        var rows: [Int32]?
+        if let filter = q.filter {
+            let cond = try evaluator.eval(filter, .rows(RowFrame(table: table, rows: nil)))
+            rows = try located(filter.span) { try VectorOps.selection(cond, within: nil) }
+        }
+        let frame = RowFrame(table: table, rows: rows)
+        let names = outputNames(q)
+
+        // Groups: one per distinct combination of the dimensions (one group without `by`).
+        var dims: [Vector] = []
+        for d in q.dimensions { dims.append(try evaluator.eval(d.expr, .rows(frame))) }
+        var result: ResultTable
+        if let bounds = q.bucket {
+            result = try bucket(q, bounds, frame, dims)
+        } else {
+            let (ids, groupCount, firstRows) = GroupKeys.groupIds(dims, rowCount: frame.count)
+            var columns: [ResultTable.Column] = []
+            for (i, d) in dims.enumerated() {
+                columns.append(.init(name: names.dims[i], vector: d.gather(firstRows), role: .dimension))
+            }
+            let scope = Scope.groups(frame, ids: ids, count: groupCount)
+            for (i, item) in q.items.enumerated() {
+                columns.append(.init(name: names.items[i], vector: try evaluator.eval(item.expr, scope), role: .measure))
+            }
+            result = ResultTable(columns: columns)
+            if q.pct { result.columns.append(try share(of: result.columns[dims.count], q)) }
+            if let label = q.total, !dims.isEmpty {  // without `by` the one row is already the total
+                let all = Scope.groups(frame, ids: [Int32](repeating: 0, count: frame.count), count: 1)
+                var total: [Value] = dims.indices.map { $0 == 0 ? .string(label) : .null }
+                for item in q.items { total.append(try evaluator.eval(item.expr, all).value(at: 0)) }
+                if q.pct { total.append(result.rowCount > 0 ? .decimal(100) : .null) }
+                result.totalRow = total
+            }
+            if !dims.isEmpty { result = result.gather(defaultOrder(result, dims.count)) }
+        }
+        result = try sortAndCut(result, q)
+        return result
+    }
+
+    private func located<T>(_ span: Span, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as OperationError { throw error(e.message, span) }
+    }
+
+    /// Output column names: the alias, else a measure's or column's name, else the expression as written.
+    private func outputNames(_ q: Query) -> (items: [String], dims: [String]) {
+        var used = Set<String>()
+        func name(_ item: Item) -> String {
+            var base: String
+            if let a = item.alias { base = a.text } else {
+                switch item.expr.kind {
+                case .name(let n): base = n
+                case .qualified(_, let c): base = c.text
+                default: base = evaluator.source.slice(item.expr.span)
+                }
+            }
+            var n = base, k = 2
+            while used.contains(n) { n = "\(base)_\(k)"; k += 1 }
+            used.insert(n)
+            return n
+        }
+        let dims = q.dimensions.map(name)
+        return (q.items.map(name), dims)
+    }
+
+    private func share(of column: ResultTable.Column, _ q: Query) throws -> ResultTable.Column {
+        guard let nums = try? VectorOps.numbers(column.vector, "pct") else {
+            throw error("pct needs a numeric first measure", q.items[0].expr.span)
+        }
+        let values = nums.doubles
+        var total = 0.0
+        for (i, v) in values.enumerated() where !(nums.mask?.isNull(i) ?? false) { total += v }
+        var mask = nums.mask
+        var out = [Double](repeating: 0, count: values.count)
+        for i in values.indices {
+            if total == 0 { if mask == nil { mask = NullMask(count: values.count) }; mask!.setNull(i) } else { out[i] = values[i] / total * 100 }
+        }
+        return .init(name: "share", vector: .decimal(out, mask), role: .share)
+    }
+
+    /// `bucket`: the first measure per row (or per group with `by`), banded at the thresholds.
+    private mutating func bucket(_ q: Query, _ bounds: [(value: Double, text: String)], _ frame: RowFrame, _ dims: [Vector]) throws -> ResultTable {
+        guard q.items.count == 1 else {
+            throw error("bucket bands one measure; this query has \(q.items.count)", q.items[1].expr.span)
+        }
+        let ids: [Int32], groupCount: Int
+        if dims.isEmpty {
+            ids = (0..<Int32(frame.count)).map { $0 }
+            groupCount = frame.count
+        } else {
+            (ids, groupCount, _) = GroupKeys.groupIds(dims, rowCount: frame.count)
+        }
+        let v = try evaluator.eval(q.items[0].expr, .groups(frame, ids: ids, count: groupCount))
+        let nums = try located(q.items[0].expr.span) { try VectorOps.numbers(v, "bucket") }
+        let values = nums.doubles
+        // Bands from the highest threshold down when written descending, else from the lowest up.
+        let descending = bounds.count < 2 || bounds[0].value > bounds[1].value
+        let sorted = bounds.sorted { $0.value > $1.value }
+        var counts = [Int64](repeating: 0, count: sorted.count + 1)
+        var nulls: Int64 = 0
+        for (g, x) in values.enumerated() {
+            if nums.mask?.isNull(g) ?? false || x.isNaN { nulls += 1; continue }
+            var band = sorted.count
+            for (k, b) in sorted.enumerated() where x >= b.value { band = k; break }
+            counts[band] += 1
+        }
+        var labels = ["≥\(sorted[0].text)"]
+        for k in 1..<max(1, sorted.count) where sorted.count > 1 { labels.append("\(sorted[k].text)–\(sorted[k - 1].text)") }
+        labels.append("<\(sorted[sorted.count - 1].text)")
+        if !descending { labels.reverse(); counts.reverse() }
+        if nulls > 0 { labels.append("null"); counts.append(nulls) }
+        let total = Double(groupCount)
+        let shares = counts.map { total == 0 ? 0 : Double($0) / total * 100 }
+        var shareMask: NullMask?
+        if total == 0 { shareMask = NullMask(count: counts.count); for i in counts.indices { shareMask!.setNull(i) } }
+        let d = StringDictionary(labels)
+        var result = ResultTable(columns: [
+            .init(name: "band", vector: .string((0..<UInt32(labels.count)).map { $0 }, d, nil), role: .dimension),
+            .init(name: "count", vector: .integer(counts, nil), role: .measure),
+            .init(name: "share", vector: .decimal(shares, shareMask), role: .share),
+        ])
+        if let label = q.total { result.totalRow = [.string(label), .integer(Int64(groupCount)), groupCount > 0 ? .decimal(100) : .null] }
+        return result
+    }
+
+    /// Groups in ascending order of their dimensions (nulls last), so output is deterministic.
+    private func defaultOrder(_ r: ResultTable, _ dimCount: Int) -> [Int32] {
+        let keys = (0..<dimCount).map { SortKeyValues(r.columns[$0].vector) }
+        return (0..<Int32(r.rowCount)).sorted { a, b in
+            for k in keys {
+                let c = k.compare(Int(a), Int(b))
+                if c != 0 { return c < 0 }
+            }
+            return a < b
+        }
+    }
+
+    private func sortAndCut(_ r: ResultTable, _ q: Query) throws -> ResultTable {
+        var result = r
+        if !q.sort.isEmpty {
+            var keys: [(SortKeyValues, Bool)] = []
+            for s in q.sort {
+                guard let c = result.columns.first(where: { $0.name == s.column.text })
+                        ?? result.columns.first(where: { $0.name.lowercased() == s.column.text.lowercased() }) else {
+                    let names = result.columns.map(\.name)
+                    throw error("no output column `\(s.column.text)` to sort by", s.column.span,
+                                notes: [Suggest.closest(to: s.column.text, in: names).map { "did you mean `\($0)`?" }
+                                        ?? "the output columns are: \(names.joined(separator: ", "))"])
+                }
+                keys.append((SortKeyValues(c.vector), s.descending))
+            }
+            let order = (0..<Int32(result.rowCount)).sorted { a, b in
+                for (k, desc) in keys {
+                    let c = k.compare(Int(a), Int(b), nullsLast: true, descending: desc)
+                    if c != 0 { return c < 0 }
+                }
+                return a < b
+            }
+            result = result.gather(order)
+        }
+        if let top = q.top, top < result.rowCount {
+            result = result.gather((0..<Int32(top)).map { $0 })
+        }
+        return result
+    }
+}
+
+/// Compares two rows of a vector for sorting; nulls sort last.
+struct SortKeyValues {
+    private enum Keys { case ints([Int64]), doubles([Double]), ranks([Int]) }
+    private let keys: Keys
+    private let nulls: NullMask?
+
+    init(_ v: Vector) {
+        nulls = v.nulls
+        switch v {
+        case .integer(let a, _), .date(let a, _), .timestamp(let a, _): keys = .ints(a)
+        case .decimal(let a, _): keys = .doubles(a)
+        case .boolean(let a, _): keys = .ints(a.map { Int64($0) })
+        case .string(let codes, let d, _):
+            let rank = VectorOps.ranks(d, d).0
+            keys = .ranks(codes.map { d.count == 0 ? 0 : rank[Int($0)] })
+        }
+    }
+
+    func compare(_ a: Int, _ b: Int, nullsLast: Bool = true, descending: Bool = false) -> Int {
+        let na = nulls?.isNull(a) ?? false, nb = nulls?.isNull(b) ?? false
+        if na || nb { return na == nb ? 0 : (na ? 1 : -1) }
+        let c: Int
+        switch keys {
+        case .ints(let k): c = k[a] < k[b] ? -1 : (k[a] == k[b] ? 0 : 1)
+        case .doubles(let k): c = k[a] < k[b] ? -1 : (k[a] == k[b] ? 0 : 1)
+        case .ranks(let k): c = k[a] < k[b] ? -1 : (k[a] == k[b] ? 0 : 1)
+        }
+        return descending ? -c : c
+    }
+}

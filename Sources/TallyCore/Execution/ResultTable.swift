@@ -1,0 +1,26 @@
+/// What a query gives: named, typed columns of equal length, and an optional total row.
+public struct ResultTable: Sendable {
+    public enum Role: Sendable, Equatable { case dimension, measure, share }
+
+    public struct Column: Sendable {
+        public var name: String
+        public var vector: Vector
+        public var role: Role
+    }
+
+    public var columns: [Column]
+    /// The total row's cells, one per column (the label sits in the first column).
+    public var totalRow: [Value]?
+
+    public var rowCount: Int { columns.first?.vector.count ?? 0 }
+
+    public init(columns: [Column], totalRow: [Value]? = nil) {
+        self.columns = columns
+        self.totalRow = totalRow
+    }
+
+    /// Reorders (or cuts) the rows.
+    func gather(_ rows: [Int32]) -> ResultTable {
+        ResultTable(columns: columns.map { Column(name: $0.name, vector: $0.vector.gather(rows), role: $0.role) }, totalRow: totalRow)
+    }
+}

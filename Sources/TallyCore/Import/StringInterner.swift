@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Gives each distinct byte string a dense code, storing the bytes once in an arena.
+/// Open addressing over a power-of-two table; no String is made until `dictionary()`.
+struct StringInterner {
+    private var arena: [UInt8] = []
+    private var offsets: [Int] = []
+    private var lengths: [Int32] = []
+    private var hashes: [UInt64] = []
+    private var slots: [UInt32]   // code + 1; 0 is empty
+    private var mask: Int
+
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    var count: Int { offsets.count }
+
+    @inline(__always)
+    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(n)
+        var i = 0
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            h = (h ^ w) &* 0x100000001b3
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n { tail |= UInt64(p[i]) << shift; shift += 8; i += 1 }
+        h = (h ^ tail) &* 0x9E3779B97F4A7C15
+        return h ^ (h >> 32)
+    }
+
+    @inline(__always)
+    mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32 {
+        let h = StringInterner.hash(p, n)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[slot]
+            if s == 0 { break }
+            let code = Int(s - 1)
+            if hashes[code] == h && Int(lengths[code]) == n && equal(code, p, n) { return UInt32(code) }
+            slot = (slot + 1) & mask
+        }
+        let code = UInt32(offsets.count)
+        offsets.append(arena.count)
+        lengths.append(Int32(n))
+        hashes.append(h)
+        arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        slots[slot] = code + 1
+        if offsets.count * 2 > slots.count { grow() }
+        return code
+    }
+
+    @inline(__always)
+    private func equal(_ code: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        arena.withUnsafeBufferPointer { a in
+            memcmp(a.baseAddress! + offsets[code], p, n) == 0
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+        for code in 0..<offsets.count {
+            var slot = Int(truncatingIfNeeded: hashes[code]) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = UInt32(code + 1)
+        }
+    }
+
+    /// The strings in code order (invalid UTF-8 shows as U+FFFD).
+    func strings() -> [String] {
+        arena.withUnsafeBufferPointer { a in
+            (0..<offsets.count).map { c in
+                String(decoding: UnsafeBufferPointer(rebasing: a[offsets[c]..<(offsets[c] + Int(lengths[c]))]), as: UTF8.self)
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// Writes a `ResultTable` as an aligned text table, CSV, JSON or Markdown.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case table, csv, json, markdown
+}
+
+public enum ResultWriter {
+    public static func write(_ r: ResultTable, as format: OutputFormat, maxWidth: Int? = nil) -> String {
+        switch format {
+        case .table: table(r, maxWidth: maxWidth)
+        case .csv: csv(r)
+        case .json: json(r)
+        case .markdown: markdown(r)
+        }
+    }
+
+    private static func isNumeric(_ c: ResultTable.Column) -> Bool { c.vector.type.isNumeric }
+
+    private static func cells(_ r: ResultTable, _ show: (Value) -> String) -> [[String]] {
+        var rows = (0..<r.rowCount).map { i in r.columns.map { show($0.vector.value(at: i)) } }
+        if let t = r.totalRow { rows.append(t.map(show)) }
+        return rows
+    }
+
+    /// Columns separated by two spaces, a rule under the header and above the total row;
+    /// numbers right-aligned, text left-aligned; Chinese characters count two cells.
+    /// With `maxWidth`, the widest columns are cut (with "…") until the table fits.
+    public static func table(_ r: ResultTable, maxWidth: Int? = nil) -> String {
+        let body = cells(r, Format.display)
+        var widths = r.columns.indices.map { c in
+            max(DisplayWidth.of(r.columns[c].name), body.map { DisplayWidth.of($0[c]) }.max() ?? 0)
+        }
+        if let maxWidth {
+            while widths.reduce(0, +) + 2 * (widths.count - 1) > maxWidth,
+                  let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 6 {
+                widths[widest] -= 1
+            }
+        }
+        func line(_ values: [String]) -> String {
+            var parts: [String] = []
+            for (c, v) in values.enumerated() {
+                let text = DisplayWidth.truncate(v, to: widths[c])
+                let pad = String(repeating: " ", count: max(0, widths[c] - DisplayWidth.of(text)))
+                parts.append(isNumeric(r.columns[c]) ? pad + text : text + pad)
+            }
+            var s = parts.joined(separator: "  ")
+            while s.hasSuffix(" ") { s.removeLast() }
+            return s
+        }
+        let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
+        var out = [line(r.columns.map(\.name)), rule]
+        for (i, row) in body.enumerated() {
+            if r.totalRow != nil && i == body.count - 1 { out.append(rule) }
+            out.append(line(row))
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    public static func csv(_ r: ResultTable) -> String {
+        func field(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        var lines = [r.columns.map { field($0.name) }.joined(separator: ",")]
+        for row in cells(r, Format.exact) { lines.append(row.map(field).joined(separator: ",")) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { let hex = String(u.value, radix: 16); out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    static func jsonValue(_ v: Value) -> String {
+        switch v {
+        case .null: "null"
+        case .integer(let i): String(i)
+        case .decimal(let d): d.isFinite ? Format.exact(v) : "null"
+        case .boolean(let b): b ? "true" : "false"
+        default: jsonString(Format.display(v))
+        }
+    }
+
+    /// An array of objects, one per row; the total row is the last object.
+    public static func json(_ r: ResultTable) -> String {
+        var rows: [String] = []
+        for i in 0..<r.rowCount {
+            rows.append("{" + r.columns.map { "\(jsonString($0.name)): \(jsonValue($0.vector.value(at: i)))" }.joined(separator: ", ") + "}")
+        }
+        if let t = r.totalRow {
+            rows.append("{" + zip(r.columns, t).map { "\(jsonString($0.name)): \(jsonValue($1))" }.joined(separator: ", ") + "}")
+        }
+        return "[\n" + rows.map { "  " + $0 }.joined(separator: ",\n") + (rows.isEmpty ? "" : "\n") + "]\n"
+    }
+
+    public static func markdown(_ r: ResultTable) -> String {
+        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        var lines = ["| " + r.columns.map { cell($0.name) }.joined(separator: " | ") + " |"]
+        lines.append("|" + r.columns.map { isNumeric($0) ? " ---: |" : " --- |" }.joined())
+        for (i, row) in cells(r, Format.display).enumerated() {
+            let isTotal = r.totalRow != nil && i == r.rowCount
+            lines.append("| " + row.map { isTotal && !$0.isEmpty ? "**\(cell($0))**" : cell($0) }.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+

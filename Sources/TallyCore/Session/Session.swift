@@ -1,0 +1,280 @@
+import Foundation
+
+/// Where a session's output goes. The library never touches a terminal: the command line
+/// decides what reaches stdout and stderr.
+public protocol SessionOutput: AnyObject {
+    /// Results and printed text: the report itself.
+    func result(_ text: String)
+    /// Errors, warnings and failed checks.
+    func diagnostic(_ d: Diagnostic)
+    /// What a statement did, for the person at the keyboard (tables loaded, files written).
+    func info(_ text: String)
+}
+
+/// Runs statements against a catalog. A statement that fails changes nothing; in a script
+/// the run stops at the first error (failed checks do not stop it).
+public final class Session: @unchecked Sendable {
+    public let catalog = Catalog()
+    public var format: OutputFormat = .table
+    /// Terminal width for table output, or nil for no limit.
+    public var maxWidth: Int?
+    /// Polled while a statement runs; true cancels it.
+    public var isCancelled: @Sendable () -> Bool = { false }
+    public let output: SessionOutput
+    /// The text of each statement that succeeded, in order (what `.save` writes).
+    public private(set) var succeeded: [String] = []
+    private var includeDepth = 0
+
+    public struct Outcome: Sendable, Equatable {
+        public var errors = 0
+        public var failedChecks = 0
+        public var warnings = 0
+        public var ok: Bool { errors == 0 && failedChecks == 0 }
+        public init(errors: Int = 0, failedChecks: Int = 0, warnings: Int = 0) {
+            self.errors = errors; self.failedChecks = failedChecks; self.warnings = warnings
+        }
+    }
+
+    public init(output: SessionOutput) {
+        self.output = output
+    }
+
+    /// Sets a parameter from the command line (`--set name=value`); it wins over `set` in scripts.
+    public func setParameter(_ name: String, _ text: String) {
+        catalog.setOverride(name, Session.parameterValue(text))
+    }
+
+    static func parameterValue(_ text: String) -> Value {
+        if let i = Int64(text), !(text.count > 1 && text.hasPrefix("0")) { return .integer(i) }
+        if let d = Double(text), text.contains("."), !text.hasPrefix(".") { return .decimal(d) }
+        return .string(text)
+    }
+
+    /// Parses and runs a script, file or command. Syntax errors are all reported and nothing
+    /// runs; otherwise statements run in order until one fails.
+    @discardableResult
+    public func run(_ source: SourceFile, baseDirectory: String = "") -> Outcome {
+        var outcome = Outcome()
+        let statements: [Statement]
+        do {
+            let (parsed, errors) = try Parser.parse(source)
+            if !errors.isEmpty {
+                errors.forEach(output.diagnostic)
+                outcome.errors = errors.count
+                return outcome
+            }
+            statements = parsed
+        } catch let d as Diagnostic {
+            output.diagnostic(d)
+            outcome.errors = 1
+            return outcome
+        } catch {
+            output.diagnostic(Diagnostic(.error, "\(error)"))
+            outcome.errors = 1
+            return outcome
+        }
+        for s in statements {
+            do {
+                try execute(s, source: source, baseDirectory: baseDirectory, outcome: &outcome)
+                succeeded.append(source.slice(s.span))
+            } catch let d as Diagnostic {
+                output.diagnostic(d)
+                outcome.errors += 1
+                return outcome
+            } catch {
+                output.diagnostic(Diagnostic(.error, "\(error)"))
+                outcome.errors += 1
+                return outcome
+            }
+        }
+        return outcome
+    }
+
+    /// Runs a script file (`tally run`, `include`, `.run`).
+    @discardableResult
+    public func runFile(_ path: String) -> Outcome {
+        do {
+            let text = try readText(path)
+            return run(SourceFile(name: path, text: text), baseDirectory: (path as NSString).deletingLastPathComponent)
+        } catch let d as Diagnostic {
+            output.diagnostic(d)
+            return Outcome(errors: 1)
+        } catch {
+            output.diagnostic(Diagnostic(.error, "\(error)"))
+            return Outcome(errors: 1)
+        }
+    }
+
+    func readText(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                throw Diagnostic(.error, "\(path) is a folder, not a script")
+            }
+            throw Diagnostic(.error, "cannot read \(path): no such file")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private func evaluator(_ source: SourceFile) -> Evaluator {
+        Evaluator(catalog: catalog, source: source, isCancelled: isCancelled)
+    }
+
+    /// A scalar value: a literal, variables, arithmetic, or a query in parentheses.
+    private func scalar(_ e: Expr, _ source: SourceFile) throws -> Value {
+        var ev = evaluator(source)
+        return try ev.eval(e, .scalar).value(at: 0)
+    }
+
+    private func text(_ e: Expr, _ source: SourceFile, what: String) throws -> String {
+        let v = try scalar(e, source)
+        guard case .string(let s) = v else {
+            throw Diagnostic(.error, "\(what) must be text, as in \"exports/2002\"", in: source, span: e.span)
+        }
+        return s
+    }
+
+    private func resolve(_ path: String, _ base: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        return expanded.hasPrefix("/") || base.isEmpty ? expanded : (base as NSString).appendingPathComponent(expanded)
+    }
+
+    func execute(_ s: Statement, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
+        switch s.kind {
+        case .query(let q):
+            var runner = QueryRunner(evaluator: evaluator(source))
+            output.result(ResultWriter.write(try runner.run(q), as: format, maxWidth: maxWidth))
+
+        case .load(let name, let pathExpr, let options):
+            let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
+            var csv = CSVOptions()
+            for o in options {
+                switch o.name.text.lowercased() {
+                case "delimiter":
+                    let d = try text(o.value, source, what: "the delimiter")
+                    let map: [String: UInt8] = [",": 44, "tab": 9, "\\t": 9, "\t": 9, ";": 59, "|": 124]
+                    guard let b = map[d.lowercased()] else {
+                        throw Diagnostic(.error, "unknown delimiter \"\(d)\"", in: source, span: o.value.span, notes: ["use \",\", \"tab\", \";\" or \"|\""])
+                    }
+                    csv.delimiter = b
+                default:
+                    throw Diagnostic(.error, "unknown load option `\(o.name.text)`", in: source, span: o.name.span,
+                                     notes: ["load options: delimiter"])
+                }
+            }
+            let tables = try Loader.load(path: path, name: name?.text, options: csv, isCancelled: isCancelled) { d in
+                Diagnostic(d.severity, d.message, in: source, span: pathExpr.span, notes: d.notes)
+            }
+            for t in tables {
+                catalog.add(t)
+                output.info("loaded \(t.name): \(t.rowCount) rows × \(t.columns.count) columns from \(t.source)")
+            }
+
+        case .measure(let name, let expr):
+            if catalog.table(name.text) != nil {
+                throw Diagnostic(.error, "`\(name.text)` is already a table's name", in: source, span: name.span)
+            }
+            catalog.defineMeasure(.init(name: name.text, expr: expr, source: source))
+
+        case .link(let table, let column, let target, let key):
+            var ev = evaluator(source)
+            let t = try ev.table(table), u = try ev.table(target)
+            guard let c = t.column(named: column.text) else {
+                throw Diagnostic(.error, "unknown column `\(column.text)` in table \(t.name)", in: source, span: column.span,
+                                 notes: Suggest.closest(to: column.text, in: t.columns.map(\.name)).map { ["did you mean `\($0)`?"] } ?? [])
+            }
+            let keyName = key?.text ?? c.name
+            guard let k = u.column(named: keyName) else {
+                throw Diagnostic(.error, "unknown column `\(keyName)` in table \(u.name)", in: source, span: (key ?? column).span)
+            }
+            guard Join.uniqueIndex(k.vector) != nil else {
+                throw Diagnostic(.error, "\(u.name).\(k.name) is not a key: a value appears twice", in: source, span: (key ?? target).span)
+            }
+            catalog.addLink(.init(table: t.name, column: c.name, target: u.name, key: k.name))
+
+        case .set(let name, let expr):
+            if catalog.overrides[name.text] == nil { catalog.setVariable(name.text, try scalar(expr, source)) }
+
+        case .let(let name, let expr):
+            catalog.setVariable(name.text, try scalar(expr, source))
+
+        case .print(let expr):
+            if case .subquery(let q) = expr.kind {
+                var runner = QueryRunner(evaluator: evaluator(source))
+                output.result(ResultWriter.write(try runner.run(q), as: format, maxWidth: maxWidth))
+            } else {
+                output.result(Format.display(try scalar(expr, source)) + "\n")
+            }
+
+        case .check(let expr, let warning):
+            try check(expr, warning: warning, source: source, outcome: &outcome)
+
+        case .include(let pathExpr):
+            let path = resolve(try text(pathExpr, source, what: "the script to include"), baseDirectory)
+            guard includeDepth < 32 else {
+                throw Diagnostic(.error, "includes nested more than 32 deep (does a script include itself?)", in: source, span: s.span)
+            }
+            let included: String
+            do { included = try readText(path) } catch let d as Diagnostic {
+                throw Diagnostic(.error, d.message, in: source, span: pathExpr.span)
+            }
+            includeDepth += 1
+            defer { includeDepth -= 1 }
+            let inner = run(SourceFile(name: path, text: included), baseDirectory: (path as NSString).deletingLastPathComponent)
+            outcome.failedChecks += inner.failedChecks
+            outcome.warnings += inner.warnings
+            if inner.errors > 0 {
+                throw Diagnostic(.note, "in the script included here", in: source, span: s.span)
+            }
+
+        case .export(let q, let toExpr):
+            let path = resolve(try text(toExpr, source, what: "the file to write"), baseDirectory)
+            let ext = (path as NSString).pathExtension.lowercased()
+            let formats: [String: OutputFormat] = ["csv": .csv, "json": .json, "md": .markdown, "markdown": .markdown, "txt": .table]
+            guard let f = formats[ext] else {
+                throw Diagnostic(.error, "cannot tell the format of \"\(path)\" from its extension", in: source, span: toExpr.span,
+                                 notes: ["use .csv, .json, .md or .txt"])
+            }
+            var runner = QueryRunner(evaluator: evaluator(source))
+            let result = try runner.run(q)
+            do {
+                let dir = (path as NSString).deletingLastPathComponent
+                if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+                try Data(ResultWriter.write(result, as: f).utf8).write(to: URL(fileURLWithPath: path))
+            } catch {
+                throw Diagnostic(.error, "cannot write \(path): \(CSVReader.describe(error))", in: source, span: toExpr.span)
+            }
+            output.info("wrote \(result.rowCount) rows to \(path)")
+
+        case .describe(let name):
+            var ev = evaluator(source)
+            let t = try ev.table(name)
+            output.result(ResultWriter.write(Describe.schema(t), as: format, maxWidth: maxWidth))
+        }
+    }
+
+    /// `check` / `warn`: a failed condition is reported with the values of both sides.
+    private func check(_ expr: Expr, warning: Bool, source: SourceFile, outcome: inout Outcome) throws {
+        let value = try scalar(expr, source)
+        guard case .boolean(let ok) = value else {
+            if value == .null {
+                outcome.failedChecks += warning ? 0 : 1
+                outcome.warnings += warning ? 1 : 0
+                output.diagnostic(Diagnostic(warning ? .warning : .error, "check could not be decided: the condition is null",
+                                             in: source, span: expr.span))
+                return
+            }
+            throw Diagnostic(.error, "a check needs a condition (true or false)", in: source, span: expr.span)
+        }
+        if ok { return }
+        var notes: [String] = []
+        if case .binary(let op, let l, let r) = expr.kind, [.eq, .ne, .lt, .le, .gt, .ge].contains(op) {
+            let lv = Format.display(try scalar(l, source)), rv = Format.display(try scalar(r, source))
+            notes.append("\(source.slice(l.span)) is \(lv.isEmpty ? "null" : lv)")
+            notes.append("\(source.slice(r.span)) is \(rv.isEmpty ? "null" : rv)")
+        }
+        if warning { outcome.warnings += 1 } else { outcome.failedChecks += 1 }
+        output.diagnostic(Diagnostic(warning ? .warning : .error, "check failed: \(source.slice(expr.span))",
+                                     in: source, span: expr.span, notes: notes))
+    }
+}

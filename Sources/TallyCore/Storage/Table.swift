@@ -1,0 +1,36 @@
+/// A named, immutable set of equal-length columns.
+public final class Table: @unchecked Sendable {
+    public struct Column: Sendable {
+        public let name: String
+        public let vector: Vector
+        public init(name: String, vector: Vector) { self.name = name; self.vector = vector }
+    }
+
+    public let name: String
+    public let columns: [Column]
+    public let rowCount: Int
+    /// Where the table came from and how it was read (file, delimiter, …), for `describe`.
+    public let source: String
+
+    public init(name: String, columns: [Column], rowCount: Int? = nil, source: String = "") {
+        self.name = name
+        self.columns = columns
+        self.rowCount = rowCount ?? columns.first?.vector.count ?? 0
+        self.source = source
+    }
+
+    public func column(named name: String) -> Column? {
+        columns.first { $0.name == name } ?? columns.first { $0.name.lowercased() == name.lowercased() }
+    }
+
+    /// Checks that every column has `rowCount` rows, names are unique, and each vector is valid.
+    public func invariantViolation() -> String? {
+        var seen = Set<String>()
+        for c in columns {
+            if !seen.insert(c.name).inserted { return "column \(c.name) appears twice" }
+            if c.vector.count != rowCount { return "column \(c.name) has \(c.vector.count) rows, table has \(rowCount)" }
+            if let v = c.vector.invariantViolation() { return "column \(c.name): \(v)" }
+        }
+        return nil
+    }
+}

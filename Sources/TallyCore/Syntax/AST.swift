@@ -1,0 +1,92 @@
+/// The syntax tree. Every node keeps its span, so any later error can point at it.
+
+public struct Name: Sendable, Equatable {
+    public var text: String
+    public var span: Span
+}
+
+public indirect enum ExprKind: Sendable {
+    case literal(Value)
+    /// A string literal with `{expr}` parts.
+    case interpolated([StringPart])
+    /// A column, a measure, or a variable (`let`, `set`), resolved by the evaluator.
+    case name(String)
+    /// `table.column`: a column of another table, reached through a link.
+    case qualified(table: Name, column: Name)
+    case negate(Expr)
+    case not(Expr)
+    case binary(BinaryOp, Expr, Expr)
+    /// Functions and aggregates: `sum(x)`, `count(distinct x where c)`, `month(t)`, bare `count`.
+    case call(name: Name, args: [Expr], distinct: Bool, filter: Expr?)
+    /// `x in (1, 2)`, or membership in another table: `x in (enrollments where paid)`.
+    case inList(Expr, [Expr], filter: Expr?, negated: Bool)
+    case between(Expr, low: Expr, high: Expr, negated: Bool)
+    case isNull(Expr, negated: Bool)
+    /// A query in parentheses used as a value: `(count courses where tutors > 0)`.
+    case subquery(Query)
+}
+
+public enum StringPart: Sendable {
+    case text(String)
+    case expr(Expr)
+}
+
+public enum BinaryOp: String, Sendable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+    case eq = "=", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
+    case and, or
+}
+
+public struct Expr: Sendable {
+    public var kind: ExprKind
+    public var span: Span
+}
+
+/// An output column: an expression and the name it is shown under.
+public struct Item: Sendable {
+    public var expr: Expr
+    public var alias: Name?
+}
+
+public struct SortKey: Sendable {
+    public var column: Name
+    public var descending: Bool
+}
+
+/// `measures TABLE [where …] [by …] [bucket …] [pct] [total] [sort …] [top N]`
+public struct Query: Sendable {
+    public var items: [Item]
+    public var table: Name
+    public var filter: Expr?
+    public var dimensions: [Item] = []
+    public var bucket: [(value: Double, text: String)]?
+    public var pct = false
+    public var total: String?
+    public var sort: [SortKey] = []
+    public var top: Int?
+    public var span: Span
+}
+
+public struct LoadOption: Sendable {
+    public var name: Name
+    public var value: Expr
+}
+
+public enum StatementKind: Sendable {
+    case query(Query)
+    case load(name: Name?, path: Expr, options: [LoadOption])
+    case measure(Name, Expr)
+    case link(table: Name, column: Name, target: Name, key: Name?)
+    case set(Name, Expr)
+    case `let`(Name, Expr)
+    case print(Expr)
+    case check(Expr, warning: Bool)
+    case include(Expr)
+    case export(Query, to: Expr)
+    case describe(Name)
+}
+
+public struct Statement: Sendable {
+    public var kind: StatementKind
+    public var span: Span
+}

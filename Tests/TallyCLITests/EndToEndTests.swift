@@ -1,0 +1,42 @@
+import Foundation
+import XCTest
+
+/// The `tally` binary on small hand-made exports: output, stderr and exit codes.
+final class EndToEndTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("tally-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try """
+        course_id,title,project,enrolled,participated,passed
+        C1,数学,市常规远程培训,10,10,9
+        C2,"语文, 高级",市常规远程培训,20,10,8
+        C3,英语,提升工程2.0,0,0,0
+        C4,物理,市常规远程培训,5,4,1
+
+        """.write(to: folder.appendingPathComponent("courses.csv"), atomically: true, encoding: .utf8)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func testCommandRunsStatementsAndExitsZero() throws {
+        let r = try TallyProcess.run([folder.path, "-c", "count courses where enrolled > 0", "--format", "csv"])
+        XCTAssertEqual(r.stdout, "count\n3\n")
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("loaded courses: 4 rows × 6 columns"), r.stderr)
+    }
+
+    func testUnknownTableIsLocatedAndExitsOne() throws {
+        let r = try TallyProcess.run([folder.path, "-c", "count coures"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("""
+            <command>:1:7: error: unknown table `coures`
+            1 | count coures
+              |       ^^^^^^
+              = did you mean `courses`?
+            """), r.stderr)
+    }
+}
