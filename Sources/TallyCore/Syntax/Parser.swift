@@ -265,6 +265,7 @@ public struct Parser {
         let t = peek()
         guard t.kind == .identifier else {
             var notes: [String] = []
+            if t.kind == .end { endedEarly = true }
             if t.kind == .end || t.kind == .newline { notes.append("a query names its table after the measures: count enrollments where paid") }
             throw Diagnostic(.error, "expected a table name after the measures, found \(describe(t))", in: source, span: t.span, notes: notes)
         }
