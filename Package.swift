@@ -9,10 +9,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The whole engine: syntax, semantics, storage, import, execution, output. No terminal I/O.
-        .target(name: "TallyCore", path: "Sources/TallyCore"),
+        .target(name: "TallyCore", dependencies: ["ZIPFoundation"], path: "Sources/TallyCore"),
         // libedit, reached only through TallyCLI/LineEditor.swift.
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),

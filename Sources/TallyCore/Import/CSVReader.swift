@@ -16,7 +16,8 @@ public struct CSVOptions: Sendable, Equatable {
 /// - A row with more or fewer fields than the header, or an unterminated quote, is an error
 ///   naming the file, line and column.
 public enum CSVReader {
-    public static func read(path: String, tableName: String, options: CSVOptions = CSVOptions()) throws -> Table {
+    public static func read(path: String, tableName: String, options: CSVOptions = CSVOptions(),
+                            isCancelled: @Sendable () -> Bool = { false }) throws -> Table {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
@@ -24,7 +25,7 @@ public enum CSVReader {
             throw Diagnostic(.error, "cannot read \(path): \(describe(error))")
         }
         return try data.withUnsafeBytes { raw in
-            try parse(raw.bindMemory(to: UInt8.self), fileName: path, tableName: tableName, options: options)
+            try parse(raw.bindMemory(to: UInt8.self), fileName: path, tableName: tableName, options: options, isCancelled: isCancelled)
         }
     }
 
@@ -38,7 +39,7 @@ public enum CSVReader {
     }
 
     public static func parse(_ all: UnsafeBufferPointer<UInt8>, fileName: String, tableName: String,
-                             options: CSVOptions = CSVOptions()) throws -> Table {
+                             options: CSVOptions = CSVOptions(), isCancelled: @Sendable () -> Bool = { false }) throws -> Table {
         guard let base0 = all.baseAddress, all.count > 0 else {
             throw Diagnostic(.error, "\(fileName) is empty: a header row is needed")
         }
@@ -73,6 +74,7 @@ public enum CSVReader {
                     notes: ["a field holding the delimiter or a line break must be quoted: \"a,b\""])
             }
             let row = rowStarts.count
+            if row & 0xFFFF == 0xFFFF && isCancelled() { throw Diagnostic(.error, "cancelled") }
             rowStarts.append(start)
             for c in 0..<columnCount {
                 let ok = scanner.withField(fields[c], scratch: &scratch) { p, n in builders[c].append(p, n) }

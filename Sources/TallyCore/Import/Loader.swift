@@ -4,7 +4,7 @@ import Foundation
 public enum Loader {
     public static let extensions: Set<String> = ["csv", "tsv", "txt"]
 
-    public static func load(path: String, name: String?, options: CSVOptions,
+    public static func load(path: String, name: String?, options: LoadOptions,
                             isCancelled: @Sendable () -> Bool = { false },
                             locate: (Diagnostic) -> Diagnostic = { $0 }) throws -> [Table] {
         var isDir: ObjCBool = false
@@ -21,11 +21,11 @@ public enum Loader {
             for f in files {
                 if isCancelled() { throw Diagnostic(.error, "cancelled") }
                 let full = (path as NSString).appendingPathComponent(f)
-                tables.append(try CSVReader.read(path: full, tableName: (f as NSString).deletingPathExtension, options: options))
+                tables.append(try CSVReader.read(path: full, tableName: (f as NSString).deletingPathExtension, options: options.csv, isCancelled: isCancelled))
             }
             return tables
         }
         let tableName = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return [try CSVReader.read(path: path, tableName: tableName, options: options)]
+        return [try CSVReader.read(path: path, tableName: tableName, options: options.csv, isCancelled: isCancelled)]
     }
 }

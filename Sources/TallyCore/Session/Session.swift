@@ -147,21 +147,9 @@ public final class Session: @unchecked Sendable {
 
         case .load(let name, let pathExpr, let options):
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
-            var csv = CSVOptions()
-            for o in options {
-                switch o.name.text.lowercased() {
-                case "delimiter":
-                    let d = try text(o.value, source, what: "the delimiter")
-                    let map: [String: UInt8] = [",": 44, "tab": 9, "\\t": 9, "\t": 9, ";": 59, "|": 124]
-                    guard let b = map[d.lowercased()] else {
-                        throw Diagnostic(.error, "unknown delimiter \"\(d)\"", in: source, span: o.value.span, notes: ["use \",\", \"tab\", \";\" or \"|\""])
-                    }
-                    csv.delimiter = b
-                default:
-                    throw Diagnostic(.error, "unknown load option `\(o.name.text)`", in: source, span: o.name.span,
-                                     notes: ["load options: delimiter"])
-                }
-            }
+            var given: [LoadOptions.Given] = []
+            for o in options { given.append(.init(name: o.name, value: try scalar(o.value, source), span: o.value.span)) }
+            let csv = try LoadOptions(given, source: source)
             let tables = try Loader.load(path: path, name: name?.text, options: csv, isCancelled: isCancelled) { d in
                 Diagnostic(d.severity, d.message, in: source, span: pathExpr.span, notes: d.notes)
             }
