@@ -306,10 +306,11 @@ struct Evaluator {
         for p in parts {
             switch p {
             case .text(let t): out += t
-            case .expr(let e):
+            case .expr(let e, let decimals):
                 let v = try eval(e, scope)
                 guard v.count >= 1 else { continue }
-                out += Format.display(v.value(at: 0))
+                let value = v.value(at: 0)
+                if let decimals, let d = value.asDouble { out += Format.fixed(d, digits: decimals) } else { out += Format.display(value) }
             }
         }
         return out

@@ -83,7 +83,7 @@ struct QueryRunner {
         for i in values.indices {
             if total == 0 { if mask == nil { mask = NullMask(count: values.count) }; mask!.setNull(i) } else { out[i] = values[i] / total * 100 }
         }
-        return .init(name: "share", vector: .decimal(out, mask), role: .share)
+        return .init(name: q.shareName, vector: .decimal(out, mask), role: .share)
     }
 
     /// `bucket`: the first measure per row (or per group with `by`), banded at the thresholds.
@@ -123,9 +123,9 @@ struct QueryRunner {
         if total == 0 { shareMask = NullMask(count: counts.count); for i in counts.indices { shareMask!.setNull(i) } }
         let d = StringDictionary(labels)
         var result = ResultTable(columns: [
-            .init(name: "band", vector: .string((0..<UInt32(labels.count)).map { $0 }, d, nil), role: .dimension),
-            .init(name: "count", vector: .integer(counts, nil), role: .measure),
-            .init(name: "share", vector: .decimal(shares, shareMask), role: .share),
+            .init(name: outputNames(q).items[0], vector: .string((0..<UInt32(labels.count)).map { $0 }, d, nil), role: .dimension),
+            .init(name: q.bucketCountName, vector: .integer(counts, nil), role: .measure),
+            .init(name: q.shareName, vector: .decimal(shares, shareMask), role: .share),
         ])
         if let label = q.total { result.totalRow = [.string(label), .integer(Int64(groupCount)), groupCount > 0 ? .decimal(100) : .null] }
         return result
@@ -155,7 +155,7 @@ struct QueryRunner {
                                 notes: [Suggest.closest(to: s.column.text, in: names).map { "did you mean `\($0)`?" }
                                         ?? "the output columns are: \(names.joined(separator: ", "))"])
                 }
-                keys.append((SortKeyValues(c.vector), s.descending))
+                keys.append((SortKeyValues(c.vector, order: s.order), s.descending))
             }
             let order = (0..<Int32(result.rowCount)).sorted { a, b in
                 for (k, desc) in keys {
@@ -179,8 +179,20 @@ struct SortKeyValues {
     private let keys: Keys
     private let nulls: NullMask?
 
-    init(_ v: Vector) {
+    /// `order`: values that sort first, in the given order; the others follow in their own order.
+    init(_ v: Vector, order: [String]? = nil) {
         nulls = v.nulls
+        if let order {
+            let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            let n = v.count
+            var ranks = [Int](repeating: 0, count: n)
+            let texts = (0..<n).map { Format.display(v.value(at: $0)) }
+            let others = Array(Set(texts.filter { position[$0] == nil })).sorted()
+            let otherRank = Dictionary(others.enumerated().map { ($1, $0 + order.count) }, uniquingKeysWith: { a, _ in a })
+            for i in 0..<n { ranks[i] = position[texts[i]] ?? otherRank[texts[i]]! }
+            keys = .ranks(ranks)
+            return
+        }
         switch v {
         case .integer(let a, _), .date(let a, _), .timestamp(let a, _): keys = .ints(a)
         case .decimal(let a, _): keys = .doubles(a)

@@ -143,7 +143,7 @@ public final class Session: @unchecked Sendable {
         switch s.kind {
         case .query(let q):
             var runner = QueryRunner(evaluator: evaluator(source))
-            output.result(ResultWriter.write(try runner.run(q), as: format, maxWidth: maxWidth))
+            output.result(ResultWriter.write(try runner.run(q), as: format, maxWidth: maxWidth) + (format == .markdown ? "\n" : ""))
 
         case .load(let name, let pathExpr, let options):
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
@@ -191,7 +191,7 @@ public final class Session: @unchecked Sendable {
                 var runner = QueryRunner(evaluator: evaluator(source))
                 output.result(ResultWriter.write(try runner.run(q), as: format, maxWidth: maxWidth))
             } else {
-                output.result(Format.display(try scalar(expr, source)) + "\n")
+                output.result(Session.printed(Format.display(try scalar(expr, source)), format: format))
             }
 
         case .check(let expr, let warning):
@@ -241,6 +241,17 @@ public final class Session: @unchecked Sendable {
         }
     }
 
+    /// Printed text is Markdown: in Markdown output it passes through as a paragraph; elsewhere
+    /// a heading (`# …`, `## …`) shows as its text underlined.
+    static func printed(_ text: String, format: OutputFormat) -> String {
+        if format == .markdown { return text + "\n\n" }
+        guard format == .table, text.hasPrefix("#") else { return text + "\n" }
+        let level = text.prefix(while: { $0 == "#" }).count
+        let title = text.dropFirst(level).trimmingCharacters(in: .whitespaces)
+        let rule = String(repeating: level == 1 ? "═" : (level == 2 ? "─" : "┄"), count: DisplayWidth.of(title))
+        return title + "\n" + rule + "\n"
+    }
+
     /// `check` / `warn`: a failed condition is reported with the values of both sides.
     private func check(_ expr: Expr, warning: Bool, source: SourceFile, outcome: inout Outcome) throws {
         let value = try scalar(expr, source)
@@ -257,9 +268,11 @@ public final class Session: @unchecked Sendable {
         if ok { return }
         var notes: [String] = []
         if case .binary(let op, let l, let r) = expr.kind, [.eq, .ne, .lt, .le, .gt, .ge].contains(op) {
-            let lv = Format.display(try scalar(l, source)), rv = Format.display(try scalar(r, source))
-            notes.append("\(source.slice(l.span)) is \(lv.isEmpty ? "null" : lv)")
-            notes.append("\(source.slice(r.span)) is \(rv.isEmpty ? "null" : rv)")
+            for side in [l, r] {
+                if case .literal = side.kind { continue }   // a literal's value is on the line already
+                let v = try scalar(side, source)
+                notes.append("\(source.slice(side.span)) is \(v == .null ? "null" : Format.display(v))")
+            }
         }
         if warning { outcome.warnings += 1 } else { outcome.failedChecks += 1 }
         output.diagnostic(Diagnostic(warning ? .warning : .error, "check failed: \(source.slice(expr.span))",

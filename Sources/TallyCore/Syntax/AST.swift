@@ -28,7 +28,8 @@ public indirect enum ExprKind: Sendable {
 
 public enum StringPart: Sendable {
     case text(String)
-    case expr(Expr)
+    /// `{expr}`, or `{expr:.N}` to show N decimals.
+    case expr(Expr, decimals: Int?)
 }
 
 public enum BinaryOp: String, Sendable {
@@ -51,6 +52,8 @@ public struct Item: Sendable {
 public struct SortKey: Sendable {
     public var column: Name
     public var descending: Bool
+    /// `sort rating ("很满意", "满意", …)`: these values first, in this order.
+    public var order: [String]?
 }
 
 /// `measures TABLE [where …] [by …] [bucket …] [pct] [total] [sort …] [top N]`
@@ -61,6 +64,10 @@ public struct Query: Sendable {
     public var dimensions: [Item] = []
     public var bucket: [(value: Double, text: String)]?
     public var pct = false
+    /// The name of the share column (`pct as 占比`); "share" by default.
+    public var shareName = "share"
+    /// The name of bucket's count column (`bucket 90,80 as 课程数`); "count" by default.
+    public var bucketCountName = "count"
     public var total: String?
     public var sort: [SortKey] = []
     public var top: Int?

@@ -304,9 +304,11 @@ public struct Parser {
                     throw error("a threshold is given twice", k.span.to(tokens[pos - 1].span))
                 }
                 q.bucket = bounds.map { (value: $0.0, text: $0.1) }
+                if match(.as) { q.bucketCountName = try parseColumnName("a name for the count column").text }
             case .pct:
                 try once(k); pos += 1
                 q.pct = true
+                if match(.as) { q.shareName = try parseColumnName("a name for the share column").text }
             case .total:
                 try once(k); pos += 1
                 q.total = "total"
@@ -315,9 +317,23 @@ public struct Parser {
                 try once(k); pos += 1
                 repeat {
                     let name = try parseColumnName("an output column to sort by")
+                    var order: [String]?
+                    if match(.lparen) {
+                        var values: [String] = []
+                        repeat {
+                            let v = peek()
+                            guard v.kind == .string || v.kind == .integer || v.kind == .decimal else {
+                                throw unexpected(v, expected: "a value to sort by, as in sort rating (\"很满意\", \"满意\")")
+                            }
+                            pos += 1
+                            values.append(v.text)
+                        } while match(.comma)
+                        try expect(.rparen, "`)` to close the list of values")
+                        order = values
+                    }
                     var descending = false
                     if match(.desc) { descending = true } else { _ = match(.asc) }
-                    q.sort.append(SortKey(column: name, descending: descending))
+                    q.sort.append(SortKey(column: name, descending: descending, order: order))
                 } while match(.comma)
             case .top:
                 try once(k); pos += 1
@@ -562,12 +578,21 @@ public struct Parser {
                     throw error("`{` in a string is never closed", Span(i, i + 1), notes: ["write {{ for a literal brace"])
                 }
                 if !text.isEmpty { parts.append(.text(String(decoding: text, as: UTF8.self))); text = [] }
-                var inner = Parser(source: source, tokens: try Lexer.tokenize(source, range: (i + 1)..<close))
+                // `{expr:.N}`: N decimals.
+                var exprEnd = close
+                var decimals: Int?
+                var j = close - 1
+                while j > i && b[j] >= 48 && b[j] <= 57 { j -= 1 }
+                if j < close - 1 && j - 1 > i && b[j] == 46 && b[j - 1] == 58 {
+                    decimals = Int(String(decoding: b[(j + 1)..<close], as: UTF8.self))
+                    exprEnd = j - 1
+                }
+                var inner = Parser(source: source, tokens: try Lexer.tokenize(source, range: (i + 1)..<exprEnd))
                 if inner.peek().kind == .end { throw error("empty `{}` in a string", Span(i, close + 1)) }
                 let e = try inner.parseExprOrQuery()
                 let rest = inner.peek()
                 if rest.kind != .end { throw inner.unexpected(rest, expected: "`}`") }
-                parts.append(.expr(e))
+                parts.append(.expr(e, decimals: decimals.map { min($0, 15) }))
                 i = close + 1
                 continue
             }
