@@ -1,0 +1,75 @@
+import XCTest
+@testable import TallyCore
+
+final class StorageTests: XCTestCase {
+    func testNullMaskSetsAndCountsBits() {
+        var m = NullMask(count: 130)
+        m.setNull(0); m.setNull(64); m.setNull(129)
+        XCTAssertTrue(m.isNull(64))
+        XCTAssertFalse(m.isNull(63))
+        XCTAssertEqual(m.nullCount, 3)
+        XCTAssertTrue(m.isValid())
+        m.extend(to: 200)
+        XCTAssertEqual(m.count, 200)
+        XCTAssertFalse(m.isNull(150))
+        XCTAssertTrue(m.isValid())
+    }
+
+    func testGatherKeepsNullsAndTurnsMissingRowsIntoNull() {
+        var m = NullMask(count: 3)
+        m.setNull(1)
+        let v = Vector.integer([10, 20, 30], m)
+        let g = v.gather([2, 1, -1, 0])
+        XCTAssertEqual((0..<4).map { g.value(at: $0) }, [.integer(30), .null, .null, .integer(10)])
+        XCTAssertNil(g.invariantViolation())
+    }
+
+    func testInvariantChecksCatchBrokenVectors() {
+        let d = StringDictionary(["a", "b"])
+        XCTAssertNil(Vector.string([0, 1, 1], d, nil).invariantViolation())
+        XCTAssertNotNil(Vector.string([0, 2], d, nil).invariantViolation())
+        XCTAssertNotNil(Vector.boolean([0, 2], nil).invariantViolation())
+        XCTAssertNotNil(Vector.integer([1, 2], NullMask(count: 3)).invariantViolation())
+        XCTAssertFalse(StringDictionary(["a", "a"]).isValid())
+    }
+
+    func testTableInvariants() {
+        let ok = Table(name: "t", columns: [.init(name: "a", vector: .integer([1, 2], nil)), .init(name: "b", vector: .decimal([1, 2], nil))])
+        XCTAssertNil(ok.invariantViolation())
+        let ragged = Table(name: "t", columns: [.init(name: "a", vector: .integer([1, 2], nil)), .init(name: "b", vector: .decimal([1], nil))])
+        XCTAssertNotNil(ragged.invariantViolation())
+        let twice = Table(name: "t", columns: [.init(name: "a", vector: .integer([1], nil)), .init(name: "a", vector: .integer([1], nil))])
+        XCTAssertNotNil(twice.invariantViolation())
+    }
+
+    func testCalendar() {
+        XCTAssertEqual(CivilCalendar.daysFromCivil(1970, 1, 1), 0)
+        XCTAssertEqual(CivilCalendar.daysFromCivil(2020, 10, 13), 18548)
+        XCTAssertTrue(CivilCalendar.civil(fromDays: 18548) == (2020, 10, 13))
+        XCTAssertEqual(CivilCalendar.weekday(ofDays: 18548), 2)        // 2020-10-13 was a Tuesday
+        XCTAssertEqual(CivilCalendar.isoWeek(ofDays: 18548), 42)
+        XCTAssertEqual(CivilCalendar.isoWeek(ofDays: CivilCalendar.daysFromCivil(2021, 1, 3)), 53)  // Sunday of 2020-W53
+        XCTAssertEqual(CivilCalendar.isoWeek(ofDays: CivilCalendar.daysFromCivil(2024, 12, 30)), 1)
+        XCTAssertEqual(CivilCalendar.format(seconds: -1, dateOnly: false), "1969-12-31 23:59:59")
+    }
+
+    func testDisplayWidthAgreesWithTheTerminal() {
+        XCTAssertEqual(DisplayWidth.of("abc"), 3)
+        XCTAssertEqual(DisplayWidth.of("市常规远程培训"), 14)
+        XCTAssertEqual(DisplayWidth.of("提升工程2.0"), 11)
+        XCTAssertEqual(DisplayWidth.of("（注）"), 6)
+        XCTAssertEqual(DisplayWidth.of("é"), 1)   // e + combining acute
+        XCTAssertEqual(DisplayWidth.truncate("市常规远程培训", to: 7), "市常规…")
+    }
+
+    func testRoundingHalfAwayFromZero() {
+        XCTAssertEqual(Format.fixed(0.125), "0.13")
+        XCTAssertEqual(Format.fixed(-0.125), "-0.13")
+        XCTAssertEqual(Format.fixed(1.005), "1.01")   // stored as 1.00499999999999989…, shown as Excel would
+        XCTAssertEqual(Format.fixed(2.675), "2.68")
+        XCTAssertEqual(Format.fixed(92.374999), "92.37")
+        XCTAssertEqual(Format.fixed(5363.0 / 10004 * 100), "53.61")
+        XCTAssertEqual(Format.fixed(-0.001), "0.00")
+        XCTAssertEqual(Format.fixed(157.8946, digits: 1), "157.9")
+    }
+}
