@@ -12,12 +12,15 @@ struct QueryRunner {
             let cond = try evaluator.eval(filter, .rows(RowFrame(table: table, rows: nil)))
             rows = try located(filter.span) { try VectorOps.selection(cond, within: nil) }
         }
-        let frame = RowFrame(table: table, rows: rows)
+        var frame = RowFrame(table: table, rows: rows)
         let names = outputNames(q)
 
         // Groups: one per distinct combination of the dimensions (one group without `by`).
         var dims: [Vector] = []
         for d in q.dimensions { dims.append(try evaluator.eval(d.expr, .rows(frame))) }
+        if let having = q.having {
+            (frame, dims) = try keepGroups(having, q, frame, dims)
+        }
         var result: ResultTable
         if let bounds = q.bucket {
             result = try bucket(q, bounds, frame, dims)
@@ -44,6 +47,28 @@ struct QueryRunner {
         }
         result = try sortAndCut(result, q)
         return result
+    }
+
+    /// `having`: evaluates the condition per group (per row for `bucket` without `by`) and keeps
+    /// the rows of the groups where it is true; everything after sees only those rows.
+    private mutating func keepGroups(_ having: Expr, _ q: Query, _ frame: RowFrame, _ dims: [Vector]) throws -> (RowFrame, [Vector]) {
+        guard !dims.isEmpty || q.bucket != nil else {
+            throw error("having keeps or drops groups: add by (or bucket)", having.span,
+                        notes: ["count courses by provider having count > 10"])
+        }
+        let n = frame.count
+        let (ids, groupCount): ([Int32], Int) = dims.isEmpty
+            ? ((0..<Int32(n)).map { $0 }, n)
+            : { let g = GroupKeys.groupIds(dims, rowCount: n); return (g.ids, g.count) }()
+        let cond = try evaluator.eval(having, .groups(frame, ids: ids, count: groupCount))
+        let (keep, mask) = try located(having.span) { try VectorOps.bools(cond, "having") }
+        var positions: [Int32] = []
+        for i in 0..<n {
+            let g = Int(ids[i])
+            if keep[g] == 1 && !(mask?.isNull(g) ?? false) { positions.append(Int32(i)) }
+        }
+        let rows = frame.rows.map { sel in positions.map { sel[Int($0)] } } ?? positions
+        return (RowFrame(table: frame.table, rows: rows), dims.map { $0.gather(positions) })
     }
 
     private func located<T>(_ span: Span, _ body: () throws -> T) throws -> T {
