@@ -24,11 +24,9 @@ enum GroupKeys {
                 for i in 0..<n where !(nulls?.isNull(i) ?? false) { codes[i] = Int32(a[i] - lo) }
                 return Dense(codes: codes, cardinality: Int(range) + 2)
             }
-            var map = [Int64: Int32]()
+            var map = IntHashMap(capacity: 1024)
             var codes = [Int32](repeating: 0, count: n)
-            for i in 0..<n where !(nulls?.isNull(i) ?? false) {
-                if let c = map[a[i]] { codes[i] = c } else { let c = Int32(map.count); map[a[i]] = c; codes[i] = c }
-            }
+            for i in 0..<n where !(nulls?.isNull(i) ?? false) { codes[i] = map.valueInserting(a[i]) }
             let nullCode = Int32(map.count)
             if let m = nulls { for i in 0..<n where m.isNull(i) { codes[i] = nullCode } }
             return Dense(codes: codes, cardinality: map.count + 1)
@@ -52,45 +50,34 @@ enum GroupKeys {
 
     /// Group ids (0-based, in order of first appearance) for each row, the number of groups,
     /// and the first row of each group (to read the group's dimension values from).
+    /// Dimensions are combined one at a time: (group so far × next dimension's code) is made
+    /// dense again, so keys stay small integers however many dimensions there are.
     static func groupIds(_ dims: [Vector], rowCount n: Int) -> (ids: [Int32], count: Int, firstRows: [Int32]) {
         if dims.isEmpty { return ([Int32](repeating: 0, count: n), 1, [0]) }
-        let dense = dims.map(denseCodes)
-        var space = 1
-        var overflow = false
-        for d in dense {
-            let (p, o) = space.multipliedReportingOverflow(by: d.cardinality)
-            if o || p > 1 << 40 { overflow = true; break }
-            space = p
-        }
         var ids = [Int32](repeating: 0, count: n)
-        var firstRows: [Int32] = []
-        if !overflow && space <= 1 << 24 {
-            var table = [Int32](repeating: -1, count: space)
-            for i in 0..<n {
-                var key = 0
-                for d in dense { key = key * d.cardinality + Int(d.codes[i]) }
-                var g = table[key]
-                if g < 0 { g = Int32(firstRows.count); table[key] = g; firstRows.append(Int32(i)) }
-                ids[i] = g
-            }
-        } else if !overflow {
-            var map = [Int: Int32]()
-            for i in 0..<n {
-                var key = 0
-                for d in dense { key = key * d.cardinality + Int(d.codes[i]) }
-                if let g = map[key] { ids[i] = g } else {
-                    let g = Int32(firstRows.count); map[key] = g; firstRows.append(Int32(i)); ids[i] = g
+        var groups = 1
+        for d in dims.map(denseCodes) {
+            let space = groups * d.cardinality
+            var next = 0
+            if space <= 1 << 22 {
+                var table = [Int32](repeating: -1, count: space)
+                for i in 0..<n {
+                    let key = Int(ids[i]) * d.cardinality + Int(d.codes[i])
+                    var g = table[key]
+                    if g < 0 { g = Int32(next); table[key] = g; next += 1 }
+                    ids[i] = g
                 }
-            }
-        } else {
-            var map = [[Int32]: Int32]()
-            for i in 0..<n {
-                let key = dense.map { $0.codes[i] }
-                if let g = map[key] { ids[i] = g } else {
-                    let g = Int32(firstRows.count); map[key] = g; firstRows.append(Int32(i)); ids[i] = g
+            } else {
+                var map = IntHashMap(capacity: min(n, 1 << 20))
+                for i in 0..<n {
+                    ids[i] = map.valueInserting(Int64(ids[i]) * Int64(d.cardinality) + Int64(d.codes[i]))
                 }
+                next = map.count
             }
+            groups = next
         }
-        return (ids, firstRows.count, firstRows)
+        var firstRows = [Int32](repeating: -1, count: groups)
+        for i in 0..<n where firstRows[Int(ids[i])] < 0 { firstRows[Int(ids[i])] = Int32(i) }
+        return (ids, groups, firstRows)
     }
 }

@@ -31,7 +31,7 @@ enum Join {
 
     enum Index {
         case strings(StringDictionary, [Int32])   // dictionary code → row
-        case ints([Int64: Int32])
+        case ints(IntHashMap)   // key → row
     }
 
     /// A key → row index, or nil if some non-null value appears twice.
@@ -45,9 +45,9 @@ enum Join {
             }
             return .strings(d, rows)
         case .integer(let a, let m), .date(let a, let m), .timestamp(let a, let m):
-            var map = [Int64: Int32](minimumCapacity: a.count)
+            var map = IntHashMap(capacity: a.count)
             for (i, x) in a.enumerated() where !(m?.isNull(i) ?? false) {
-                if map.updateValue(Int32(i), forKey: x) != nil { return nil }
+                if !map.insertNew(x, Int32(i)) { return nil }
             }
             return .ints(map)
         default:
@@ -63,7 +63,7 @@ enum Join {
             let translate = d.strings.map { s -> Int32 in td.code(of: s).map { rows[Int($0)] } ?? -1 }
             for i in 0..<n where !(m?.isNull(i) ?? false) { out[i] = translate[Int(codes[i])] }
         case (.integer(let a, let m), .ints(let map)), (.date(let a, let m), .ints(let map)), (.timestamp(let a, let m), .ints(let map)):
-            for i in 0..<n where !(m?.isNull(i) ?? false) { out[i] = map[a[i]] ?? -1 }
+            for i in 0..<n where !(m?.isNull(i) ?? false) { out[i] = map.value(a[i]) }
         default:
             throw OperationError(message: "cannot match \(VectorOps.describe(keys.type)) keys against \(VectorOps.describe(keyType)) keys")
         }
