@@ -62,6 +62,8 @@ public struct Query: Sendable {
     public var table: Name
     public var filter: Expr?
     public var dimensions: [Item] = []
+    /// `having`: a condition on each group's measures, keeping the groups where it holds.
+    public var having: Expr?
     public var bucket: [(value: Double, text: String)]?
     public var pct = false
     /// The name of the share column (`pct as 占比`); "share" by default.

@@ -287,6 +287,9 @@ public struct Parser {
                 try once(k); pos += 1
                 q.dimensions = [try parseItem()]
                 while match(.comma) { q.dimensions.append(try parseItem()) }
+            case .having:
+                try once(k); pos += 1
+                q.having = try parseExpr()
             case .bucket:
                 // bucket -> "bucket" number { "," number }
                 try once(k); pos += 1
