@@ -17,7 +17,7 @@ struct Tally: ParsableCommand {
             Exit status: 0 success; 1 a statement failed; 2 usage error; 3 a check failed.
             """,
         version: TallyVersion.string,
-        subcommands: [Open.self, Run.self],
+        subcommands: [Open.self, Run.self, Sample.self, Demo.self],
         defaultSubcommand: Open.self)
 }
 

@@ -26,6 +26,16 @@ struct TallyProcess {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
+    /// The scale-1 sample exports, generated once per test run (it takes a few seconds).
+    static let sample: URL = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-sample-\(ProcessInfo.processInfo.processIdentifier)")
+        if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("tutor_ratings.csv").path) {
+            let r = try! TallyProcess.run(["sample", "--out", dir.path])
+            precondition(r.status == 0, r.stderr)
+        }
+        return dir
+    }()
+
     static func run(_ arguments: [String], stdin: String? = nil, directory: URL? = nil,
                     environment: [String: String] = [:]) throws -> Result {
         let p = Process()
