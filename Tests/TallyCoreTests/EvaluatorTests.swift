@@ -65,7 +65,7 @@ final class EvaluatorTests: XCTestCase {
             1 | sum(big + 1) t
               |     ^^^^^^^
             """])
-        XCTAssertTrue(run("sum(big) t").1.first?.contains("the sum does not fit in 64 bits") ?? false)
+        XCTAssertTrue(run("sum(big) t").1.first?.contains("integer overflow: the sum 9223372036854775807 + 1 does not fit in 64 bits") ?? false)
     }
 
     func testNamesAreResolvedWithSuggestions() {

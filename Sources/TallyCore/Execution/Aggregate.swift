@@ -39,7 +39,7 @@ enum Aggregate {
             var out = [Int64](repeating: 0, count: groupCount)
             for (i, g) in groups.enumerated() where included(i, filter, m) {
                 let (s, o) = out[Int(g)].addingReportingOverflow(v[i])
-                if o { throw OperationError(message: "integer overflow: the sum does not fit in 64 bits") }
+                if o { throw OperationError(message: "integer overflow: the sum \(out[Int(g)]) + \(v[i]) does not fit in 64 bits") }
                 out[Int(g)] = s
                 seen[Int(g)] = true
             }
@@ -137,6 +137,20 @@ enum Aggregate {
             out[g] = n % 2 == 1 ? sorted[lo + n / 2] : (sorted[lo + n / 2 - 1] + sorted[lo + n / 2]) / 2
         }
         return .decimal(out, mask)
+    }
+
+    /// For `sum(distinct x)` and `avg(distinct x)`: a filter keeping the first row of each
+    /// (group, value) pair among the rows the given filter keeps.
+    static func firstOccurrences(groups: [Int32], values: Vector, filter: ([UInt8], NullMask?)?) -> ([UInt8], NullMask?) {
+        let keys = GroupKeys.denseCodes(values)
+        var seen = IntHashMap(capacity: 1024)
+        var keep = [UInt8](repeating: 0, count: groups.count)
+        for (i, g) in groups.enumerated() where included(i, filter, values.nulls) {
+            let before = seen.count
+            _ = seen.valueInserting(Int64(g) << 32 | Int64(keys.codes[i]))
+            if seen.count > before { keep[i] = 1 }
+        }
+        return (keep, nil)
     }
 
     /// `count(distinct x)`: sorts (group, value key) pairs and counts the changes.

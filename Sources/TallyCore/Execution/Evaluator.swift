@@ -264,6 +264,9 @@ struct Evaluator {
                 let c = try eval(filter, rowScope)
                 cond = try located(filter.span) { try VectorOps.bools(c, "the aggregate's where") }
             }
+            if distinct && !(fn == "count" || fn == "sum" || fn == "avg") {
+                throw error("distinct works with count, sum and avg", span)
+            }
             if fn == "count" && args.isEmpty {
                 if distinct { throw error("count(distinct …) needs a column", span) }
                 return Aggregate.count(groups: ids, groupCount: count, values: nil, filter: cond)
@@ -272,6 +275,7 @@ struct Evaluator {
                 throw error("\(name.text) takes one argument, not \(args.count)", span)
             }
             let v = try eval(args[0], rowScope)
+            if distinct && fn != "count" { cond = Aggregate.firstOccurrences(groups: ids, values: v, filter: cond) }
             return try located(span) {
                 switch fn {
                 case "count" where distinct: return Aggregate.countDistinct(groups: ids, groupCount: count, values: v, filter: cond)
@@ -288,7 +292,7 @@ struct Evaluator {
         }
         guard let f = Functions.table[fn] else {
             throw error("unknown function `\(name.text)`", name.span,
-                        notes: [Suggest.closest(to: fn, in: Array(Functions.table.keys) + Array(Aggregate.names)).map { "did you mean `\($0)`?" }
+                        notes: [Suggest.closest(to: fn, in: (Array(Functions.table.keys) + Array(Aggregate.names)).sorted()).map { "did you mean `\($0)`?" }
                                 ?? "functions: \((Array(Aggregate.names) + Functions.table.keys).sorted().joined(separator: ", "))"])
         }
         guard f.arity.contains(args.count) else {

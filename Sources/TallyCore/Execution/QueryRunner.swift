@@ -83,6 +83,7 @@ struct QueryRunner {
             if let a = item.alias { base = a.text } else {
                 switch item.expr.kind {
                 case .name(let n): base = n
+                case .call where evaluator.source.slice(item.expr.span).lowercased() == "count": base = "count"
                 case .qualified(_, let c): base = c.text
                 default: base = evaluator.source.slice(item.expr.span)
                 }
@@ -204,17 +205,27 @@ struct SortKeyValues {
     private let keys: Keys
     private let nulls: NullMask?
 
-    /// `order`: values that sort first, in the given order; the others follow in their own order.
+    /// `order`: values that sort first, in the given order (numbers match by value, other
+    /// values by their text); the others follow in their natural order.
     init(_ v: Vector, order: [String]? = nil) {
         nulls = v.nulls
         if let order {
-            let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            let natural = SortKeyValues(v)
             let n = v.count
+            let listed: [Int?] = (0..<n).map { i -> Int? in
+                let value = v.value(at: i)
+                if let d = value.asDouble { return order.firstIndex { Double($0) == d } }
+                return order.firstIndex(of: Format.display(value))
+            }
+            // Rank every row: listed ones by their place in the list, the rest after them in natural order.
+            let rest = (0..<n).filter { listed[$0] == nil }.sorted { natural.compare($0, $1) < 0 }
             var ranks = [Int](repeating: 0, count: n)
-            let texts = (0..<n).map { Format.display(v.value(at: $0)) }
-            let others = Array(Set(texts.filter { position[$0] == nil })).sorted()
-            let otherRank = Dictionary(others.enumerated().map { ($1, $0 + order.count) }, uniquingKeysWith: { a, _ in a })
-            for i in 0..<n { ranks[i] = position[texts[i]] ?? otherRank[texts[i]]! }
+            var rank = order.count
+            for (k, i) in rest.enumerated() {
+                if k > 0 && natural.compare(rest[k - 1], i) != 0 { rank += 1 }
+                ranks[i] = rank
+            }
+            for i in 0..<n { if let p = listed[i] { ranks[i] = p } }
             keys = .ranks(ranks)
             return
         }

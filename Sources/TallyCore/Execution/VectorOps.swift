@@ -33,8 +33,12 @@ enum VectorOps {
         }
     }
 
+    /// True when every row is null (also for no rows): such a vector fits any type.
+    static func allNull(_ v: Vector) -> Bool { v.nullCount == v.count }
+
     /// A vector as numbers: integers, decimals, and booleans as 0/1.
     static func numbers(_ v: Vector, _ what: String) throws -> Numbers {
+        if allNull(v), v.type != .decimal { return .ints([Int64](repeating: 0, count: v.count), v.nulls) }
         switch v {
         case .integer(let a, let m): return .ints(a, m)
         case .decimal(let a, let m): return .doubles(a, m)
@@ -121,6 +125,7 @@ enum VectorOps {
     /// Compares two vectors of compatible types. Null on either side gives null.
     static func compare(_ op: BinaryOp, _ l: Vector, _ r: Vector) throws -> Vector {
         let n = l.count
+        if allNull(l) || allNull(r) { return .nulls(.boolean, count: n) }
         let mask = union(l.nulls, r.nulls, count: n)
         @inline(__always) func test(_ c: Int) -> UInt8 {   // c: <0, 0, >0
             switch op {
@@ -206,6 +211,7 @@ enum VectorOps {
     // MARK: Logic (three-valued: false and null = false, true or null = true)
 
     static func bools(_ v: Vector, _ what: String) throws -> ([UInt8], NullMask?) {
+        if allNull(v) { return ([UInt8](repeating: 0, count: v.count), v.nulls) }
         guard case .boolean(let a, let m) = v else {
             throw OperationError(message: "\(what) needs a condition (true or false), not \(describe(v.type))")
         }

@@ -7,23 +7,25 @@ import Darwin
 /// Parsers for one field's bytes, used by every reader (CSV, and later other formats).
 /// They work on raw UTF-8 bytes and allocate nothing.
 public enum FieldParsing {
-    /// An optional sign and 1–18 digits, without a leading zero (so `00123` stays text).
+    /// An optional sign and 1–19 digits within 64 bits, without a leading zero (so `00123`
+    /// stays text).
     @inline(__always)
     public static func integer(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
         var i = 0
         var negative = false
         if n > 0 && (p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+")) { negative = p[0] == UInt8(ascii: "-"); i = 1 }
         let digits = n - i
-        guard digits >= 1 && digits <= 18 else { return nil }
+        guard digits >= 1 && digits <= 19 else { return nil }
         if digits > 1 && p[i] == UInt8(ascii: "0") { return nil }
-        var v: Int64 = 0
+        var v: UInt64 = 0
         while i < n {
             let d = p[i] &- 48
             guard d < 10 else { return nil }
-            v = v &* 10 &+ Int64(d)
+            v = v &* 10 &+ UInt64(d)   // 19 digits stay below 2^64
             i += 1
         }
-        return negative ? -v : v
+        if negative { return v <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- v) : nil }
+        return v <= UInt64(Int64.max) ? Int64(v) : nil
     }
 
     private static let powersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { acc, _ in acc * 10 } }

@@ -245,11 +245,12 @@ public final class Session: @unchecked Sendable {
     /// a heading (`# …`, `## …`) shows as its text underlined.
     static func printed(_ text: String, format: OutputFormat) -> String {
         if format == .markdown { return text + "\n\n" }
-        guard format == .table, text.hasPrefix("#") else { return text + "\n" }
         let level = text.prefix(while: { $0 == "#" }).count
-        let title = text.dropFirst(level).trimmingCharacters(in: .whitespaces)
+        guard format == .table, (1...6).contains(level), text.dropFirst(level).first == " " else { return text + "\n" }
+        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let title = lines[0].dropFirst(level).trimmingCharacters(in: .whitespaces)
         let rule = String(repeating: level == 1 ? "═" : (level == 2 ? "─" : "┄"), count: DisplayWidth.of(title))
-        return title + "\n" + rule + "\n"
+        return title + "\n" + rule + "\n" + (lines.count > 1 ? lines[1] + "\n" : "")
     }
 
     /// `check` / `warn`: a failed condition is reported with the values of both sides.

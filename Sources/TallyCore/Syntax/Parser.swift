@@ -533,9 +533,7 @@ public struct Parser {
             return Expr(kind: .name(t.text), span: t.span)
         case .symbol(.lparen):
             pos += 1
-            try enter(t.span)
-            defer { depth -= 1 }
-            var e = try parseExprOrQuery()
+            var e = try parseExprOrQuery()   // parseExpr inside counts the level
             let close = try expect(.rparen, "`)` to close `(`")
             e.span = t.span.to(close.span)
             return e
@@ -546,9 +544,7 @@ public struct Parser {
 
     /// call -> name "(" [ "distinct" ] [ expr { "," expr } ] [ "where" expr ] ")"
     private mutating func parseCall(_ name: Name) throws -> Expr {
-        let open = try expect(.lparen, "`(`")
-        try enter(open.span)
-        defer { depth -= 1 }
+        try expect(.lparen, "`(`")
         let distinct = match(.distinct)
         var args: [Expr] = []
         if name.text == "count" && check(.star) {
