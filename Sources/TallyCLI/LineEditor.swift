@@ -6,6 +6,7 @@
 @preconcurrency import CLibEdit
 import Foundation
 import Synchronization
+import TallyCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,9 +37,9 @@ final class LineEditor {
     /// The evaluator polls it to cancel a running statement.
     static let interruptFlag = Atomic<Bool>(false)
 
-    /// Display width of text in terminal cells (CJK wide characters count 2).
-    /// Replaceable, e.g. by the engine's own width table; used for the completion listing.
-    nonisolated(unsafe) static var displayWidth: (String) -> Int = LineEditor.defaultDisplayWidth
+    /// Display width of text in terminal cells (CJK wide characters count 2): the engine's
+    /// own width table, so the completion listing lines up like result tables do.
+    static func displayWidth(_ text: String) -> Int { DisplayWidth.of(text) }
 
     /// Characters that end a word for `wordBeforeCursor`.
     static let wordBreakCharacters: Set<Character> = [
@@ -47,8 +48,8 @@ final class LineEditor {
     ]
 
     /// TAB: given the text before and after the cursor, what may replace the word being
-    /// completed. One candidate → it is inserted (plus a space unless it ends with `/` or
-    /// `"`); several → their common prefix if longer than the word, else they are listed.
+    /// completed. One candidate → it is inserted (plus a space unless it ends with `/`, `"`,
+    /// `(` or `.`); several → their common prefix if longer than the word, else they are listed.
     var completer: ((_ textBeforeCursor: String, _ textAfterCursor: String) -> Completion)?
 
     let historyFile: URL?
@@ -245,7 +246,8 @@ final class LineEditor {
 
         if candidates.count == 1 {
             var text = candidates[0]
-            if !text.hasSuffix("/") && !text.hasSuffix("\"") && !after.hasPrefix(" ") {
+            if !text.hasSuffix("/") && !text.hasSuffix("\"") && !text.hasSuffix("(") && !text.hasSuffix(".")
+                && !after.hasPrefix(" ") {
                 text += " "
             }
             replaceWordBeforeCursor(word, with: text)
@@ -358,36 +360,6 @@ final class LineEditor {
             if scalar == "\u{01}" { hidden.toggle() } else if !hidden { result.unicodeScalars.append(scalar) }
         }
         return result
-    }
-
-    /// Locale-free approximation of wcwidth: 0 for combining marks, format and control
-    /// characters; 2 for East Asian Wide/Fullwidth ranges and emoji presentation; else 1.
-    static func defaultDisplayWidth(_ text: String) -> Int {
-        var total = 0
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if v < 0x20 || (0x7F..<0xA0).contains(v) { continue }
-            if v < 0x300 { total += 1; continue }
-            switch scalar.properties.generalCategory {
-            case .nonspacingMark, .enclosingMark, .format: continue
-            default: break
-            }
-            if isWide(v) || scalar.properties.isEmojiPresentation { total += 2 } else { total += 1 }
-        }
-        return total
-    }
-
-    private static func isWide(_ v: UInt32) -> Bool {
-        switch v {
-        case 0x1100...0x115F, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF,
-             0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F,
-             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F,
-             0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x16FE0...0x18CFF, 0x1AFF0...0x1B2FF,
-             0x1F200...0x1F2FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
-            return true
-        default:
-            return false
-        }
     }
 
     // MARK: Process-wide setup

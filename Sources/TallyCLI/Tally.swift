@@ -9,10 +9,18 @@ struct Tally: ParsableCommand {
         abstract: "Counts, rates and banded distributions over a training period's exports.",
         discussion: """
             Examples:
-              tally exports/2002                      open a folder of exports and ask questions
+              tally exports/2002              open a folder of exports and ask questions
               tally -c 'load "exports/2002"; count enrollments by project pct'
               tally run report.tally --set data=exports/2002 --format markdown
-              echo 'passrate courses where enrolled>0 bucket 90,80,70,60' | tally exports/2002
+              echo 'count teachers by district' | tally exports/2002
+
+            At the prompt (tally on a terminal, without -c):
+              tally> count teachers by district     ask a question
+              tally> .help                          how to ask; then .help bucket, …
+              tally> .tables                        the tables; .schema TABLE: columns
+              tally> .save today.tally              what worked, as a script to run
+              TAB completes names and paths · Up recalls earlier statements
+              Ctrl-C cancels a running statement · Ctrl-D leaves
 
             Exit status: 0 success; 1 a statement failed; 2 usage error; 3 a check failed.
             """,
@@ -49,7 +57,7 @@ extension OutputFormat: ExpressibleByArgument {}
 struct Open: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open",
-        abstract: "Open exports (files or folders) and read statements from standard input or -c.")
+        abstract: "Open exports (files or folders) at the prompt, or run statements from -c or a pipe.")
 
     @Argument(help: "Export files or folders to load first.")
     var paths: [String] = []
@@ -61,6 +69,11 @@ struct Open: ParsableCommand {
 
     func run() throws {
         Terminal.ignoreBrokenPipe()
+        // stdin a terminal and no -c: the interactive prompt (REPL.swift). Piped stdin never
+        // touches libedit: it is read whole and run like -c.
+        if command == nil, let repl = try REPL(common: common) {
+            throw ExitCode(repl.run(loading: paths))
+        }
         let terminal = Terminal()
         let session = Session(output: terminal)
         try common.apply(to: session)

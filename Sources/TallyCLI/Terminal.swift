@@ -6,7 +6,10 @@ import TallyCore
 final class Terminal: SessionOutput {
     func result(_ text: String) { Terminal.write(text, fd: 1) }
 
-    func diagnostic(_ d: Diagnostic) { Terminal.write(d.render() + "\n", fd: 2) }
+    /// Red `error:`, yellow `warning:` and carets: only on a terminal, never with NO_COLOR.
+    let colour = Terminal.wantsColour(fd: 2)
+
+    func diagnostic(_ d: Diagnostic) { Terminal.write(Terminal.render(d, colour: colour) + "\n", fd: 2) }
 
     func info(_ text: String) { Terminal.write(text + "\n", fd: 2) }
 
@@ -24,6 +27,39 @@ final class Terminal: SessionOutput {
                 offset += n
             }
         }
+    }
+
+    /// Colour is for people: `fd` and stdout are terminals, NO_COLOR is unset or empty
+    /// (no-color.org) and TERM is not "dumb".
+    static func wantsColour(fd: Int32, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        if let v = environment["NO_COLOR"], !v.isEmpty { return false }
+        if environment["TERM"] == "dumb" { return false }
+        return isatty(fd) == 1 && isatty(STDOUT_FILENO) == 1
+    }
+
+    static let red = "\u{1B}[1;31m", yellow = "\u{1B}[1;33m", cyan = "\u{1B}[1;36m", bold = "\u{1B}[1m", reset = "\u{1B}[0m"
+
+    /// A diagnostic as the engine renders it, with the severity word and the carets coloured.
+    static func render(_ d: Diagnostic, colour: Bool) -> String {
+        let text = d.render()
+        guard colour else { return text }
+        let tint = d.severity == .error ? red : (d.severity == .warning ? yellow : cyan)
+        var lines = text.components(separatedBy: "\n")
+        let word = d.severity.rawValue + ":"
+        if let r = lines[0].range(of: word) {
+            lines[0].replaceSubrange(r, with: tint + word + reset + bold)
+            lines[0] += reset
+        }
+        for i in lines.indices.dropFirst() {
+            // The caret line: "  |   ^^^^".
+            guard let bar = lines[i].range(of: "| "), lines[i][..<bar.lowerBound].allSatisfy({ $0 == " " }) else { continue }
+            let rest = lines[i][bar.upperBound...]
+            if rest.contains("^"), rest.allSatisfy({ $0 == " " || $0 == "^" }) {
+                let first = rest.firstIndex(of: "^")!
+                lines[i] = String(lines[i][..<first]) + tint + String(lines[i][first...]) + reset
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Writes to a closed pipe fail with EPIPE instead of killing the process.

@@ -202,13 +202,14 @@ final class PseudoTerminal {
         return String(decoding: unconsumed, as: UTF8.self)
     }
 
-    /// Waits until the child has switched the terminal out of canonical mode (a line
-    /// editor is reading keys). Typing before that gets echoed twice or lost.
+    /// Waits until the child has switched the terminal out of canonical mode and is blocked
+    /// reading it (a line editor waits for a key). Typing before that gets echoed twice or
+    /// lost, and a Ctrl-C sent while the editor is between reads is only seen at the next key.
     func waitForRawMode(timeout: TimeInterval = 10) throws {
         let deadline = Date().addingTimeInterval(timeout)
         var attributes = termios()
         while true {
-            if tcgetattr(master, &attributes) == 0 && (attributes.c_lflag & tcflag_t(ICANON)) == 0 {
+            if tcgetattr(master, &attributes) == 0 && (attributes.c_lflag & tcflag_t(ICANON)) == 0 && isReadingTerminal() {
                 return
             }
             if Date() >= deadline {
@@ -251,6 +252,14 @@ final class PseudoTerminal {
     }
 
     /// The child's scheduler state and wait channel (Linux /proc), for failure messages.
+    /// True when the child sleeps in the terminal driver's read (Linux: wchan `wait_woken`).
+    func isReadingTerminal() -> Bool {
+        let wchan = (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? ""
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        let state = stat.split(separator: ")").last?.split(separator: " ").first ?? ""
+        return state == "S" && (wchan == "wait_woken" || wchan == "n_tty_read")
+    }
+
     func processState() -> String {
         guard exitStatus == nil else { return "process exited with status \(exitStatus!)" }
         let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""

@@ -143,7 +143,7 @@ public final class Session: @unchecked Sendable {
         switch s.kind {
         case .query(let q):
             var runner = QueryRunner(evaluator: evaluator(source))
-            output.result(ResultWriter.write(try runner.run(q), as: format, maxWidth: maxWidth) + (format == .markdown ? "\n" : ""))
+            output.result(present(try runner.run(q)) + (format == .markdown ? "\n" : ""))
 
         case .load(let name, let pathExpr, let options):
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
@@ -189,7 +189,7 @@ public final class Session: @unchecked Sendable {
         case .print(let expr):
             if case .subquery(let q) = expr.kind {
                 var runner = QueryRunner(evaluator: evaluator(source))
-                output.result(ResultWriter.write(try runner.run(q), as: format, maxWidth: maxWidth))
+                output.result(present(try runner.run(q)))
             } else {
                 output.result(Session.printed(Format.display(try scalar(expr, source)), format: format))
             }
@@ -237,7 +237,7 @@ public final class Session: @unchecked Sendable {
         case .describe(let name):
             var ev = evaluator(source)
             let t = try ev.table(name)
-            output.result(ResultWriter.write(Describe.schema(t), as: format, maxWidth: maxWidth))
+            output.result(present(Describe.schema(t)))
         }
     }
 

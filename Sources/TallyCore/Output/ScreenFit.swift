@@ -1,0 +1,139 @@
+/// Fits a result to a terminal: at most `maxRows` rows (then a "… N more rows" footer),
+/// columns cut with "…" to the screen's width, and results still too wide once every column
+/// is cut to `minimumCellWidth` shown vertically — one `column │ value` line per cell, one
+/// block per row, like psql's expanded mode.
+public enum ScreenFit {
+    public struct Options: Sendable, Equatable {
+        /// Terminal columns.
+        public var width: Int
+        /// Rows shown before the footer; nil shows all.
+        public var maxRows: Int?
+        /// Added to the footer in parentheses, e.g. ".rows all shows them".
+        public var moreRowsHint: String?
+        /// Below this many cells per column, the table is shown vertically instead.
+        public var minimumCellWidth: Int
+        /// Bold header (ANSI) — only for a terminal that wants colour.
+        public var bold: Bool
+
+        public init(width: Int, maxRows: Int? = 40, moreRowsHint: String? = nil, minimumCellWidth: Int = 8, bold: Bool = false) {
+            self.width = width
+            self.maxRows = maxRows
+            self.moreRowsHint = moreRowsHint
+            self.minimumCellWidth = minimumCellWidth
+            self.bold = bold
+        }
+    }
+
+    static let boldOn = "\u{1B}[1m", boldOff = "\u{1B}[0m"
+
+    public static func render(_ result: ResultTable, _ options: Options) -> String {
+        var shown = result
+        var hidden = 0
+        if let limit = options.maxRows, limit >= 0, result.rowCount > limit {
+            hidden = result.rowCount - limit
+            shown = result.gather((0..<Int32(limit)).map { $0 })
+        }
+        var out = isTooWide(shown, options) ? vertical(shown, options) : horizontal(shown, options)
+        if hidden > 0 {
+            out += "… \(hidden) more row\(hidden == 1 ? "" : "s")" + (options.moreRowsHint.map { " (\($0))" } ?? "") + "\n"
+        }
+        return out
+    }
+
+    /// Whether the table cannot fit even with every column cut to the minimum cell width.
+    public static func isTooWide(_ r: ResultTable, _ options: Options) -> Bool {
+        guard r.columns.count > 1 else { return false }
+        let widths = naturalWidths(r)
+        let least = widths.map { min($0, options.minimumCellWidth) }.reduce(0, +) + 2 * (widths.count - 1)
+        return least > options.width
+    }
+
+    static func naturalWidths(_ r: ResultTable) -> [Int] {
+        r.columns.indices.map { c in
+            var w = DisplayWidth.of(r.columns[c].name)
+            for i in 0..<r.rowCount { w = max(w, DisplayWidth.of(cell(Format.display(r.columns[c].vector.value(at: i))))) }
+            if let t = r.totalRow, c < t.count { w = max(w, DisplayWidth.of(cell(Format.display(t[c])))) }
+            return w
+        }
+    }
+
+    /// Line breaks and tabs inside a cell would break the layout: shown as spaces.
+    static func cell(_ s: String) -> String {
+        s.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" })
+            ? String(s.map { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" ? " " : $0 }) : s
+    }
+
+    static func horizontal(_ r: ResultTable, _ options: Options) -> String {
+        let text = ResultWriter.table(singleLine(r), maxWidth: options.width)
+        guard options.bold, let newline = text.firstIndex(of: "\n") else { return text }
+        return boldOn + text[..<newline] + boldOff + text[newline...]
+    }
+
+    /// The result with line breaks and tabs in text cells replaced by spaces.
+    static func singleLine(_ r: ResultTable) -> ResultTable {
+        var out = r
+        for (c, column) in r.columns.enumerated() {
+            guard case .string(let codes, let d, let mask) = column.vector,
+                  d.strings.contains(where: { cell($0) != $0 }) else { continue }
+            out.columns[c].vector = .string(codes, StringDictionary(d.strings.map(cell)), mask)
+        }
+        out.totalRow = r.totalRow?.map { v in
+            if case .string(let s) = v { return .string(cell(s)) }
+            return v
+        }
+        return out
+    }
+
+    static func vertical(_ r: ResultTable, _ options: Options) -> String {
+        let names = r.columns.map { cell($0.name) }
+        let nameWidth = min(names.map { DisplayWidth.of($0) }.max() ?? 0, max(4, options.width / 3))
+        let valueWidth = max(4, options.width - nameWidth - 3)
+        // Every block's rule spans the widest line of the result.
+        var widest = 0
+        for column in r.columns {
+            for i in 0..<r.rowCount { widest = max(widest, DisplayWidth.of(cell(Format.display(column.vector.value(at: i))))) }
+        }
+        for v in r.totalRow ?? [] { widest = max(widest, DisplayWidth.of(cell(Format.display(v)))) }
+        let blockWidth = min(options.width, nameWidth + 3 + min(widest, valueWidth))
+        var out = ""
+        func block(_ title: String, _ values: [Value]) {
+            let head = "─[ \(title) ]"
+            out += head + String(repeating: "─", count: max(0, blockWidth - DisplayWidth.of(head))) + "\n"
+            for (c, name) in names.enumerated() {
+                let shownName = DisplayWidth.truncate(name, to: nameWidth)
+                let pad = String(repeating: " ", count: max(0, nameWidth - DisplayWidth.of(shownName)))
+                let value = c < values.count ? DisplayWidth.truncate(cell(Format.display(values[c])), to: valueWidth) : ""
+                let label = options.bold ? boldOn + shownName + boldOff : shownName
+                var line = label + pad + " │ " + value
+                while line.hasSuffix(" ") { line.removeLast() }
+                out += line + "\n"
+            }
+        }
+        for i in 0..<r.rowCount {
+            block("row \(i + 1)", r.columns.map { $0.vector.value(at: i) })
+        }
+        if let t = r.totalRow {
+            block("total", t)
+        }
+        if r.rowCount == 0 && r.totalRow == nil {
+            out += "(no rows)\n"
+        }
+        return out
+    }
+}
+
+/// A session output that shows results its own way (the prompt fits them to the screen).
+/// Return nil to get the session's normal writer.
+public protocol ResultPresenter: AnyObject {
+    func present(_ result: ResultTable, format: OutputFormat) -> String?
+}
+
+extension Session {
+    /// The text of a result in the session's format, unless the output presents it itself.
+    func present(_ result: ResultTable) -> String {
+        if let presenter = output as? ResultPresenter, let text = presenter.present(result, format: format) {
+            return text
+        }
+        return ResultWriter.write(result, as: format, maxWidth: maxWidth)
+    }
+}

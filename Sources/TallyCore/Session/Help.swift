@@ -1,0 +1,342 @@
+/// The prompt's help: an overview that answers a first question, one topic per part of
+/// the language, and the list of meta commands. The text lives here, not in the command
+/// line tool, so tests can parse (and run) every example in it.
+///
+/// Examples use the tables of the sample exports (`tally sample --out DIR`): teachers,
+/// courses, enrollments, logins, posts, assignments, tutors, tutor_ratings.
+public enum Help {
+    // MARK: Commands
+
+    /// What a meta command's argument is, for completion.
+    public enum Argument: Sendable {
+        case none, table, path
+        case words([String])
+    }
+
+    public struct Command: Sendable {
+        public var name: String
+        public var aliases: [String]
+        public var usage: String
+        public var summary: String
+        public var argument: Argument
+    }
+
+    public static let commands: [Command] = [
+        Command(name: ".help", aliases: [], usage: ".help [TOPIC]", summary: "this overview, or a topic with examples",
+                argument: .words(topics.map(\.name) + ["commands"])),
+        Command(name: ".tables", aliases: [], usage: ".tables", summary: "the loaded tables: rows and columns", argument: .none),
+        Command(name: ".schema", aliases: [], usage: ".schema TABLE", summary: "a table's columns: name, type, nulls", argument: .table),
+        Command(name: ".measures", aliases: [], usage: ".measures", summary: "the named measures and their definitions", argument: .none),
+        Command(name: ".format", aliases: [], usage: ".format table|csv|json|markdown", summary: "how results are shown",
+                argument: .words(["table", "csv", "json", "markdown"])),
+        Command(name: ".rows", aliases: [], usage: ".rows N|all", summary: "show at most N rows (all: every row)",
+                argument: .words(["all", "20", "40", "100"])),
+        Command(name: ".timer", aliases: [], usage: ".timer on|off", summary: "show the time and rows of each statement",
+                argument: .words(["on", "off"])),
+        Command(name: ".run", aliases: [], usage: ".run FILE", summary: "run a script file", argument: .path),
+        Command(name: ".save", aliases: [], usage: ".save FILE",
+                summary: "write what worked as a script (for tally run)", argument: .path),
+        Command(name: ".quit", aliases: [".exit"], usage: ".quit", summary: "leave (also .exit, or Ctrl-D)", argument: .none),
+    ]
+
+    public static func command(named name: String) -> Command? {
+        let n = name.lowercased()
+        return commands.first { $0.name == n || $0.aliases.contains(n) }
+    }
+
+    // MARK: Topics
+
+    public struct Example: Sendable {
+        /// One or more statements.
+        public var code: String
+        /// What it answers.
+        public var comment: String
+        /// False for examples that read or write files (load, include, export): tests
+        /// parse them but do not run them against the sample tables.
+        public var runnable: Bool
+
+        public init(_ code: String, _ comment: String, runnable: Bool = true) {
+            self.code = code
+            self.comment = comment
+            self.runnable = runnable
+        }
+    }
+
+    public struct Topic: Sendable {
+        public var name: String
+        public var aliases: [String]
+        public var title: String
+        public var text: String
+        public var examples: [Example]
+        /// What the first example gives, shown after the examples.
+        public var output: String?
+    }
+
+    /// The first questions people ask, answered on the overview page.
+    public static let firstExamples: [Example] = [
+        Example("count teachers", "how many teachers are there?"),
+        Example("count teachers by district", "how many teachers per district?"),
+        Example("count distinct teacher_id enrollments where participated by teachers.district",
+                "how many teachers participated, per district?"),
+        Example("sum(participated) enrollments by project", "how many enrollments took part, per project?"),
+        Example("sum(passed) / sum(participated) * 100 enrollments by project", "pass rate (%) per project"),
+    ]
+
+    public static let topics: [Topic] = [
+        Topic(name: "query", aliases: ["queries", "count", "measure", "sum"], title: "query — the shape of a question",
+              text: """
+                A query names what to compute (its measures), then the table, then clauses in any order:
+
+                    MEASURES TABLE [where COND] [by COLUMNS] [bucket N,…] [pct] [total] [sort COL] [top N]
+
+                Measures: count (rows), count(x) (rows where x is not null), count distinct x,
+                sum(x), avg(x), min(x), max(x), median(x), and arithmetic on them. sum of a 是/否
+                column counts its 是. A filter inside a measure: count(where paid), sum(x where …).
+                Rename a result column with `as`: count as 人次.
+                """,
+              examples: [
+                Example("count enrollments", "rows of enrollments"),
+                Example("count, sum(participated), sum(passed) enrollments by project", "three measures per project"),
+                Example("count(where participated) / count * 100 as 参训率 enrollments", "a rate, renamed"),
+                Example("count distinct teacher_id enrollments where paid", "teachers with a paid enrollment"),
+                Example("median(score), max(score) assignments", "a median and a maximum"),
+              ]),
+        Topic(name: "where", aliases: ["filter", "conditions"], title: "where — keep only some rows",
+              text: """
+                `where` keeps the rows where the condition is true. Compare with = != < <= > >=,
+                combine with and, or, not; test lists with in ("a", "b"), ranges with between … and …,
+                missing values with is null / is not null. A 是/否 column is a condition by itself.
+                Text goes in quotes; dates are written "2020-11-01".
+                """,
+              examples: [
+                Example("count teachers where in_service", "teachers in service (a 是/否 column)"),
+                Example("count enrollments where project = \"市常规远程培训\" and not passed", "remote enrollments not passed"),
+                Example("count courses where project in (\"市常规远程培训\", \"提升工程2.0\") and hours between 2 and 10",
+                        "a list and a range"),
+                Example("count enrollments where hours_earned is null", "missing values"),
+                Example("count logins where login_at >= \"2020-11-01\" and client != \"PC\"", "a date and a text"),
+              ]),
+        Topic(name: "by", aliases: ["group", "groups"], title: "by — one row per group",
+              text: """
+                `by` gives one result row per distinct value (or combination of values) of the
+                columns listed, in ascending order unless `sort` says otherwise. Functions group
+                times: year, month, week, weekday, day, hour, date. A column of another table
+                is written table.column (see .help lookups).
+                """,
+              examples: [
+                Example("count teachers by district", "teachers per district"),
+                Example("count enrollments by project, paid", "two columns"),
+                Example("count logins by month(login_at)", "logins per month"),
+                Example("count distinct teacher_id enrollments where participated by teachers.district",
+                        "teachers who took part, per district (district is in teachers)"),
+              ]),
+        Topic(name: "bucket", aliases: ["band", "bands", "distribution"], title: "bucket — band a measure: ≥90, 80–90, …",
+              text: """
+                `bucket` computes the query's one measure for each row (or, with `by`, for each
+                group), cuts the values at the thresholds and counts how many fall in each band,
+                with their share of the whole. Thresholds written from high to low give the bands
+                from high to low; the lower bound is inclusive (exactly 90 is in ≥90). Rows whose
+                value is null (such as a rate over zero participants) form a `null` band.
+
+                On courses, enrolled / participated / passed are counters per course, so
+                passrate is each course's own pass rate. The sample's startup.tally defines
+                passrate and participation; the first line below defines passrate again.
+                """,
+              examples: [
+                Example("""
+                    measure passrate = sum(passed) / sum(participated) * 100
+                    passrate courses where project = "市常规远程培训" and enrolled > 0 bucket 90,80,70,60
+                    """, "pass rate of each remote course with enrollments, banded"),
+                Example("passrate enrollments by course_id bucket 90, 80, 70, 60 total",
+                        "the same from enrollments: one value per course_id group, with a total row"),
+                Example("count courses where project = \"市常规远程培训\" and enrolled = 0", "the courses left out above"),
+              ],
+              output: """
+                passrate  count  share
+                ────────  ─────  ─────
+                ≥90         861  55.48
+                80–90       428  27.58
+                70–80       109   7.02
+                60–70        38   2.45
+                <60         116   7.47
+                """),
+        Topic(name: "pct", aliases: ["total", "sort", "top", "share", "order"], title: "pct, total, sort, top",
+              text: """
+                pct        adds a column `share`: each row's first measure as a % of the column's sum
+                total      adds a last row `total` (or the text given) computed over all rows —
+                           a rate is recomputed, not summed
+                sort C     orders by output columns, asc (default) or desc: sort count desc
+                top N      keeps the first N rows
+                """,
+              examples: [
+                Example("count tutor_ratings by rating pct sort count desc", "answers per rating with their share"),
+                Example("sum(participated) / count * 100 enrollments by project total \"合计\"", "a rate per project and overall"),
+                Example("count logins by teacher_id sort count desc top 10", "the ten teachers who logged in most"),
+              ]),
+        Topic(name: "measures", aliases: ["named"], title: "measures — name a calculation once, use it anywhere",
+              text: """
+                `measure NAME = EXPR` defines a named measure. It works in any query over a table
+                that has the columns it uses, and may use other measures. .measures lists them.
+                """,
+              examples: [
+                Example("measure passrate = sum(passed) / sum(participated) * 100", "pass rate in %"),
+                Example("measure participation = sum(participated) / count * 100", "participation in %"),
+                Example("passrate, participation enrollments by project", "both, per project"),
+                Example("passrate courses where enrolled > 0 bucket 90,80,70,60", "banded (see .help bucket)"),
+              ]),
+        Topic(name: "lookups", aliases: ["lookup", "link", "join", "in"], title: "lookups — columns of other tables, and membership",
+              text: """
+                table.column reads a column of another table for each row: enrollments has
+                teacher_id, teachers has one row per teacher_id, so teachers.district is the
+                district of the enrollment's teacher. The link is found by the shared column
+                name, or declared with link. `x in (table where cond)` tests whether the other
+                table has a matching row; `not in` is the opposite.
+                """,
+              examples: [
+                Example("count enrollments by teachers.district", "enrollments per district of the teacher"),
+                Example("link enrollments.teacher_id to teachers.teacher_id", "declare the link explicitly"),
+                Example("count teachers where in_service and teacher_id in (enrollments where paid)",
+                        "teachers in service with a paid enrollment"),
+                Example("count teachers where teacher_id not in (posts)", "teachers who never posted"),
+                Example("count teachers where teacher_id in (logins.teacher_id where client = \"App\")", "a named column"),
+              ]),
+        Topic(name: "load", aliases: ["loading", "files", "csv", "exports"], title: "load — read exports",
+              text: """
+                `load "FOLDER"` reads every .csv/.tsv/.txt file of a folder, one table each,
+                named after the file; `load NAME from "FILE"` reads one file. Paths are relative
+                to the current folder (to the script in a script). The delimiter and column
+                types are detected; `with delimiter "tab"` overrides. Starting `tally FOLDER`
+                loads the folder and runs its startup.tally. TAB completes paths inside quotes.
+                """,
+              examples: [
+                Example("load \"exports/2002\"", "a folder of exports", runnable: false),
+                Example("load roster from \"exports/2002/teachers.csv\"", "one file, named roster", runnable: false),
+                Example("load \"exports/2002/logins.csv\" with delimiter \"tab\"", "a tab-separated file", runnable: false),
+              ]),
+        Topic(name: "scripts", aliases: ["script", "run", "save", "let", "set", "print", "check"],
+              title: "scripts — save and replay work",
+              text: """
+                A script is statements in a file, run with .run FILE here or `tally run FILE` in
+                a shell. .save FILE writes the statements that succeeded in this session (loads,
+                measures, queries, in order) so `tally run FILE` replays them. In scripts:
+                set (a parameter, overridden by --set), let (store a value), print (text with
+                {values}), check / warn (assert a figure), include (another script), export.
+                """,
+              examples: [
+                Example("set data = \"exports/2002\"", "a parameter: tally run r.tally --set data=…"),
+                Example("let F1 = count enrollments where project = \"市常规远程培训\"", "store a figure"),
+                Example("print \"市常规远程培训 {F1} 人次\"", "text with a value"),
+                Example("check F1 > 0", "fails the run (exit status 3) when false"),
+                Example("include \"measures.tally\"", "run another script", runnable: false),
+                Example("export count enrollments by project to \"out/by-project.csv\"", "write a result to a file", runnable: false),
+              ]),
+        Topic(name: "formats", aliases: ["format", "output", "json", "markdown"], title: "formats — how results are shown",
+              text: """
+                .format table (aligned, the default), csv, json or markdown; `tally --format csv`
+                does the same in batch mode. At the prompt, tables are fitted to the terminal:
+                long cells are cut with …, results too wide even then are shown one column per
+                line, and at most .rows N rows are shown (.rows all shows everything).
+                `export QUERY to "file.csv"` writes .csv, .json, .md or .txt by extension.
+                """,
+              examples: [
+                Example("count enrollments by project", "then .format csv and run it again"),
+                Example("describe teachers", "columns with type, nulls and distinct values"),
+              ]),
+        Topic(name: "functions", aliases: ["function", "dates", "round"], title: "functions — dates, rounding, text",
+              text: """
+                year month day week weekday hour date   parts of a date or time
+                round(x [, digits])  abs(x)  coalesce(x, y, …)  if(cond, a, b)  length(text)
+                Division by zero gives null, not an error.
+                """,
+              examples: [
+                Example("count logins by weekday(login_at)", "1 = Monday … 7 = Sunday"),
+                Example("round(avg(hours_earned), 1) enrollments by project", "rounded"),
+              ]),
+    ]
+
+    public static func topic(named name: String) -> Topic? {
+        let n = name.lowercased().trimmingCharacters(in: .whitespaces)
+        return topics.first { $0.name == n || $0.aliases.contains(n) }
+    }
+
+    /// Every example of the help, for tests.
+    public static var allExamples: [Example] { firstExamples + topics.flatMap(\.examples) }
+
+    // MARK: Text
+
+    /// The page `.help` shows: how to ask a first question, the topics and the commands.
+    public static func overview() -> String {
+        var out = """
+            A question names what to count, then the table: MEASURES TABLE [where …] [by …]
+            Type or paste one of these lines:
+
+
+            """
+        out += examples(firstExamples)
+        out += """
+
+            .tables lists the tables, .schema TABLE their columns; TAB completes names.
+            A statement that is not finished continues on the next line (   ...>).
+
+            Topics — .help TOPIC shows examples:
+            """
+        out += "\n" + columns(topics.map { "\($0.name)" }, indent: 2, width: 76) + "\n\n"
+        out += commandList()
+        out += """
+
+            Keys: TAB completes · Up/Down recall earlier statements · Ctrl-D leaves
+                  Ctrl-C clears the line, or cancels a running load or query
+
+            """
+        return out
+    }
+
+    public static func commandList() -> String {
+        var out = "Commands:\n"
+        let width = commands.map { $0.usage.count }.max() ?? 0
+        for c in commands {
+            out += "  " + c.usage + String(repeating: " ", count: width - c.usage.count + 2) + c.summary + "\n"
+        }
+        return out
+    }
+
+    /// A topic's page.
+    public static func text(of topic: Topic) -> String {
+        var out = topic.title + "\n\n" + topic.text + "\n\nExamples:\n"
+        out += examples(topic.examples)
+        if let output = topic.output, let first = topic.examples.first {
+            let lastLine = first.code.split(separator: "\n").last.map(String.init) ?? first.code
+            out += "\n`\(lastLine)` on the sample exports gives:\n\n"
+            out += output.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
+        }
+        return out
+    }
+
+    /// Examples as runnable lines, each under a comment saying what it answers.
+    static func examples(_ list: [Example]) -> String {
+        var out = ""
+        for e in list {
+            out += "  -- " + e.comment + "\n"
+            for line in e.code.split(separator: "\n") { out += "  " + line + "\n" }
+        }
+        return out
+    }
+
+    static func columns(_ items: [String], indent: Int, width: Int) -> String {
+        let cell = (items.map { DisplayWidth.of($0) }.max() ?? 0) + 2
+        let perLine = max(1, (width - indent) / cell)
+        var lines: [String] = []
+        var i = 0
+        while i < items.count {
+            let row = items[i..<min(items.count, i + perLine)]
+            lines.append(String(repeating: " ", count: indent)
+                         + row.map { $0 + String(repeating: " ", count: cell - DisplayWidth.of($0)) }.joined())
+            i += perLine
+        }
+        return lines.map { var l = $0; while l.hasSuffix(" ") { l.removeLast() }; return l }.joined(separator: "\n")
+    }
+}
+
+#if canImport(Foundation)
+import Foundation
+#endif

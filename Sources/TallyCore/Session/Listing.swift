@@ -1,0 +1,45 @@
+/// What the prompt's `.tables`, `.schema` and `.measures` show, as result tables (so they
+/// are fitted to the screen and written in any format like query results).
+public enum Listing {
+    /// One row per table: name, rows, columns.
+    public static func tables(_ catalog: Catalog) -> ResultTable {
+        let tables = catalog.tables
+        return ResultTable(columns: [
+            text("table", tables.map(\.name)),
+            .init(name: "rows", vector: .integer(tables.map { Int64($0.rowCount) }, nil), role: .measure),
+            .init(name: "columns", vector: .integer(tables.map { Int64($0.columns.count) }, nil), role: .measure),
+            text("file", tables.map { $0.source }),
+        ])
+    }
+
+    /// One row per column: name, type, null count.
+    public static func schema(_ table: Table) -> ResultTable {
+        ResultTable(columns: [
+            text("column", table.columns.map(\.name)),
+            text("type", table.columns.map { $0.vector.type.rawValue }),
+            .init(name: "nulls", vector: .integer(table.columns.map { Int64($0.vector.nullCount) }, nil), role: .measure),
+        ])
+    }
+
+    /// One row per named measure, in the order defined: name and definition.
+    public static func measures(_ catalog: Catalog) -> ResultTable {
+        let names = catalog.measureOrder
+        return ResultTable(columns: [
+            text("measure", names),
+            text("definition", names.map { catalog.measure($0)?.text ?? "" }),
+        ])
+    }
+
+    static func text(_ name: String, _ values: [String]) -> ResultTable.Column {
+        var codes: [String: UInt32] = [:]
+        var strings: [String] = []
+        let rows = values.map { v -> UInt32 in
+            if let c = codes[v] { return c }
+            let c = UInt32(strings.count)
+            strings.append(v)
+            codes[v] = c
+            return c
+        }
+        return .init(name: name, vector: .string(rows, StringDictionary(strings), nil), role: .dimension)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// What `.save FILE` writes: the statements that succeeded at the prompt (command-line loads,
+/// startup scripts, typed statements, `.run` scripts), in order, as a script `tally run FILE`
+/// replays with the same results.
+///
+/// Each statement is kept with the folder its relative paths are relative to. When saved
+/// into another folder, plain string paths of `load`, `include` and `export` are rewritten
+/// so they still point at the same files.
+public struct SavedScript: Sendable {
+    public struct Entry: Sendable, Equatable {
+        /// The statement as it was written.
+        public var text: String
+        /// The absolute folder its relative paths are relative to.
+        public var baseDirectory: String
+    }
+
+    public private(set) var entries: [Entry] = []
+
+    public init() {}
+
+    /// Records the statements of `source` that succeeded. `succeeded` is what the session
+    /// appended to `Session.succeeded` while running `source`: it also holds the statements
+    /// of scripts that `source` includes, which are left out (the `include` replays them).
+    public mutating func record(_ source: SourceFile, baseDirectory: String, succeeded: ArraySlice<String>) {
+        let topLevel: [String]
+        if let parsed = try? Parser.parse(source) {
+            topLevel = parsed.statements.map { source.slice($0.span) }
+        } else {
+            topLevel = []
+        }
+        var rest = succeeded[...]
+        for text in topLevel {
+            guard let i = rest.firstIndex(of: text) else { continue }
+            entries.append(Entry(text: text, baseDirectory: baseDirectory))
+            rest = rest[rest.index(after: i)...]
+        }
+    }
+
+    /// The script, for a file at `path`. `parameters` (from `--set`) become `set` lines first,
+    /// so the script replays without them.
+    public func render(savingTo path: String, parameters: [(String, Value)] = [], header: String? = nil) -> String {
+        let folder = SavedScript.standardized((path as NSString).deletingLastPathComponent)
+        var lines: [String] = []
+        if let header { lines.append("-- " + header) }
+        for (name, value) in parameters {
+            lines.append("set \(Completion.quoted(name)) = \(SavedScript.literal(value))")
+        }
+        for e in entries {
+            lines.append(SavedScript.relocated(e.text, from: e.baseDirectory, to: folder))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `text` with the plain relative paths of a `load`, `include` or `export` rewritten
+    /// from `base` to `folder`.
+    static func relocated(_ text: String, from base: String, to folder: String) -> String {
+        let base = standardized(base)
+        guard base != folder else { return text }
+        let source = SourceFile(name: "<saved>", text: text)
+        guard let statements = try? Parser.parseOrThrow(source), statements.count == 1 else { return text }
+        let pathExpr: Expr
+        switch statements[0].kind {
+        case .load(_, let p, _): pathExpr = p
+        case .include(let p): pathExpr = p
+        case .export(_, let p): pathExpr = p
+        default: return text
+        }
+        guard case .literal(.string(let path)) = pathExpr.kind, !path.hasPrefix("/"), !path.hasPrefix("~") else { return text }
+        let absolute = standardized((base as NSString).appendingPathComponent(path))
+        let moved = relative(absolute, to: folder)
+        let bytes = source.bytes
+        return String(decoding: bytes[..<pathExpr.span.start], as: UTF8.self) + quotedString(moved)
+            + String(decoding: bytes[pathExpr.span.end...], as: UTF8.self)
+    }
+
+    /// `path` relative to `folder` (both absolute and standardized): `exports/2002`, or
+    /// `../exports/2002` when they share a folder below the root, else `path` itself.
+    static func relative(_ path: String, to folder: String) -> String {
+        if path == folder { return "." }
+        let p = path.split(separator: "/"), f = folder.split(separator: "/")
+        var common = 0
+        while common < min(p.count, f.count) && p[common] == f[common] { common += 1 }
+        guard common > 0 else { return path }
+        let up = Array(repeating: "..", count: f.count - common)
+        return (up + p[common...].map(String.init)).joined(separator: "/")
+    }
+
+    static func standardized(_ path: String) -> String {
+        var p = (path as NSString).expandingTildeInPath
+        if p.isEmpty { p = "." }
+        if !p.hasPrefix("/") { p = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(p) }
+        return (p as NSString).standardizingPath
+    }
+
+    /// A string literal: quotes doubled, braces doubled (no interpolation).
+    static func quotedString(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\"", with: "\"\"").replacingOccurrences(of: "{", with: "{{")
+            .replacingOccurrences(of: "}", with: "}}") + "\""
+    }
+
+    static func literal(_ v: Value) -> String {
+        switch v {
+        case .null: "null"
+        case .integer(let i): String(i)
+        case .decimal(let d): "\(d)"
+        case .boolean(let b): b ? "true" : "false"
+        case .string(let s): quotedString(s)
+        default: quotedString(Format.display(v))
+        }
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import XCTest
+@testable import TallyCore
+
+/// TAB completion at the prompt: what is offered where, from the library alone.
+final class CompletionTests: XCTestCase {
+    final class Collect: SessionOutput {
+        var texts: [String] = []
+        func result(_ text: String) { texts.append(text) }
+        func diagnostic(_ d: Diagnostic) { texts.append(d.render()) }
+        func info(_ text: String) {}
+    }
+
+    var folder: URL!
+    var session: Session!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("tally-completion-\(UUID().uuidString)")
+        let exports = folder.appendingPathComponent("exports/2002")
+        try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("exports/2003"), withIntermediateDirectories: true)
+        try "teacher_id,name,district,in_service\nT1,张三,越秀区,是\nT2,李四,天河区,否\n"
+            .write(to: exports.appendingPathComponent("teachers.csv"), atomically: true, encoding: .utf8)
+        try "enrollment_id,teacher_id,course_id,project,paid,participated,passed\nE1,T1,C1,市常规远程培训,是,是,是\n"
+            .write(to: exports.appendingPathComponent("enrollments.csv"), atomically: true, encoding: .utf8)
+        try "course_id,title,enrolled,participated,passed\nC1,数学,10,9,8\n"
+            .write(to: exports.appendingPathComponent("courses.csv"), atomically: true, encoding: .utf8)
+        try "课程编号,课程名称,选课 人数\nK1,语文,3\n"
+            .write(to: exports.appendingPathComponent("课程.csv"), atomically: true, encoding: .utf8)
+        try "-- hidden\n".write(to: exports.appendingPathComponent(".hidden.csv"), atomically: true, encoding: .utf8)
+        try "count teachers\n".write(to: folder.appendingPathComponent("report.tally"), atomically: true, encoding: .utf8)
+
+        session = Session(output: Collect())
+        let outcome = session.run(SourceFile(name: "setup", text: """
+            load "\(exports.path)"
+            measure passrate = sum(passed) / sum(participated) * 100
+            measure participation = sum(participated) / count * 100
+            let target = 3
+            """))
+        XCTAssertEqual(outcome.errors, 0, (session.output as! Collect).texts.joined())
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func complete(_ before: String, after: String = "") -> Completion.Result {
+        Completion.candidates(before: before, after: after, catalog: session.catalog, currentDirectory: folder.path)
+    }
+
+    // MARK: Statement starts
+
+    func testStatementStartOffersKeywordsAndMeasures() {
+        let r = complete("")
+        for word in ["load", "measure", "link", "set", "let", "print", "check", "warn", "include", "export", "describe", "count",
+                     "passrate", "participation", "sum("] {
+            XCTAssertTrue(r.candidates.contains(word), "\(word) missing from \(r.candidates)")
+        }
+        XCTAssertEqual(r.candidates.first, "load", "statement keywords come first")
+        XCTAssertEqual(complete("lo").candidates, ["load"])
+        XCTAssertEqual(complete("lo").replacing, 2)
+        XCTAssertEqual(complete("des").candidates, ["describe"])
+        XCTAssertEqual(complete("pass").candidates, ["passrate"])
+        XCTAssertEqual(complete("PASS").candidates, ["passrate"], "names match ignoring ASCII case")
+    }
+
+    func testMeasureNamesWhereAMeasureMayStand() {
+        XCTAssertEqual(complete("count, part").candidates, ["participation"])
+        XCTAssertEqual(complete("passrate, participation, su").candidates, ["sum("])
+        XCTAssertEqual(complete("sum(passed) / ").candidates.contains("passrate"), true)
+    }
+
+    // MARK: Tables
+
+    func testTableAfterCompleteMeasures() {
+        XCTAssertEqual(complete("count te").candidates, ["teachers"])
+        XCTAssertEqual(complete("count te").replacing, 2)
+        XCTAssertEqual(complete("passrate co").candidates, ["courses"])
+        XCTAssertEqual(complete("sum(passed) / sum(participated) * 100 en").candidates, ["enrollments"])
+        XCTAssertEqual(complete("count as n en").candidates, ["enrollments"])
+        let all = complete("count ").candidates
+        XCTAssertTrue(all.contains("teachers") && all.contains("courses") && all.contains("课程"), "\(all)")
+    }
+
+    func testTableAfterDescribeAndInLink() {
+        XCTAssertEqual(complete("describe en").candidates, ["enrollments"])
+        XCTAssertEqual(complete("link en").candidates, ["enrollments"])
+        XCTAssertEqual(complete("link enrollments.tea").candidates, ["teacher_id"])
+        XCTAssertEqual(complete("link enrollments.teacher_id ").candidates, ["to"])
+        XCTAssertEqual(complete("link enrollments.teacher_id to te").candidates, ["teachers"])
+        XCTAssertEqual(complete("link enrollments.teacher_id to teachers.te").candidates, ["teacher_id"])
+    }
+
+    // MARK: Columns
+
+    func testColumnsAfterWhere() {
+        let r = complete("count teachers where dis")
+        XCTAssertEqual(r.candidates, ["district"])
+        XCTAssertEqual(r.replacing, 3)
+        XCTAssertEqual(complete("count teachers where in_service and na").candidates, ["name"])
+        XCTAssertEqual(complete("count enrollments where not pa").candidates, ["paid", "participated", "passed"])
+    }
+
+    func testColumnsAfterBy() {
+        let r = complete("count enrollments by ")
+        XCTAssertEqual(Array(r.candidates.prefix(7)),
+                       ["enrollment_id", "teacher_id", "course_id", "project", "paid", "participated", "passed"],
+                       "the table's own columns first")
+        XCTAssertTrue(r.candidates.contains("teachers."), "other tables for lookups: \(r.candidates)")
+        XCTAssertTrue(r.candidates.contains("month("))
+        XCTAssertEqual(complete("count enrollments where paid by pro").candidates, ["project"])
+        XCTAssertEqual(complete("count enrollments by project, pa").candidates, ["paid", "participated", "passed"])
+    }
+
+    func testColumnsInsideAggregates() {
+        // Typed left to right, the table is not known yet: every table's columns.
+        XCTAssertEqual(complete("count distinct tea").candidates, ["teacher_id"])
+        // Editing in front of the table: the table after the cursor decides.
+        XCTAssertEqual(complete("sum(pa", after: ") courses").candidates, ["participated", "passed"])
+        XCTAssertEqual(complete("count(distinct ti", after: ") courses").candidates, ["title"])
+        XCTAssertEqual(complete("sum(passed where pa", after: ") enrollments").candidates, ["paid", "participated", "passed"])
+    }
+
+    func testColumnsOfAnotherTableAfterDot() {
+        let r = complete("count enrollments by teachers.di")
+        XCTAssertEqual(r.candidates, ["district"])
+        XCTAssertEqual(r.replacing, 2)
+        XCTAssertEqual(complete("count enrollments where teachers.").candidates, ["teacher_id", "name", "district", "in_service"])
+    }
+
+    func testMembershipInAnotherTable() {
+        XCTAssertEqual(complete("count teachers where teacher_id in (enr").candidates, ["enrollments"])
+        XCTAssertEqual(complete("count teachers where teacher_id in (enrollments ").candidates, ["where"])
+        XCTAssertEqual(complete("count teachers where teacher_id in (enrollments where pa").candidates,
+                       ["paid", "participated", "passed"])
+    }
+
+    // MARK: Clauses
+
+    func testClauseKeywordsAfterTheTableAndAfterAClause() {
+        XCTAssertEqual(complete("count teachers ").candidates, ["where", "by", "bucket", "pct", "total", "sort", "top"])
+        XCTAssertEqual(complete("count teachers b").candidates, ["by", "bucket"])
+        let afterCondition = complete("count teachers where in_service ").candidates
+        XCTAssertEqual(Array(afterCondition.prefix(6)), ["and", "or", "not", "in", "between", "is"])
+        XCTAssertTrue(afterCondition.contains("by") && !afterCondition.contains("where"), "\(afterCondition)")
+        XCTAssertEqual(complete("count teachers by district ").candidates, ["where", "bucket", "pct", "total", "sort", "top"])
+    }
+
+    func testSortOffersOutputColumns() {
+        XCTAssertEqual(complete("count teachers by district sort ").candidates, ["district", "count"])
+        XCTAssertEqual(complete("count as n, passrate enrollments by project sort p").candidates, ["project", "passrate"])
+        XCTAssertEqual(complete("count teachers by district sort count ").candidates.prefix(2), ["asc", "desc"])
+    }
+
+    func testOtherStatements() {
+        XCTAssertEqual(complete("let F1 = count en").candidates, ["enrollments"])
+        XCTAssertEqual(complete("print count te").candidates, ["teachers"])
+        XCTAssertEqual(complete("measure x = sum(pas").candidates, ["passed"])
+        XCTAssertEqual(complete("measure x = part").candidates, ["participation", "participated"])
+        XCTAssertEqual(complete("check ta").candidates, ["target"], "variables")
+        XCTAssertEqual(complete("export count teachers by district ").candidates.last, "to")
+    }
+
+    func testStatementBoundaries() {
+        XCTAssertEqual(complete("count teachers; count enrollments where pa").candidates, ["paid", "participated", "passed"])
+        XCTAssertEqual(complete("count teachers\n  where dis").candidates, ["district"], "a multi-line statement")
+        XCTAssertEqual(complete("count teachers -- dis").candidates, [], "inside a comment")
+        XCTAssertEqual(complete("count teachers where name = \"张").candidates, [], "inside a text value")
+        XCTAssertEqual(complete("count teachers top 1").candidates, [], "a number")
+    }
+
+    // MARK: Chinese and quoted names
+
+    func testChineseNamesCompleteLikeAnyOther() {
+        XCTAssertEqual(complete("count 课").candidates, ["课程"])
+        XCTAssertEqual(complete("count 课").replacing, 1)
+        XCTAssertEqual(complete("count 课程 where 课程").candidates, ["课程编号", "课程名称"])
+        XCTAssertEqual(complete("count 课程 where 课程编").candidates, ["课程编号"])
+        XCTAssertEqual(complete("count 课程 where 课程编").replacing, 3)
+    }
+
+    func testNamesThatNeedBackticks() {
+        XCTAssertEqual(complete("count 课程 where 选").candidates, ["`选课 人数`"])
+        let r = complete("count 课程 where `选")
+        XCTAssertEqual(r.candidates, ["`选课 人数`"])
+        XCTAssertEqual(r.replacing, 2, "the backtick is replaced too")
+        XCTAssertEqual(Completion.quoted("count"), "`count`")
+        XCTAssertEqual(Completion.quoted("课程编号"), "课程编号")
+    }
+
+    // MARK: Paths
+
+    func testFilesAndFoldersInsideAQuotedPath() {
+        var r = complete("load \"exp")
+        XCTAssertEqual(r.candidates, ["exports/"])
+        XCTAssertEqual(r.replacing, 3)
+        r = complete("load \"exports/")
+        XCTAssertEqual(r.candidates, ["2002/", "2003/"])
+        XCTAssertEqual(r.replacing, 0)
+        r = complete("load \"exports/2002/te")
+        XCTAssertEqual(r.candidates, ["teachers.csv\""], "a lone file gets the closing quote")
+        r = complete("load \"exports/2002/te", after: "\"")
+        XCTAssertEqual(r.candidates, ["teachers.csv"], "unless it is already there")
+        XCTAssertEqual(complete("load \"exports/2002/").candidates,
+                       ["courses.csv", "enrollments.csv", "teachers.csv", "课程.csv"], "hidden files are left out")
+        XCTAssertEqual(complete("load \"exports/2002/课").candidates, ["课程.csv\""])
+        XCTAssertEqual(complete("load roster from \"exports/2002/en").candidates, ["enrollments.csv\""])
+        XCTAssertEqual(complete("include \"rep").candidates, ["report.tally\""])
+        XCTAssertEqual(complete("load \"\(folder.path)/exp").candidates, ["exports/"], "absolute paths")
+    }
+
+    func testPathOpensTheQuoteAfterLoad() {
+        let r = complete("load ")
+        XCTAssertEqual(r.candidates, ["\"exports/", "\"report.tally"])
+        XCTAssertEqual(complete("load ex").candidates, ["\"exports/"])
+        XCTAssertEqual(complete("load ex").replacing, 2)
+        XCTAssertEqual(complete("load \"exports/2002\" ").candidates, ["with"])
+        XCTAssertEqual(complete("load \"exports/2002\" with ").candidates, ["delimiter"])
+    }
+
+    // MARK: Meta commands
+
+    func testMetaCommands() {
+        XCTAssertEqual(complete(".sc").candidates, [".schema"])
+        XCTAssertEqual(complete(".sc").replacing, 3)
+        XCTAssertEqual(complete(".").candidates, Help.commands.map(\.name))
+        XCTAssertEqual(complete(".schema te").candidates, ["teachers"])
+        XCTAssertEqual(complete(".format j").candidates, ["json"])
+        XCTAssertEqual(complete(".help buc").candidates, ["bucket"])
+        XCTAssertEqual(complete(".timer o").candidates, ["on", "off"])
+        XCTAssertEqual(complete(".run rep").candidates, ["report.tally"])
+        XCTAssertEqual(complete(".run exports/20").candidates, ["2002/", "2003/"])
+        XCTAssertEqual(complete(".quit ").candidates, [])
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import XCTest
+@testable import TallyCore
+
+/// What the prompt's `.save` writes (SavedScript): the statements that succeeded, in order,
+/// with paths still pointing at the same files from the saved script's folder.
+final class SaveForREPLTests: XCTestCase {
+    final class Collect: SessionOutput {
+        var results = ""
+        var errors: [String] = []
+        func result(_ text: String) { results += text }
+        func diagnostic(_ d: Diagnostic) { errors.append(d.render()) }
+        func info(_ text: String) {}
+    }
+
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("tally-save-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("exports"), withIntermediateDirectories: true)
+        try "course_id,project,enrolled,participated,passed\nC1,A,10,10,9\nC2,A,20,10,8\nC3,B,0,0,0\n"
+            .write(to: folder.appendingPathComponent("exports/courses.csv"), atomically: true, encoding: .utf8)
+        try "measure passrate = sum(passed) / sum(participated) * 100\ncount courses\n"
+            .write(to: folder.appendingPathComponent("exports/measures.tally"), atomically: true, encoding: .utf8)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Runs `text` as the prompt does and records it.
+    func run(_ session: Session, _ script: inout SavedScript, _ text: String, base: String) {
+        let before = session.succeeded.count
+        let source = SourceFile(name: "<prompt>", text: text)
+        session.run(source, baseDirectory: base)
+        script.record(source, baseDirectory: base, succeeded: session.succeeded[before...])
+    }
+
+    func testRecordsWhatSucceededWithoutTheStatementsOfIncludedScripts() {
+        let out = Collect()
+        let session = Session(output: out)
+        var script = SavedScript()
+        let base = folder.path
+        run(session, &script, "load \"exports\"", base: base)
+        run(session, &script, "include \"exports/measures.tally\"", base: base)
+        run(session, &script, "passrate courses by project", base: base)
+        run(session, &script, "count courses where enroled > 0", base: base)      // fails
+        run(session, &script, "count courses; count nothing; count courses", base: base)  // stops at the error
+        XCTAssertEqual(script.entries.map(\.text), [
+            "load \"exports\"", "include \"exports/measures.tally\"", "passrate courses by project", "count courses",
+        ])
+        XCTAssertEqual(out.errors.count, 2)
+    }
+
+    func testTheSavedScriptReplaysToTheSameOutput() throws {
+        let out = Collect()
+        let session = Session(output: out)
+        var script = SavedScript()
+        run(session, &script, "load \"exports\"\ninclude \"exports/measures.tally\"", base: folder.path)
+        let before = out.results.count
+        run(session, &script, "passrate, count courses by project total", base: folder.path)
+        run(session, &script, "count courses where\n  enrolled > 0", base: folder.path)
+        let printed = String(out.results.dropFirst(before))
+
+        let path = folder.appendingPathComponent("work/today.tally").path
+        let text = script.render(savingTo: path, header: "saved")
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(text, """
+            -- saved
+            load "../exports"
+            include "../exports/measures.tally"
+            passrate, count courses by project total
+            count courses where
+              enrolled > 0
+
+            """)
+
+        let replayed = Collect()
+        let replay = Session(output: replayed)
+        XCTAssertEqual(replay.runFile(path).errors, 0, replayed.errors.joined())
+        // The include prints `count courses` once more, as it did when it ran at the prompt.
+        XCTAssertTrue(replayed.results.hasSuffix(printed), "\(replayed.results)\n---\n\(printed)")
+    }
+
+    func testPathsAreRelocatedOnlyWhenTheFolderChanges() {
+        XCTAssertEqual(SavedScript.relocated("load \"exports/2002\"", from: "/w", to: "/w"), "load \"exports/2002\"")
+        XCTAssertEqual(SavedScript.relocated("load \"exports/2002\"", from: "/w", to: "/w/out"), "load \"../exports/2002\"")
+        XCTAssertEqual(SavedScript.relocated("load t from \"a.csv\" with delimiter \"tab\"", from: "/w/in", to: "/w"),
+                       "load t from \"in/a.csv\" with delimiter \"tab\"")
+        XCTAssertEqual(SavedScript.relocated("export count t to \"out/x.csv\"", from: "/w", to: "/w/s"),
+                       "export count t to \"../out/x.csv\"")
+        XCTAssertEqual(SavedScript.relocated("load \"/data/x\"", from: "/w", to: "/v"), "load \"/data/x\"", "absolute stays")
+        XCTAssertEqual(SavedScript.relocated("load \"{data}/x.csv\"", from: "/w", to: "/v"), "load \"{data}/x.csv\"",
+                       "interpolated paths are left as written")
+        XCTAssertEqual(SavedScript.relocated("load \"a{{b}}.csv\"", from: "/w", to: "/w/s"), "load \"../a{{b}}.csv\"")
+        XCTAssertEqual(SavedScript.relocated("count t", from: "/w", to: "/v"), "count t")
+    }
+
+    func testCommandLineParametersBecomeSetLines() {
+        var script = SavedScript()
+        let session = Session(output: Collect())
+        session.setParameter("data", "exports/2002")
+        session.setParameter("target", "3")
+        let source = SourceFile(name: "<prompt>", text: "let x = target + 1")
+        let before = session.succeeded.count
+        session.run(source)
+        script.record(source, baseDirectory: folder.path, succeeded: session.succeeded[before...])
+        let text = script.render(savingTo: folder.appendingPathComponent("s.tally").path,
+                                 parameters: session.catalog.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        XCTAssertEqual(text, "set data = \"exports/2002\"\nset target = 3\nlet x = target + 1\n")
+    }
+}
