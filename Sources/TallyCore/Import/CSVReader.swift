@@ -1,22 +1,16 @@
 import Foundation
 
-/// How to read a delimited text file. `nil` means "detect".
-public struct CSVOptions: Sendable, Equatable {
-    public var delimiter: UInt8?
-    public init(delimiter: UInt8? = nil) { self.delimiter = delimiter }
-}
-
 /// Reads delimited text (CSV, TSV, semicolon-separated) into a `Table`, working on raw bytes.
 ///
-/// - UTF-8, with or without a byte-order mark; LF, CRLF or CR line ends.
-/// - RFC 4180 quoting: a field that starts with `"` may hold delimiters, line breaks and `""`.
-/// - The first row names the columns. Unquoted fields are trimmed of spaces and tabs; an empty
-///   field is null; empty lines are skipped.
-/// - Each column's type is inferred over all rows (see `ColumnBuilder`).
-/// - A row with more or fewer fields than the header, or an unterminated quote, is an error
-///   naming the file, line and column.
+/// - The encoding is given or detected (see `TextDecoding`); a file that is not UTF-8 is
+///   converted to UTF-8 first (GBK is not self-synchronising: fields are split after decoding).
+///   Bytes invalid in the encoding are an error, or with skip_bad_rows become U+FFFD, counted.
+/// - LF, CRLF or CR line ends. RFC 4180 quoting: a field that starts with `"` may hold
+///   delimiters, line breaks and `""`.
+/// - The delimiter is given or detected from the first lines.
+/// - Header, types, nulls and bad rows: see `TableBuilder`.
 public enum CSVReader {
-    public static func read(path: String, tableName: String, options: CSVOptions = CSVOptions(),
+    public static func read(path: String, tableName: String, options: LoadOptions = LoadOptions(),
                             isCancelled: @Sendable () -> Bool = { false }) throws -> Table {
         let data: Data
         do {
@@ -39,98 +33,72 @@ public enum CSVReader {
     }
 
     public static func parse(_ all: UnsafeBufferPointer<UInt8>, fileName: String, tableName: String,
-                             options: CSVOptions = CSVOptions(), isCancelled: @Sendable () -> Bool = { false }) throws -> Table {
-        guard let base0 = all.baseAddress, all.count > 0 else {
-            throw Diagnostic(.error, "\(fileName) is empty: a header row is needed")
-        }
-        var base = base0
-        var length = all.count
-        if length >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { base += 3; length -= 3 }
-        var scanner = RowScanner(base: base, length: length, delimiter: options.delimiter ?? detectDelimiter(base, length))
-        scanner.fileName = fileName
-
-        var headerFields: [FieldRef] = []
-        guard try scanner.nextRow(into: &headerFields) else {
-            throw Diagnostic(.error, "\(fileName) has no header row")
-        }
-        let names = uniqueNames(headerFields.map { scanner.text(of: $0) })
-        let columnCount = names.count
-        let approxRowBytes = max(8, scanner.position)
-        let expectedRows = min(length / approxRowBytes + 16, 1 << 26)
-        var builders = [ColumnBuilder](repeating: ColumnBuilder(expectedRows: expectedRows), count: columnCount)
-        var rowStarts: [Int] = []
-        rowStarts.reserveCapacity(expectedRows)
-        var fields: [FieldRef] = []
-        fields.reserveCapacity(columnCount)
-        var scratch: [UInt8] = []
-
-        while true {
-            let start = scanner.position
-            guard try scanner.nextRow(into: &fields) else { break }
-            if fields.count != columnCount {
-                throw scanner.error(at: start, fields.count < columnCount
-                    ? "this row has \(fields.count) field\(fields.count == 1 ? "" : "s"), the header has \(columnCount)"
-                    : "this row has \(fields.count) fields, the header has \(columnCount)",
-                    notes: ["a field holding the delimiter or a line break must be quoted: \"a,b\""])
-            }
-            let row = rowStarts.count
-            if row & 0xFFFF == 0xFFFF && isCancelled() { throw Diagnostic(.error, "cancelled") }
-            rowStarts.append(start)
-            for c in 0..<columnCount {
-                let ok = scanner.withField(fields[c], scratch: &scratch) { p, n in builders[c].append(p, n) }
-                if !ok { try replay(column: c, rows: row, rowStarts: rowStarts, builder: &builders[c], scanner: scanner) }
+                             options: LoadOptions = LoadOptions(), isCancelled: @Sendable () -> Bool = { false }) throws -> Table {
+        guard all.count > 0 else { throw Diagnostic(.error, "\(fileName) is empty: a header row is needed") }
+        var (encoding, bom) = options.encoding.map { ($0, TextDecoding.bomLength(all, for: $0)) } ?? TextDecoding.detect(all)
+        let text = UnsafeBufferPointer(rebasing: all[bom...])
+        var source = TableSource(path: fileName)
+        source.byteOrderMark = bom > 0
+        if encoding == TextDecoding.utf8 {
+            source.encoding = encoding
+            do {
+                return try parseDecoded(text, source: source, tableName: tableName, options: options, isCancelled: isCancelled)
+            } catch is TableBuilder.NotUTF8 {
+                if options.encoding == nil { encoding = TextDecoding.gb18030 }   // not UTF-8 after all
             }
         }
-        let columns = zip(names, builders).map { Table.Column(name: $0, vector: $1.finish()) }
-        let delimiterName = scanner.delimiter == 9 ? "tab" : "'\(Character(Unicode.Scalar(scanner.delimiter)))'"
-        return Table(name: tableName, columns: columns, rowCount: rowStarts.count,
-                     source: "\(fileName) (UTF-8, delimiter \(delimiterName), header row 1)")
-    }
-
-    /// The column became text at `rows`: feed it the earlier rows' fields, then the current one.
-    private static func replay(column c: Int, rows: Int, rowStarts: [Int], builder: inout ColumnBuilder,
-                               scanner: RowScanner) throws {
-        var s = scanner
-        var fields: [FieldRef] = []
-        var scratch: [UInt8] = []
-        for r in 0...rows {
-            s.position = rowStarts[r]
-            _ = try s.nextRow(into: &fields)
-            s.withField(fields[c], scratch: &scratch) { p, n in builder.appendString(p, n) }
+        var decoded = TextDecoding.decode(text, from: encoding)
+        if options.encoding == nil && encoding == TextDecoding.gb18030 && decoded.replaced > 0,
+           let bad = FieldParsing.firstInvalidUTF8(text.baseAddress!, text.count), bad > decoded.firstBadInput {
+            encoding = TextDecoding.utf8   // valid in neither: report the one that reads further (UTF-8 with a damaged byte)
+            decoded = TextDecoding.decode(text, from: encoding)
+        }
+        source.encoding = encoding
+        if decoded.replaced > 0 {
+            let location = decoded.bytes.withUnsafeBufferPointer { RowScanner.location(in: $0, at: decoded.firstBadOutput, file: fileName) }
+            let message = "byte \(String(format: "0x%02X", decoded.firstBadByte)) is not valid \(encoding)"
+            guard options.skipBadRows else {
+                throw Diagnostic(.error, message, at: location,
+                                 notes: [options.encoding == nil ? "the file is neither valid UTF-8 nor GB18030 (GBK); if it is in another encoding, give it: with encoding \"…\""
+                                                                 : "if the file is not \(encoding), give its encoding: with encoding \"utf-8\", \"gbk\", \"utf-16le\" …",
+                                         "or read the bad bytes as \u{FFFD}: with skip_bad_rows true"])
+            }
+            source.replacedBytes = decoded.replaced
+            source.warnings.append(Diagnostic(.warning, "\(decoded.replaced) invalid byte\(decoded.replaced == 1 ? "" : "s") replaced by \u{FFFD}; the first: \(message)", at: location))
+        }
+        return try decoded.bytes.withUnsafeBufferPointer {
+            try parseDecoded($0, source: source, tableName: tableName, options: options, isCancelled: isCancelled)
         }
     }
 
-    /// The most frequent of comma, tab and semicolon outside quotes on the first line; comma if none.
+    /// Splits UTF-8 text into rows and builds the table.
+    private static func parseDecoded(_ text: UnsafeBufferPointer<UInt8>, source: TableSource, tableName: String,
+                                     options: LoadOptions, isCancelled: () -> Bool) throws -> Table {
+        guard let base = text.baseAddress, text.count > 0 else { throw Diagnostic(.error, "\(source.path) is empty: a header row is needed") }
+        var rows = RowScanner(base: base, length: text.count, delimiter: options.delimiter ?? detectDelimiter(base, text.count))
+        rows.fileName = source.path
+        var source = source
+        source.delimiter = rows.delimiter
+        return try TableBuilder.build(&rows, tableName: tableName, options: options, source: source, isCancelled: isCancelled)
+    }
+
+    /// The most frequent of comma, tab and semicolon outside quotes on the first ten lines (a
+    /// title line above the header may have none); comma if none.
     static func detectDelimiter(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt8 {
         var counts: [UInt8: Int] = [44: 0, 9: 0, 59: 0]
         var inQuotes = false
+        var lines = 0
         var i = 0
         while i < n {
             let c = p[i]
             if c == 34 { inQuotes.toggle() } else if !inQuotes {
-                if c == 10 || c == 13 { break }
+                if c == 10 || c == 13 { lines += 1; if lines == 10 { break } }
                 if counts[c] != nil { counts[c]! += 1 }
             }
             i += 1
         }
         let best = [UInt8(44), 9, 59].max { counts[$0]! < counts[$1]! }!
         return counts[best]! > 0 ? best : 44
-    }
-
-    static func uniqueNames(_ raw: [String]) -> [String] {
-        var seen = Set<String>()
-        var out: [String] = []
-        for (i, r) in raw.enumerated() {
-            var name = r.isEmpty ? "column_\(i + 1)" : r
-            if seen.contains(name) {
-                var k = 2
-                while seen.contains("\(name)_\(k)") { k += 1 }
-                name = "\(name)_\(k)"
-            }
-            seen.insert(name)
-            out.append(name)
-        }
-        return out
     }
 }
 
@@ -145,7 +113,7 @@ struct FieldRef {
 
 /// Splits rows into fields. A plain value type over the file's bytes, so a copy can re-read
 /// earlier rows.
-struct RowScanner {
+struct RowScanner: RowSource {
     let base: UnsafePointer<UInt8>
     let length: Int
     let delimiter: UInt8
@@ -184,7 +152,7 @@ struct RowScanner {
                 var escapes = false
                 while true {
                     guard i < n else {
-                        throw error(at: open, "this quoted field is never closed",
+                        throw RowError(offset: open, message: "this quoted field is never closed",
                                     notes: ["a quote inside a quoted field is written twice: \"say \"\"hi\"\"\""])
                     }
                     if p[i] == 34 {
@@ -197,7 +165,7 @@ struct RowScanner {
                 i += 1
                 while i < n && (p[i] == 32 || p[i] == 9) && p[i] != delim { i += 1 }
                 if i < n && p[i] != delim && p[i] != 10 && p[i] != 13 {
-                    throw error(at: i, "unexpected text after a closing quote",
+                    throw RowError(offset: i, message: "unexpected text after a closing quote",
                                 notes: ["a quote inside a quoted field is written twice: \"say \"\"hi\"\"\""])
                 }
             } else {
@@ -245,13 +213,24 @@ struct RowScanner {
         return body(base + s, e - s)
     }
 
-    func text(of f: FieldRef) -> String {
-        var scratch: [UInt8] = []
-        return withField(f, scratch: &scratch) { p, n in String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) }
+    /// The line on which the row read from `position` starts (after the blank lines `nextRow` skips).
+    func rowNumber(at position: Int) -> Int {
+        var s = self
+        s.position = position
+        var fields: [FieldRef] = []
+        let start = ((try? s.nextRow(into: &fields)) ?? false) ? fields[0].start : position
+        var line = 1
+        for i in 0..<min(start, length) where base[i] == 10 || (base[i] == 13 && !(i + 1 < length && base[i + 1] == 10)) { line += 1 }
+        return line
     }
 
-    /// A located error about the byte at `offset`: the file, line and column, and the line.
-    func error(at offset: Int, _ message: String, notes: [String] = []) -> Diagnostic {
+    func location(at offset: Int) -> (Diagnostic.Location, note: String?) {
+        (RowScanner.location(in: UnsafeBufferPointer(start: base, count: length), at: offset, file: fileName), nil)
+    }
+
+    /// The file, line and column of the byte at `offset`, and the line's text.
+    static func location(in text: UnsafeBufferPointer<UInt8>, at offset: Int, file: String) -> Diagnostic.Location {
+        let base = text.baseAddress!, length = text.count
         var line = 1
         var lineStart = 0
         var i = 0
@@ -263,6 +242,21 @@ struct RowScanner {
         while lineEnd < length && base[lineEnd] != 10 && base[lineEnd] != 13 { lineEnd += 1 }
         let text = String(decoding: UnsafeBufferPointer(start: base + lineStart, count: min(lineEnd - lineStart, 400)), as: UTF8.self)
         let column = String(decoding: UnsafeBufferPointer(start: base + lineStart, count: offset - lineStart), as: UTF8.self).unicodeScalars.count + 1
-        return Diagnostic(.error, message, at: .init(file: fileName, line: line, column: column, lineText: text, length: 1), notes: notes)
+        return Diagnostic.Location(file: file, line: line, column: column, lineText: text, length: 1)
+    }
+
+    /// Resumes after the line on which the row went wrong.
+    mutating func skip(past error: RowError) {
+        var i = error.offset
+        while i < length && base[i] != 10 && base[i] != 13 { i += 1 }
+        if i < length { i += base[i] == 13 && i + 1 < length && base[i + 1] == 10 ? 2 : 1 }
+        position = i
+    }
+
+    /// A text file's rows have all their fields: a short row is an error, not padded.
+    mutating func pad(to width: Int) {}
+
+    func estimatedRows(after position: Int, bytesPerRow: Int) -> Int {
+        min((length - position) / bytesPerRow + 16, 1 << 26)
     }
 }

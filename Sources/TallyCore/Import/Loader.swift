@@ -1,8 +1,9 @@
 import Foundation
 
-/// `load`: a file becomes one table; a folder, one table per export file in it.
+/// `load`: a file becomes one table; a folder, one table per export file in it (.csv, .tsv,
+/// .txt and .xlsx). Text files go to `CSVReader`, workbooks to `XLSXReader`.
 public enum Loader {
-    public static let extensions: Set<String> = ["csv", "tsv", "txt"]
+    public static let extensions: Set<String> = ["csv", "tsv", "txt", "xlsx"]
 
     public static func load(path: String, name: String?, options: LoadOptions,
                             isCancelled: @Sendable () -> Bool = { false },
@@ -14,18 +15,35 @@ public enum Loader {
         if isDir.boolValue {
             if name != nil { throw locate(Diagnostic(.error, "`load NAME from` needs a file; \(path) is a folder")) }
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
-                .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") }
+                .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") && !$0.hasPrefix("~$") }
                 .sorted()
-            if files.isEmpty { throw locate(Diagnostic(.error, "\(path) holds no .csv files")) }
+            if files.isEmpty { throw locate(Diagnostic(.error, "\(path) holds no .csv or .xlsx files")) }
             var tables: [Table] = []
+            var options = options
+            options.inFolder = true
             for f in files {
                 if isCancelled() { throw Diagnostic(.error, "cancelled") }
                 let full = (path as NSString).appendingPathComponent(f)
-                tables.append(try CSVReader.read(path: full, tableName: (f as NSString).deletingPathExtension, options: options.csv, isCancelled: isCancelled))
+                tables.append(try read(full, tableName: (f as NSString).deletingPathExtension, options: options, isCancelled: isCancelled))
             }
             return tables
         }
+        let ext = (path as NSString).pathExtension.lowercased()
+        if ext == "xls" {
+            throw locate(Diagnostic(.error, "cannot read \(path): the old .xls format is not supported", notes: ["save it as .xlsx (Excel: File › Save As › Excel Workbook)"]))
+        }
+        // An option for the other kind of file is a mistake in a one-file load (a folder may hold both kinds).
+        let misplaced = ext == "xlsx" ? LoadOptions.textOnly : LoadOptions.sheetOnly
+        if let (option, span) = options.given.first(where: { misplaced.contains($0.key) }) {
+            throw options.error("`\(option)` applies to \(ext == "xlsx" ? "text files, not to .xlsx workbooks" : ".xlsx workbooks, not to text files")", span)
+        }
         let tableName = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return [try CSVReader.read(path: path, tableName: tableName, options: options.csv, isCancelled: isCancelled)]
+        return [try read(path, tableName: tableName, options: options, isCancelled: isCancelled)]
+    }
+
+    private static func read(_ path: String, tableName: String, options: LoadOptions, isCancelled: @Sendable () -> Bool) throws -> Table {
+        (path as NSString).pathExtension.lowercased() == "xlsx"
+            ? try XLSXReader.read(path: path, tableName: tableName, options: options, isCancelled: isCancelled)
+            : try CSVReader.read(path: path, tableName: tableName, options: options, isCancelled: isCancelled)
     }
 }

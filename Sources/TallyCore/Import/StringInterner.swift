@@ -13,6 +13,8 @@ struct StringInterner {
     private var hashes: [UInt64] = []
     private var slots: [UInt32]   // code + 1; 0 is empty
     private var mask: Int
+    /// Set when a new string is not valid UTF-8: the file was not UTF-8 after all.
+    private(set) var sawInvalidUTF8 = false
 
     init(capacity: Int = 1024) {
         var size = 16
@@ -23,12 +25,15 @@ struct StringInterner {
 
     var count: Int { offsets.count }
 
+    /// The hash of the bytes, and whether they are all ASCII (found on the way, for free).
     @inline(__always)
-    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> (hash: UInt64, ascii: Bool) {
         var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(n)
+        var bits: UInt64 = 0
         var i = 0
         while i + 8 <= n {
             let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            bits |= w
             h = (h ^ w) &* 0x100000001b3
             h ^= h >> 29
             i += 8
@@ -36,13 +41,14 @@ struct StringInterner {
         var tail: UInt64 = 0
         var shift: UInt64 = 0
         while i < n { tail |= UInt64(p[i]) << shift; shift += 8; i += 1 }
+        bits |= tail
         h = (h ^ tail) &* 0x9E3779B97F4A7C15
-        return h ^ (h >> 32)
+        return (h ^ (h >> 32), bits & 0x8080_8080_8080_8080 == 0)
     }
 
     @inline(__always)
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32 {
-        let h = StringInterner.hash(p, n)
+        let (h, ascii) = StringInterner.hash(p, n)
         var slot = Int(truncatingIfNeeded: h) & mask
         while true {
             let s = slots[slot]
@@ -51,6 +57,7 @@ struct StringInterner {
             if hashes[code] == h && Int(lengths[code]) == n && equal(code, p, n) { return UInt32(code) }
             slot = (slot + 1) & mask
         }
+        if !ascii && FieldParsing.firstInvalidUTF8(p, n) != nil { sawInvalidUTF8 = true }
         let code = UInt32(offsets.count)
         offsets.append(arena.count)
         lengths.append(Int32(n))
@@ -79,7 +86,7 @@ struct StringInterner {
         }
     }
 
-    /// The strings in code order (invalid UTF-8 shows as U+FFFD).
+    /// The strings in code order.
     func strings() -> [String] {
         arena.withUnsafeBufferPointer { a in
             (0..<offsets.count).map { c in

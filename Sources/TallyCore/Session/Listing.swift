@@ -8,7 +8,7 @@ public enum Listing {
             text("table", tables.map(\.name)),
             .init(name: "rows", vector: .integer(tables.map { Int64($0.rowCount) }, nil), role: .measure),
             .init(name: "columns", vector: .integer(tables.map { Int64($0.columns.count) }, nil), role: .measure),
-            text("file", tables.map { $0.source }),
+            text("file", tables.map { $0.source?.path ?? "" }),
         ])
     }
 

@@ -147,15 +147,14 @@ public final class Session: @unchecked Sendable {
 
         case .load(let name, let pathExpr, let options):
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
-            var given: [LoadOptions.Given] = []
-            for o in options { given.append(.init(name: o.name, value: try scalar(o.value, source), span: o.value.span)) }
-            let csv = try LoadOptions(given, source: source)
-            let tables = try Loader.load(path: path, name: name?.text, options: csv, isCancelled: isCancelled) { d in
+            let loadOptions = try LoadOptions(options, source: source) { try scalar($0, source) }
+            let tables = try Loader.load(path: path, name: name?.text, options: loadOptions, isCancelled: isCancelled) { d in
                 Diagnostic(d.severity, d.message, in: source, span: pathExpr.span, notes: d.notes)
             }
             for t in tables {
                 catalog.add(t)
-                output.info("loaded \(t.name): \(t.rowCount) rows × \(t.columns.count) columns from \(t.source)")
+                output.info("loaded \(t.name): \(t.rowCount) rows × \(t.columns.count) columns from \(t.source?.summary ?? "")")
+                for w in t.source?.warnings ?? [] { output.diagnostic(w); outcome.warnings += 1 }
             }
 
         case .measure(let name, let expr):
@@ -234,10 +233,15 @@ public final class Session: @unchecked Sendable {
             }
             output.info("wrote \(result.rowCount) rows to \(path)")
 
-        case .describe(let name):
+        case .describe(let name, let mode):
             var ev = evaluator(source)
             let t = try ev.table(name)
-            output.result(present(Describe.schema(t)))
+            if mode == .load {
+                guard let from = t.source else { throw Diagnostic(.error, "\(t.name) was not loaded from a file", in: source, span: name.span) }
+                output.result(from.loadStatement(for: t))
+            } else {
+                output.result(present(mode == .summary ? Describe.summary(t) : Describe.schema(t)))
+            }
         }
     }
 

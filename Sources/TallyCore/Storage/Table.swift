@@ -9,10 +9,10 @@ public final class Table: @unchecked Sendable {
     public let name: String
     public let columns: [Column]
     public let rowCount: Int
-    /// Where the table came from and how it was read (file, delimiter, …), for `describe`.
-    public let source: String
+    /// Where the table came from and what its load decided (encoding, header, …), for `describe load`.
+    public let source: TableSource?
 
-    public init(name: String, columns: [Column], rowCount: Int? = nil, source: String = "") {
+    public init(name: String, columns: [Column], rowCount: Int? = nil, source: TableSource? = nil) {
         self.name = name
         self.columns = columns
         self.rowCount = rowCount ?? columns.first?.vector.count ?? 0

@@ -76,10 +76,19 @@ public struct Query: Sendable {
     public var span: Span
 }
 
+/// `NAME VALUE` after `load … with`, or `NAME (item, …)`: one entry per item of the list.
+/// An item `name = name` (`types (score = decimal)`) has a key and a `.name` value.
 public struct LoadOption: Sendable {
+    public struct Entry: Sendable {
+        public var key: Name?
+        public var value: Expr
+    }
     public var name: Name
-    public var value: Expr
+    public var entries: [Entry]
 }
+
+/// What `describe` shows: the columns, the load that made the table, or a first look at its values.
+public enum DescribeMode: Sendable { case columns, load, summary }
 
 public enum StatementKind: Sendable {
     case query(Query)
@@ -92,7 +101,7 @@ public enum StatementKind: Sendable {
     case check(Expr, warning: Bool)
     case include(Expr)
     case export(Query, to: Expr)
-    case describe(Name)
+    case describe(Name, DescribeMode)
 }
 
 public struct Statement: Sendable {

@@ -171,6 +171,7 @@ public struct Parser {
         switch t.kind {
         case .keyword(.load):
             // load -> "load" [ name "from" ] expr [ "with" option { "," option } ]
+            // option -> name ( "(" entry { "," entry } ")" | expr ) ;  entry -> name "=" name | expr
             pos += 1
             var name: Name?
             if peek().kind == .identifier, tokens[pos + 1].kind == .keyword(.from) {
@@ -182,7 +183,23 @@ public struct Parser {
             if match(.with) {
                 repeat {
                     let n = try expectName("a load option (such as delimiter)")
-                    options.append(LoadOption(name: n, value: try parseExpr()))
+                    guard match(.lparen) else {
+                        options.append(LoadOption(name: n, entries: [.init(key: nil, value: try parseExpr())]))
+                        continue
+                    }
+                    var entries: [LoadOption.Entry] = []
+                    repeat {
+                        if peek().kind == .identifier, tokens[pos + 1].kind == .symbol(.eq) {
+                            let key = try expectName("a column name")
+                            pos += 1
+                            let value = try expectName("a name after `=`")
+                            entries.append(.init(key: key, value: Expr(kind: .name(value.text), span: value.span)))
+                        } else {
+                            entries.append(.init(key: nil, value: try parseExpr()))
+                        }
+                    } while match(.comma)
+                    try expect(.rparen, "`)` to close the list of \(n.text)")
+                    options.append(LoadOption(name: n, entries: entries))
                 } while match(.comma)
             }
             return done(.load(name: name, path: path, options: options))
@@ -226,8 +243,14 @@ public struct Parser {
             try expect(.to, "`to` and the file to write")
             return done(.export(query, to: try parseExpr()))
         case .keyword(.describe):
+            // describe -> "describe" [ "load" ] name
             pos += 1
-            return done(.describe(try expectName("a table name")))
+            let mode: DescribeMode = match(.load) ? .load : .columns
+            return done(.describe(try expectName("a table name"), mode))
+        case .keyword(.summary):
+            // summary -> "summary" name
+            pos += 1
+            return done(.describe(try expectName("a table name"), .summary))
         case .end:
             throw unexpected(t, expected: "a statement")
         default:

@@ -30,7 +30,7 @@ public enum Symbol: String, Sendable, CaseIterable {
 /// keywords: a column may be called `month`.
 public enum Keyword: String, Sendable, CaseIterable {
     // statements
-    case load, from, with, measure, link, to, set, `let`, print, check, warn, include, export, describe
+    case load, from, with, measure, link, to, set, `let`, print, check, warn, include, export, describe, summary
     // query clauses
     case `where`, by, having, bucket, pct, total, sort, asc, desc, top, `as`
     // expressions

@@ -1,0 +1,281 @@
+/// Rows of fields, from a text file (`RowScanner`) or a sheet (`SheetRows`).
+protocol RowSource {
+    /// Where the next row starts; set it to read rows again.
+    var position: Int { get set }
+    /// Reads the next row that is not blank; false at the end. Throws `RowError`.
+    mutating func nextRow(into fields: inout [FieldRef]) throws -> Bool
+    /// Calls `body` with a field's bytes, unquoted and trimmed.
+    func withField<R>(_ f: FieldRef, scratch: inout [UInt8], _ body: (UnsafePointer<UInt8>, Int) -> R) -> R
+    /// The line (text) or row (sheet) number of the row that starts at `position`.
+    func rowNumber(at position: Int) -> Int
+    /// Where a field's start or a `RowError`'s offset is, and a note naming a sheet's cell.
+    func location(at offset: Int) -> (Diagnostic.Location, note: String?)
+    /// Moves past the row that threw `error` (skip_bad_rows).
+    mutating func skip(past error: RowError)
+    /// Sheets leave trailing empty cells out: from now on pad every row to `width` fields.
+    mutating func pad(to width: Int)
+    /// How many rows may follow `position`, given the size of the rows so far.
+    func estimatedRows(after position: Int, bytesPerRow: Int) -> Int
+}
+
+/// A row that cannot be read (an unterminated quote, text after a closing quote).
+struct RowError: Error {
+    var offset: Int
+    var message: String
+    var notes: [String]
+}
+
+/// Turns rows of fields into a table: finds the header (skipping a title or notes above it),
+/// joins a two-row header into one name per column, leaves out blank, summary and bad rows,
+/// checks given types, builds the columns and renames them.
+enum TableBuilder {
+    /// The file's bytes were not valid UTF-8 after all: read it again as GB18030.
+    struct NotUTF8: Error {}
+
+    static let previewRows = 20
+
+    static func build<S: RowSource>(_ rows: inout S, tableName: String, options: LoadOptions, source: TableSource,
+                                    isCancelled: () -> Bool) throws -> Table {
+        var info = source
+        info.nulls = options.nulls
+        info.skipTotals = options.skipTotals
+        info.skipBadRows = options.skipBadRows
+        let markers = NullMarkers(options.nulls)
+        var fields: [FieldRef] = []
+        var scratch: [UInt8] = []
+        func texts(_ fields: [FieldRef], _ rows: S) -> [String] {
+            fields.map { f in rows.withField(f, scratch: &scratch) { String(decoding: UnsafeBufferPointer(start: $0, count: $1), as: UTF8.self) } }
+        }
+
+        // The first rows, to find the header in. A bad row ends them (the loop below reports it).
+        var preview: [(start: Int, end: Int, texts: [String])] = []
+        while preview.count < previewRows || (options.header.map { rows.rowNumber(at: preview.last!.start) < $0.last! } ?? false) {
+            let start = rows.position
+            do {
+                guard try rows.nextRow(into: &fields) else { break }
+            } catch let e as RowError {
+                if preview.isEmpty { throw e.located(in: rows) }
+                rows.position = start
+                break
+            }
+            if fields.contains(where: { f in rows.withField(f, scratch: &scratch) { FieldParsing.firstInvalidUTF8($0, $1) != nil } }) {
+                throw NotUTF8()
+            }
+            let t = texts(fields, rows)
+            if t.allSatisfy(\.isEmpty) { continue }
+            preview.append((start, rows.position, t))
+        }
+        guard !preview.isEmpty else { throw Diagnostic(.error, "\(source.path) is empty: a header row is needed") }
+        let header: [Int]   // indexes into preview
+        if let given = options.header {
+            let numbers = preview.map { rows.rowNumber(at: $0.start) }
+            guard let first = numbers.firstIndex(of: given[0]), given.count == 1 || numbers.indices.contains(first + 1) && numbers[first + 1] == given[1] else {
+                let what = source.sheet == nil ? "line" : "row"
+                throw options.error("\(source.path) has no header at \(what) \(given.map(String.init).joined(separator: "–"))",
+                                    options.given["header"] ?? .none,
+                                    notes: ["rows start at \(what)s " + numbers.prefix(8).map(String.init).joined(separator: ", ") + (numbers.count > 8 ? ", …" : "")])
+            }
+            header = given.count == 2 ? [first, first + 1] : [first]
+        } else {
+            header = detectHeader(preview.map(\.texts), markers: markers)
+        }
+        let top = preview[header[0]].texts
+        var fileNames = header.count == 2 ? joinedNames(top, preview[header[1]].texts) : top
+        fileNames = uniqueNames(fileNames.map(cleanName))
+        info.fileNames = fileNames
+        info.headerRows = header.map { rows.rowNumber(at: preview[$0].start) }
+        let names = try renamed(fileNames, options: options, path: source.path)
+        var forced = [DataType?](repeating: nil, count: names.count)
+        for t in options.types {
+            guard let i = fileNames.firstIndex(of: t.column) ?? names.firstIndex(of: t.column) else {
+                if options.inFolder { continue }
+                throw options.error("no column `\(t.column)` in \(source.path)", t.span, notes: suggestion(t.column, fileNames))
+            }
+            forced[i] = t.type
+        }
+        let checked = forced.indices.filter { forced[$0] != nil && forced[$0] != .string }
+
+        let width = names.count
+        rows.pad(to: width)
+        let dataStart = preview[header.last!].end
+        rows.position = dataStart
+        let expectedRows = rows.estimatedRows(after: dataStart, bytesPerRow: max(8, preview[header[0]].end - preview[header[0]].start))
+        var builders = forced.map { ColumnBuilder(expectedRows: expectedRows, nulls: markers, type: $0) }
+        var rowStarts: [Int] = []
+        rowStarts.reserveCapacity(expectedRows)
+
+        func bad(_ offset: Int, _ message: String, notes: [String]) throws {
+            let (location, cell) = rows.location(at: offset)
+            let allNotes = (cell.map { [$0] } ?? []) + notes
+            guard options.skipBadRows else { throw Diagnostic(.error, message, at: location, notes: allNotes) }
+            info.badRows += 1
+            if info.warnings.count < 3 { info.warnings.append(Diagnostic(.warning, "skipped a bad row: \(message)", at: location, notes: cell.map { [$0] } ?? [])) }
+        }
+
+        rowLoop: while true {
+            let start = rows.position
+            do {
+                guard try rows.nextRow(into: &fields) else { break }
+            } catch let e as RowError {
+                try bad(e.offset, e.message, notes: e.notes)
+                rows.skip(past: e)
+                continue
+            }
+            if rows.withField(fields[0], scratch: &scratch, { $1 }) == 0 && fields.allSatisfy({ rows.withField($0, scratch: &scratch, { $1 }) == 0 }) {
+                continue   // a blank row (`,,,`)
+            }
+            if fields.count != width {
+                if fields.count > width, let extra = fields[width...].first(where: { rows.withField($0, scratch: &scratch, { $1 }) > 0 }) {
+                    try bad(extra.start, "this row has a value beyond the header's \(width) columns",
+                            notes: ["a field holding the delimiter or a line break must be quoted: \"a,b\""])
+                    continue
+                } else if fields.count < width {
+                    try bad(fields[0].start, "this row has \(fields.count) field\(fields.count == 1 ? "" : "s"), the header has \(width)",
+                            notes: ["a field holding the delimiter or a line break must be quoted: \"a,b\""])
+                    continue
+                }
+            }
+            if options.skipTotals && isSummaryRow(fields, rows, &scratch) { info.summaryRows += 1; continue }
+            for c in checked where !rows.withField(fields[c], scratch: &scratch, { ColumnBuilder.accepts($0, $1, as: forced[c]!, nulls: markers) }) {
+                let text = rows.withField(fields[c], scratch: &scratch) { String(decoding: UnsafeBufferPointer(start: $0, count: $1), as: UTF8.self) }
+                try bad(fields[c].start, "`\(text)` in column \(names[c]) is not \(article(forced[c]!)) \(forced[c]!.rawValue)",
+                        notes: ["the column's type is given on load: types (\(fileNames[c]) = \(forced[c]!.rawValue))"])
+                continue rowLoop
+            }
+            let row = rowStarts.count
+            if row & 0xFFFF == 0xFFFF && isCancelled() { throw Diagnostic(.error, "cancelled") }
+            rowStarts.append(start)
+            for c in 0..<width {
+                let ok = rows.withField(fields[c], scratch: &scratch) { p, n in builders[c].append(p, n) }
+                if !ok { try replay(column: c, rows: row, rowStarts: rowStarts, builder: &builders[c], source: rows) }
+            }
+        }
+        if builders.contains(where: \.sawInvalidUTF8) { throw NotUTF8() }
+        if info.badRows > info.warnings.count {
+            info.warnings.append(Diagnostic(.warning, "\(info.badRows) bad rows skipped in \(source.path); the first \(info.warnings.count) are shown above"))
+        }
+        let columns = zip(names, builders).map { Table.Column(name: $0, vector: $1.finish()) }
+        return Table(name: tableName, columns: columns, rowCount: rowStarts.count, source: info)
+    }
+
+    /// The column became text at `rows`: feed it the earlier rows' fields, then the current one.
+    private static func replay<S: RowSource>(column c: Int, rows: Int, rowStarts: [Int], builder: inout ColumnBuilder,
+                                             source: S) throws {
+        var s = source
+        var fields: [FieldRef] = []
+        var scratch: [UInt8] = []
+        for r in 0...rows {
+            s.position = rowStarts[r]
+            _ = try s.nextRow(into: &fields)
+            s.withField(fields[c], scratch: &scratch) { p, n in builder.appendString(p, n) }
+        }
+    }
+
+    /// The header is the first row in which at least half the columns (and two, unless there is
+    /// only one) are filled, one of them with text: a title or notes above it fill one or two.
+    /// Without such a row, the first row. The next row joins the header as a second header row
+    /// when `secondHeaderRow` says so.
+    static func detectHeader(_ rows: [[String]], markers: NullMarkers) -> [Int] {
+        func filled(_ r: [String]) -> Int { r.filter { !$0.isEmpty }.count }
+        let width = rows.map { ($0.lastIndex { !$0.isEmpty } ?? -1) + 1 }.max() ?? 0
+        let h = rows.firstIndex {
+            filled($0) * 2 >= width && (filled($0) >= 2 || width <= 1) && $0.contains { isText($0, markers) }
+        } ?? 0
+        return h + 1 < rows.count && secondHeaderRow(rows[h], rows[h + 1], markers: markers) ? [h, h + 1] : [h]
+    }
+
+    /// A merged two-row header: the top row has gaps after a filled cell (a cell merged across
+    /// columns keeps its text in the first), every such gap has text below it, and the row below
+    /// holds only text (no number, date, boolean or null marker: that would be data).
+    static func secondHeaderRow(_ top: [String], _ below: [String], markers: NullMarkers) -> Bool {
+        var seenTop = false, gaps = 0
+        for j in 0..<max(top.count, below.count) {
+            let t = j < top.count ? top[j] : "", b = j < below.count ? below[j] : ""
+            if !b.isEmpty && !isText(b, markers) { return false }
+            if !t.isEmpty { seenTop = true } else if seenTop {
+                if b.isEmpty { return false }
+                gaps += 1
+            }
+        }
+        return gaps > 0
+    }
+
+    /// A cell that reads as text, not as a value (a number, date, boolean or null marker).
+    private static func isText(_ s: String, _ markers: NullMarkers) -> Bool {
+        var s = s
+        return !s.isEmpty && s.withUTF8 { FieldParsing.classify($0.baseAddress!, $0.count, nulls: markers) } == .text
+    }
+
+    /// One name per column from two header rows: `选课人数` over `人次` gives `选课人数_人次`; a gap in
+    /// the top row takes the text to its left (a merged cell); a cell with nothing below keeps its name.
+    static func joinedNames(_ top: [String], _ below: [String]) -> [String] {
+        var carry = ""
+        return (0..<max(top.count, below.count)).map { j in
+            let t = j < top.count ? top[j] : "", b = j < below.count ? below[j] : ""
+            if !t.isEmpty { carry = t }
+            let upper = t.isEmpty && !b.isEmpty ? carry : t
+            return upper.isEmpty ? b : b.isEmpty ? upper : upper + "_" + b
+        }
+    }
+
+    /// A header cell as a name: line breaks inside it (and spaces around them) removed.
+    static func cleanName(_ s: String) -> String {
+        guard s.contains(where: \.isNewline) else { return s }
+        return s.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+    }
+
+    static func uniqueNames(_ raw: [String]) -> [String] {
+        var seen = Set<String>()
+        var out: [String] = []
+        for (i, r) in raw.enumerated() {
+            var name = r.isEmpty ? "column_\(i + 1)" : r
+            if seen.contains(name) {
+                var k = 2
+                while seen.contains("\(name)_\(k)") { k += 1 }
+                name = "\(name)_\(k)"
+            }
+            seen.insert(name)
+            out.append(name)
+        }
+        return out
+    }
+
+    private static func renamed(_ names: [String], options: LoadOptions, path: String) throws -> [String] {
+        var out = names
+        for r in options.renames {
+            guard let i = names.firstIndex(of: r.from) else {
+                if options.inFolder { continue }
+                throw options.error("no column `\(r.from)` in \(path)", r.span, notes: suggestion(r.from, names))
+            }
+            out[i] = r.to
+        }
+        if let twice = out.enumerated().first(where: { k, n in out[..<k].contains(n) }) {
+            throw options.error("two columns would be called `\(twice.element)`", options.given["rename"] ?? .none)
+        }
+        return out
+    }
+
+    private static func suggestion(_ name: String, _ names: [String]) -> [String] {
+        Suggest.closest(to: name, in: names).map { ["did you mean `\($0)`?"] } ?? ["columns: " + names.joined(separator: ", ")]
+    }
+
+    private static func article(_ t: DataType) -> String { t == .integer ? "an" : "a" }
+
+    /// A summary row: its first filled field is 合计, 小计 or 总计 (spaces inside and a colon after allowed).
+    private static func isSummaryRow<S: RowSource>(_ fields: [FieldRef], _ rows: S, _ scratch: inout [UInt8]) -> Bool {
+        for f in fields {
+            let text = rows.withField(f, scratch: &scratch) { String(decoding: UnsafeBufferPointer(start: $0, count: $1), as: UTF8.self) }
+            if text.isEmpty { continue }
+            let word = text.filter { !$0.isWhitespace && $0 != ":" && $0 != "：" }
+            return word == "合计" || word == "小计" || word == "总计"
+        }
+        return false
+    }
+}
+
+extension RowError {
+    func located<S: RowSource>(in rows: S) -> Diagnostic {
+        let (location, note) = rows.location(at: offset)
+        return Diagnostic(.error, message, at: location, notes: (note.map { [$0] } ?? []) + notes)
+    }
+}

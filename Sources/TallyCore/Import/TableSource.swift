@@ -1,0 +1,82 @@
+/// Where a table came from and what its load decided. Shown when the table loads, and by
+/// `describe load TABLE` as the `load` statement that re-reads the file the same way (every
+/// decision written as an option), so a saved script reads the next period's export identically.
+public struct TableSource: Sendable {
+    public var path: String
+    /// Workbooks: the sheet read. Text files: the encoding (and whether a byte-order mark was
+    /// skipped) and the delimiter.
+    public var sheet: String?
+    public var encoding: String?
+    public var byteOrderMark = false
+    public var delimiter: UInt8?
+    /// The header's line (text) or row (sheet) numbers: one, or two joined into one name.
+    public var headerRows: [Int] = []
+    /// The columns' names in the file, before `rename`.
+    public var fileNames: [String] = []
+    public var nulls: [String] = []
+    public var skipTotals = false, skipBadRows = false
+    /// What was left out: summary rows (合计/小计/总计), bad rows, invalid bytes replaced by U+FFFD.
+    public var summaryRows = 0, badRows = 0, replacedBytes = 0
+    /// The first few bad rows and the first invalid bytes, as warnings to show after the load.
+    public var warnings: [Diagnostic] = []
+
+    public init(path: String) { self.path = path }
+
+    /// `x.csv (GB18030, delimiter ',', header line 1)`, with what was left out.
+    public var summary: String {
+        let isSheet = sheet != nil
+        var parts: [String] = []
+        if let sheet { parts.append("sheet \(sheet)") }
+        if let encoding { parts.append(encoding + (byteOrderMark ? " with byte-order mark" : "")) }
+        if let delimiter { parts.append("delimiter " + (delimiter == 9 ? "tab" : "'\(Character(Unicode.Scalar(delimiter)))'")) }
+        let what = isSheet ? "row" : "line"
+        parts.append(headerRows.count == 2 ? "header \(what)s \(headerRows[0])–\(headerRows[1])" : "header \(what) \(headerRows.first ?? 1)")
+        if summaryRows > 0 { parts.append("\(summaryRows) summary row\(summaryRows == 1 ? "" : "s") left out") }
+        if badRows > 0 { parts.append("\(badRows) bad row\(badRows == 1 ? "" : "s") skipped") }
+        if replacedBytes > 0 { parts.append("\(replacedBytes) invalid byte\(replacedBytes == 1 ? "" : "s") replaced by U+FFFD") }
+        return "\(path) (\(parts.joined(separator: ", ")))"
+    }
+
+    /// The `load` statement that reads the file again with every decision of this load fixed.
+    public func loadStatement(for table: Table) -> String {
+        var options: [String] = []
+        if let sheet { options.append("sheet \(Self.quoted(sheet))") }
+        if let encoding { options.append("encoding \(Self.quoted(encoding))") }
+        if let delimiter { options.append("delimiter " + Self.quoted(delimiter == 9 ? "tab" : String(Unicode.Scalar(delimiter)))) }
+        options.append(headerRows.count == 2 ? "header (\(headerRows[0]), \(headerRows[1]))" : "header \(headerRows.first ?? 1)")
+        if skipTotals { options.append("skip_totals true") }
+        if skipBadRows { options.append("skip_bad_rows true") }
+        var lines = ["load \(Self.name(table.name)) from \(Self.quoted(path))", "    with " + options.joined(separator: ", ")]
+        lines.append("    nulls (\(nulls.map(Self.quoted).joined(separator: ", ")))")
+        lines.append("    types (" + zip(fileNames, table.columns).map { "\(Self.name($0)) = \($1.vector.type.rawValue)" }.joined(separator: ", ") + ")")
+        let renamed = zip(fileNames, table.columns).filter { $0 != $1.name }
+        if !renamed.isEmpty { lines.append("    rename (" + renamed.map { "\(Self.name($0)) = \(Self.name($1.name))" }.joined(separator: ", ") + ")") }
+        return lines.joined(separator: ",\n").replacingOccurrences(of: ",\n    with ", with: "\n    with ") + "\n"
+    }
+
+    /// A string literal: quotes doubled, braces doubled (they would interpolate).
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for ch in s {
+            switch ch {
+            case "\"": out += "\"\""
+            case "{": out += "{{"
+            case "}": out += "}}"
+            default: out.append(ch)
+            }
+        }
+        return out + "\""
+    }
+
+    /// A name as the lexer reads it: as it is, or in backticks when it has spaces or symbols or is a keyword.
+    static func name(_ s: String) -> String {
+        let scalars = Array(s.unicodeScalars)
+        func letter(_ c: Unicode.Scalar) -> Bool {
+            c.isASCII ? (c.properties.isAlphabetic || c == "_") : c.properties.isAlphabetic && !(0x3000...0x303F).contains(c.value) && !(0xFF00...0xFF20).contains(c.value)
+        }
+        let plain = !scalars.isEmpty && letter(scalars[0])
+            && scalars.allSatisfy { letter($0) || ("0"..."9").contains($0) || (!$0.isASCII && $0.properties.numericType != nil) }
+            && !(s.allSatisfy(\.isASCII) && Keyword(rawValue: s.lowercased()) != nil)
+        return plain ? s : "`" + s.replacingOccurrences(of: "`", with: "``") + "`"
+    }
+}

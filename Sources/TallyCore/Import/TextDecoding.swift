@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Which encoding a text file is in, and turning it into UTF-8 (through the C library's iconv).
+///
+/// Detection: a byte-order mark says UTF-8, UTF-16LE or UTF-16BE; else the file is UTF-8 if it
+/// is valid UTF-8, else GB18030 (a superset of GBK and GB2312, what Excel's "Save as CSV" writes
+/// on Chinese Windows). Validity is sniffed on the first 64 KB; the rest is checked as the
+/// strings are interned (see `TableBuilder`), so the plain UTF-8 path makes no extra pass.
+enum TextDecoding {
+    static let utf8 = "UTF-8", gb18030 = "GB18030"
+
+    /// The encoding to read `bytes` with, and how many bytes of byte-order mark to skip.
+    static func detect(_ b: UnsafeBufferPointer<UInt8>) -> (encoding: String, bom: Int) {
+        if b.starts(with: [0xEF, 0xBB, 0xBF]) { return (utf8, 3) }
+        if b.starts(with: [0xFF, 0xFE]) { return ("UTF-16LE", 2) }
+        if b.starts(with: [0xFE, 0xFF]) { return ("UTF-16BE", 2) }
+        let n = min(b.count, 1 << 16)
+        let invalid = n > 0 ? FieldParsing.firstInvalidUTF8(b.baseAddress!, n, allowTruncatedEnd: n < b.count) : nil
+        return (invalid == nil ? utf8 : gb18030, 0)
+    }
+
+    /// The byte-order mark of a given encoding, skipped when the file starts with it.
+    static func bomLength(_ b: UnsafeBufferPointer<UInt8>, for encoding: String) -> Int {
+        switch canonical(encoding) {
+        case utf8: b.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        case "UTF-16LE": b.starts(with: [0xFF, 0xFE]) ? 2 : 0
+        case "UTF-16BE": b.starts(with: [0xFE, 0xFF]) ? 2 : 0
+        default: 0
+        }
+    }
+
+    /// The name as iconv and the provenance write it: `utf8` → `UTF-8`, `gbk` → `GBK`.
+    static func canonical(_ name: String) -> String {
+        let upper = name.uppercased()
+        return upper == "UTF8" ? utf8 : upper
+    }
+
+    static func isKnown(_ name: String) -> Bool {
+        let cd = iconv_open(utf8, canonical(name))
+        if cd == iconv_t(bitPattern: -1) { return false }
+        iconv_close(cd)
+        return true
+    }
+
+    struct Decoded {
+        var bytes: [UInt8]
+        /// Byte sequences that were not valid in the encoding, each replaced by U+FFFD.
+        var replaced = 0
+        /// The first such byte: its offset in the input, its value, and where its U+FFFD is in `bytes`.
+        var firstBadInput = 0
+        var firstBadByte: UInt8 = 0
+        var firstBadOutput = 0
+    }
+
+    /// Converts `input` from `encoding` to UTF-8. Each invalid byte becomes U+FFFD and is counted.
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, from encoding: String) -> Decoded {
+        let cd = iconv_open(utf8, canonical(encoding))
+        precondition(cd != iconv_t(bitPattern: -1), "encoding checked by LoadOptions")
+        defer { iconv_close(cd) }
+        var result = Decoded(bytes: [UInt8](repeating: 0, count: input.count + input.count / 2 + 16))
+        guard let base = input.baseAddress else { result.bytes = []; return result }
+        var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(mutating: UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self))
+        var inLeft = input.count
+        var written = 0
+        while true {
+            let outroom = result.bytes.count - written
+            var outLeft = outroom
+            let status = result.bytes.withUnsafeMutableBytes { out -> Int in
+                var outPtr: UnsafeMutablePointer<CChar>? = out.baseAddress!.advanced(by: written).assumingMemoryBound(to: CChar.self)
+                return iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+            }
+            let err = errno
+            written += outroom - outLeft
+            if status != -1 { break }
+            if err == E2BIG || result.bytes.count - written < 3 {
+                result.bytes.append(contentsOf: repeatElement(0, count: result.bytes.count / 2 + 16))
+                continue
+            }
+            // EILSEQ (invalid) or EINVAL (cut off at the end): replace one byte and go on.
+            let at = input.count - inLeft
+            if result.replaced == 0 {
+                result.firstBadInput = at
+                result.firstBadByte = input[at]
+                result.firstBadOutput = written
+            }
+            result.replaced += 1
+            result.bytes[written] = 0xEF; result.bytes[written + 1] = 0xBF; result.bytes[written + 2] = 0xBD
+            written += 3
+            inPtr = inPtr! + 1
+            inLeft -= 1
+            if inLeft == 0 { break }
+        }
+        result.bytes.removeLast(result.bytes.count - written)
+        return result
+    }
+}
