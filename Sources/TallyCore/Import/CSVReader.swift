@@ -126,6 +126,45 @@ struct RowScanner: RowSource {
         self.delimiter = delimiter
     }
 
+    /// The same text read only up to `end` (one part of a file split for parallel reading).
+    func limited(to end: Int) -> RowScanner {
+        var s = RowScanner(base: base, length: end, delimiter: delimiter)
+        s.fileName = fileName
+        return s
+    }
+
+    /// Offsets that cut the text from `start` on into `parts` pieces of about equal size, each
+    /// beginning a row: the first line end after each cut that is outside quotes. Whether a cut
+    /// falls inside a quoted field follows from the parity of the quotes before it (`""` inside a
+    /// field counts twice). Returns `start`, the cuts, and the end; fewer cuts for short text.
+    func rowBoundaries(from start: Int, parts: Int) -> [Int] {
+        var bounds = [start]
+        var quotes = 0          // quotes seen in start..<scanned
+        var scanned = start
+        for k in 1..<max(1, parts) {
+            let cut = start + (length - start) * k / parts
+            guard cut > bounds.last! else { continue }
+            while scanned < cut {
+                let rest = UnsafeRawPointer(base + scanned)
+                guard let q = memchr(rest, 34, cut - scanned) else { scanned = cut; break }
+                quotes += 1
+                scanned = UnsafeRawPointer(q.assumingMemoryBound(to: UInt8.self)) - UnsafeRawPointer(base) + 1
+            }
+            var i = cut, inQuotes = quotes % 2 == 1
+            while i < length {
+                let c = base[i]
+                if c == 34 { inQuotes.toggle() } else if !inQuotes && (c == 10 || c == 13) { break }
+                i += 1
+            }
+            while i < length && (base[i] == 10 || base[i] == 13) { i += 1 }
+            for j in cut..<i where base[j] == 34 { quotes += 1 }
+            scanned = i
+            if i < length && i > bounds.last! { bounds.append(i) }
+        }
+        bounds.append(length)
+        return bounds
+    }
+
     /// Reads the next non-empty row's fields. Returns false at the end of the file.
     mutating func nextRow(into fields: inout [FieldRef]) throws -> Bool {
         fields.removeAll(keepingCapacity: true)

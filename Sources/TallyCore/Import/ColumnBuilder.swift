@@ -20,6 +20,7 @@ struct ColumnBuilder {
     private var codes: [UInt32] = []
     private var interner = StringInterner()
     private var nulls: NullMask?
+    private var dateCache = FieldParsing.DateCache()
     private let reserve: Int
     private let markers: NullMarkers
     private let forced: DataType?
@@ -85,7 +86,7 @@ struct ColumnBuilder {
         case .boolean:
             if let b = FieldParsing.boolean(p, n) { ints.append(b ? 1 : 0); bump(); return true }
         case .date, .timestamp:
-            if let t = FieldParsing.temporal(p, n), t.isDate || state == .timestamp { ints.append(t.seconds); bump(); return true }
+            if let t = FieldParsing.temporal(p, n, cache: &dateCache), t.isDate || state == .timestamp { ints.append(t.seconds); bump(); return true }
         case .string:
             appendString(p, n)
             return true
@@ -153,6 +154,53 @@ struct ColumnBuilder {
         nulls = nil
         codes = []
         codes.reserveCapacity(reserve)
+    }
+
+    /// Appends the rows of `other` (the next part of the same file, read in parallel) when the
+    /// two parts' types combine: the same type, untyped with any, integer with decimal, date
+    /// with timestamp. Returns false otherwise: the column is text and both parts must be read
+    /// again as text.
+    mutating func absorb(_ other: ColumnBuilder) -> Bool {
+        var o = other
+        let target: State
+        switch (state, o.state) {
+        case let (a, b) where a == b: target = a
+        case (.untyped, let b): target = b
+        case (let a, .untyped): target = a
+        case (.integer, .decimal), (.decimal, .integer): target = .decimal
+        case (.date, .timestamp), (.timestamp, .date): target = .timestamp
+        default: return false
+        }
+        convert(to: target)
+        o.convert(to: target)
+        switch target {
+        case .untyped: break
+        case .decimal: doubles.append(contentsOf: o.doubles)
+        case .string:
+            let remap = interner.absorb(o.interner)
+            codes.reserveCapacity(count + o.count)
+            for (i, c) in o.codes.enumerated() { codes.append(o.nulls?.isNull(i) ?? false ? 0 : remap[Int(c)]) }
+        default: ints.append(contentsOf: o.ints)
+        }
+        if nulls != nil || o.nulls != nil {
+            var m = nulls ?? NullMask(count: count)
+            m.extend(to: count + o.count)
+            if let on = o.nulls { for i in 0..<o.count where on.isNull(i) { m.setNull(count + i) } }
+            nulls = m
+        }
+        count += o.count
+        return true
+    }
+
+    /// Moves to a wider state (`absorb`): untyped to any, integer to decimal, date to timestamp.
+    private mutating func convert(to target: State) {
+        guard state != target else { return }
+        switch (state, target) {
+        case (.untyped, _): start(target)
+        case (.integer, .decimal): doubles = ints.map { Double($0) }; ints = []; state = .decimal
+        case (.date, .timestamp): state = .timestamp
+        default: preconditionFailure("no conversion from \(state) to \(target)")
+        }
     }
 
     /// Appends a field to a column already known to be text (also the replay after a restart).

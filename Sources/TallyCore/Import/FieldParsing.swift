@@ -100,7 +100,37 @@ public enum FieldParsing {
     /// as seconds since 1970-01-01 00:00:00.
     @inline(__always)
     public static func temporal(_ p: UnsafePointer<UInt8>, _ n: Int) -> (seconds: Int64, isDate: Bool)? {
+        var cache = DateCache()
+        return temporal(p, n, cache: &cache)
+    }
+
+    /// The last date read in a column: exports list many times of the same day, so the date part
+    /// is compared as bytes and parsed only when it changes.
+    struct DateCache {
+        var head: UInt64 = 0
+        var tail: UInt16 = 0
+        var days = -1
+    }
+
+    @inline(__always)
+    static func temporal(_ p: UnsafePointer<UInt8>, _ n: Int, cache: inout DateCache) -> (seconds: Int64, isDate: Bool)? {
         guard n == 10 || n == 16 || n == 19 else { return nil }
+        let head = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        let tail = UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self)
+        let days: Int
+        if cache.days >= 0 && head == cache.head && tail == cache.tail {
+            days = cache.days
+        } else {
+            guard let d = date(p) else { return nil }
+            days = d
+            if d >= 0 { cache = DateCache(head: head, tail: tail, days: d) }
+        }
+        return time(p, n, days: days)
+    }
+
+    /// `YYYY-MM-DD` at `p`, as days since 1970-01-01.
+    @inline(__always)
+    private static func date(_ p: UnsafePointer<UInt8>) -> Int? {
         @inline(__always) func num(_ at: Int, _ len: Int) -> Int? {
             var v = 0
             for k in at..<(at + len) {
@@ -113,7 +143,21 @@ public enum FieldParsing {
         guard p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"),
               let y = num(0, 4), let m = num(5, 2), let d = num(8, 2),
               m >= 1, m <= 12, d >= 1, d <= CivilCalendar.daysInMonth(y, m) else { return nil }
-        let days = CivilCalendar.daysFromCivil(y, m, d)
+        return CivilCalendar.daysFromCivil(y, m, d)
+    }
+
+    /// The optional ` HH:MM[:SS]` after a date of `days`.
+    @inline(__always)
+    private static func time(_ p: UnsafePointer<UInt8>, _ n: Int, days: Int) -> (seconds: Int64, isDate: Bool)? {
+        @inline(__always) func num(_ at: Int, _ len: Int) -> Int? {
+            var v = 0
+            for k in at..<(at + len) {
+                let d = p[k] &- 48
+                guard d < 10 else { return nil }
+                v = v * 10 + Int(d)
+            }
+            return v
+        }
         if n == 10 { return (Int64(days) * 86400, true) }
         guard p[10] == UInt8(ascii: " ") || p[10] == UInt8(ascii: "T"), p[13] == UInt8(ascii: ":"),
               let hh = num(11, 2), let mm = num(14, 2), hh < 24, mm < 60 else { return nil }

@@ -17,6 +17,9 @@ public struct LoadOptions {
     public var renames: [(from: String, to: String, span: Span)] = []
     /// A folder load: `types` and `rename` apply to the files that have the column named.
     var inFolder = false
+    /// Text files: how many parts to read in parallel; nil = one per core for large files.
+    /// (Tests set it to split even small files.)
+    var parts: Int?
     /// The options written (name to where the option is), and the script they are in (for located errors).
     public private(set) var given: [String: Span] = [:]
     private var script: SourceFile?

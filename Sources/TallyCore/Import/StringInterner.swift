@@ -86,6 +86,14 @@ struct StringInterner {
         }
     }
 
+    /// Adds `other`'s strings; returns, for each of its codes, the code here.
+    mutating func absorb(_ other: StringInterner) -> [UInt32] {
+        if other.sawInvalidUTF8 { sawInvalidUTF8 = true }
+        return other.arena.withUnsafeBufferPointer { a in
+            (0..<other.count).map { c in intern(a.baseAddress! + other.offsets[c], Int(other.lengths[c])) }
+        }
+    }
+
     /// The strings in code order.
     func strings() -> [String] {
         arena.withUnsafeBufferPointer { a in

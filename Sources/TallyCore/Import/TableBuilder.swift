@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rows of fields, from a text file (`RowScanner`) or a sheet (`SheetRows`).
 protocol RowSource {
     /// Where the next row starts; set it to read rows again.
@@ -100,16 +102,110 @@ enum TableBuilder {
         let dataStart = preview[header.last!].end
         rows.position = dataStart
         let expectedRows = rows.estimatedRows(after: dataStart, bytesPerRow: max(8, preview[header[0]].end - preview[header[0]].start))
-        var builders = forced.map { ColumnBuilder(expectedRows: expectedRows, nulls: markers, type: $0) }
-        var rowStarts: [Int] = []
-        rowStarts.reserveCapacity(expectedRows)
+        let plan = RowPlan(width: width, names: names, fileNames: fileNames, forced: forced, checked: checked,
+                           markers: markers, options: options)
 
+        // A large text file is read in parts, one per core, each from a row boundary; the parts'
+        // columns are then joined in order. Everything else is read in one pass.
+        var chunks: [Chunk]
+        let cores = options.parts ?? min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        if let scanner = rows as? RowScanner, cores > 1, options.parts != nil || scanner.length - dataStart >= parallelThreshold {
+            chunks = try readInParallel(scanner, from: dataStart, parts: cores, plan: plan, expectedRows: expectedRows, isCancelled: isCancelled)
+        } else {
+            var chunk = Chunk(plan, expectedRows: expectedRows)
+            try readRows(&rows, into: &chunk, plan: plan, isCancelled: isCancelled)
+            chunks = [chunk]
+        }
+
+        var builders = chunks[0].builders
+        for c in 0..<width {
+            for k in 1..<chunks.count where !builders[c].absorb(chunks[k].builders[c]) {
+                // The parts disagree on the type: the column is text; read it again as text.
+                var text = ColumnBuilder(expectedRows: expectedRows, nulls: markers, type: .string)
+                for chunk in chunks where !chunk.rowStarts.isEmpty {
+                    try replay(column: c, rows: chunk.rowStarts.count - 1, rowStarts: chunk.rowStarts, builder: &text, source: chunk.source!)
+                }
+                builders[c] = text
+                break
+            }
+        }
+        if builders.contains(where: \.sawInvalidUTF8) { throw NotUTF8() }
+        for chunk in chunks {
+            info.badRows += chunk.badRows
+            info.summaryRows += chunk.summaryRows
+            info.warnings += chunk.warnings.prefix(max(0, 3 - info.warnings.count))
+        }
+        if info.badRows > info.warnings.count {
+            info.warnings.append(Diagnostic(.warning, "\(info.badRows) bad rows skipped in \(source.path); the first \(info.warnings.count) are shown above"))
+        }
+        let columns = zip(names, builders).map { Table.Column(name: $0, vector: $1.finish()) }
+        return Table(name: tableName, columns: columns, rowCount: chunks.reduce(0) { $0 + $1.rowStarts.count }, source: info)
+    }
+
+    /// Text files from this size on are read in parallel parts.
+    static let parallelThreshold = 4 << 20
+
+    /// What every part of a file is read with: the columns, their given types, the options.
+    struct RowPlan {
+        var width: Int
+        var names: [String]
+        var fileNames: [String]
+        var forced: [DataType?]
+        var checked: [Int]
+        var markers: NullMarkers
+        var options: LoadOptions
+    }
+
+    /// The rows of one part of a file: its columns so far, where each row starts, what was skipped.
+    struct Chunk {
+        var builders: [ColumnBuilder]
+        var rowStarts: [Int] = []
+        var badRows = 0
+        var summaryRows = 0
+        var warnings: [Diagnostic] = []
+        /// The part's own scanner (parallel reading), to read its rows again.
+        var source: RowScanner?
+
+        init(_ plan: RowPlan, expectedRows: Int) {
+            builders = plan.forced.map { ColumnBuilder(expectedRows: expectedRows, nulls: plan.markers, type: $0) }
+            rowStarts.reserveCapacity(expectedRows)
+        }
+    }
+
+    /// Reads the parts of a text file on as many threads; a part's error is reported in file order.
+    private static func readInParallel(_ scanner: RowScanner, from start: Int, parts: Int, plan: RowPlan,
+                                       expectedRows: Int, isCancelled: () -> Bool) throws -> [Chunk] {
+        let bounds = scanner.rowBoundaries(from: start, parts: parts)
+        let n = bounds.count - 1
+        let results = UnsafeMutablePointer<Result<Chunk, Error>?>.allocate(capacity: n)
+        results.initialize(repeating: nil, count: n)
+        defer { results.deinitialize(count: n); results.deallocate() }
+        // Each thread writes only its own slot, and reads the scanner and plan (immutable).
+        nonisolated(unsafe) let slots = results
+        nonisolated(unsafe) let cancelled = isCancelled
+        nonisolated(unsafe) let (scanner, plan) = (scanner, plan)
+        DispatchQueue.concurrentPerform(iterations: n) { k in
+            var part = scanner.limited(to: bounds[k + 1])
+            part.position = bounds[k]
+            var chunk = Chunk(plan, expectedRows: expectedRows / n + 16)
+            chunk.source = part
+            slots[k] = Result { try readRows(&part, into: &chunk, plan: plan, isCancelled: cancelled); return chunk }
+        }
+        return try (0..<n).map { try results[$0]!.get() }
+    }
+
+    /// Reads rows from `rows` to its end into `chunk`.
+    private static func readRows<S: RowSource>(_ rows: inout S, into chunk: inout Chunk, plan: RowPlan,
+                                               isCancelled: () -> Bool) throws {
+        let width = plan.width, options = plan.options, checked = plan.checked, forced = plan.forced
+        var fields: [FieldRef] = []
+        var scratch: [UInt8] = []
         func bad(_ offset: Int, _ message: String, notes: [String]) throws {
             let (location, cell) = rows.location(at: offset)
             let allNotes = (cell.map { [$0] } ?? []) + notes
             guard options.skipBadRows else { throw Diagnostic(.error, message, at: location, notes: allNotes) }
-            info.badRows += 1
-            if info.warnings.count < 3 { info.warnings.append(Diagnostic(.warning, "skipped a bad row: \(message)", at: location, notes: cell.map { [$0] } ?? [])) }
+            chunk.badRows += 1
+            if chunk.warnings.count < 3 { chunk.warnings.append(Diagnostic(.warning, "skipped a bad row: \(message)", at: location, notes: cell.map { [$0] } ?? [])) }
         }
 
         rowLoop: while true {
@@ -135,27 +231,21 @@ enum TableBuilder {
                     continue
                 }
             }
-            if options.skipTotals && isSummaryRow(fields, rows, &scratch) { info.summaryRows += 1; continue }
-            for c in checked where !rows.withField(fields[c], scratch: &scratch, { ColumnBuilder.accepts($0, $1, as: forced[c]!, nulls: markers) }) {
+            if options.skipTotals && isSummaryRow(fields, rows, &scratch) { chunk.summaryRows += 1; continue }
+            for c in checked where !rows.withField(fields[c], scratch: &scratch, { ColumnBuilder.accepts($0, $1, as: forced[c]!, nulls: plan.markers) }) {
                 let text = rows.withField(fields[c], scratch: &scratch) { String(decoding: UnsafeBufferPointer(start: $0, count: $1), as: UTF8.self) }
-                try bad(fields[c].start, "`\(text)` in column \(names[c]) is not \(article(forced[c]!)) \(forced[c]!.rawValue)",
-                        notes: ["the column's type is given on load: types (\(fileNames[c]) = \(forced[c]!.rawValue))"])
+                try bad(fields[c].start, "`\(text)` in column \(plan.names[c]) is not \(article(forced[c]!)) \(forced[c]!.rawValue)",
+                        notes: ["the column's type is given on load: types (\(plan.fileNames[c]) = \(forced[c]!.rawValue))"])
                 continue rowLoop
             }
-            let row = rowStarts.count
+            let row = chunk.rowStarts.count
             if row & 0xFFFF == 0xFFFF && isCancelled() { throw Diagnostic(.error, "cancelled") }
-            rowStarts.append(start)
+            chunk.rowStarts.append(start)
             for c in 0..<width {
-                let ok = rows.withField(fields[c], scratch: &scratch) { p, n in builders[c].append(p, n) }
-                if !ok { try replay(column: c, rows: row, rowStarts: rowStarts, builder: &builders[c], source: rows) }
+                let ok = rows.withField(fields[c], scratch: &scratch) { p, n in chunk.builders[c].append(p, n) }
+                if !ok { try replay(column: c, rows: row, rowStarts: chunk.rowStarts, builder: &chunk.builders[c], source: rows) }
             }
         }
-        if builders.contains(where: \.sawInvalidUTF8) { throw NotUTF8() }
-        if info.badRows > info.warnings.count {
-            info.warnings.append(Diagnostic(.warning, "\(info.badRows) bad rows skipped in \(source.path); the first \(info.warnings.count) are shown above"))
-        }
-        let columns = zip(names, builders).map { Table.Column(name: $0, vector: $1.finish()) }
-        return Table(name: tableName, columns: columns, rowCount: rowStarts.count, source: info)
     }
 
     /// The column became text at `rows`: feed it the earlier rows' fields, then the current one.
