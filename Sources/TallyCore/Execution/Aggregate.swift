@@ -101,7 +101,7 @@ enum Aggregate {
         case .date(let v, let m): let o = pick(v, m, 0); return .date(o, emptyMask(seen))
         case .timestamp(let v, let m): let o = pick(v, m, 0); return .timestamp(o, emptyMask(seen))
         case .string(let v, let d, let m):
-            let rank = VectorOps.ranks(d, d).0
+            let rank = d.ranks.map { Int($0) }
             var byRank = [UInt32](repeating: 0, count: d.count)
             for (code, r) in rank.enumerated() { byRank[r] = UInt32(code) }
             let ranked = v.map { d.count == 0 ? 0 : UInt32(rank[Int($0)]) }

@@ -4,12 +4,15 @@ struct Functions: Sendable {
     let apply: @Sendable ([Vector]) throws -> Vector
 
     static let table: [String: Functions] = [
-        "year": datePart { CivilCalendar.civil(fromDays: CivilCalendar.days(ofSeconds: $0)).year },
-        "month": datePart { CivilCalendar.civil(fromDays: CivilCalendar.days(ofSeconds: $0)).month },
-        "day": datePart { CivilCalendar.civil(fromDays: CivilCalendar.days(ofSeconds: $0)).day },
-        "week": datePart { CivilCalendar.isoWeek(ofDays: CivilCalendar.days(ofSeconds: $0)) },
-        "weekday": datePart { CivilCalendar.weekday(ofDays: CivilCalendar.days(ofSeconds: $0)) },
-        "hour": datePart { Int(($0 - Int64(CivilCalendar.days(ofSeconds: $0)) * 86400) / 3600) },
+        "year": datePart { CivilCalendar.civil(fromDays: $0).year },
+        "month": datePart { CivilCalendar.civil(fromDays: $0).month },
+        "day": datePart { CivilCalendar.civil(fromDays: $0).day },
+        "week": datePart { CivilCalendar.isoWeek(ofDays: $0) },
+        "weekday": datePart { CivilCalendar.weekday(ofDays: $0) },
+        "hour": Functions(arity: 1...1) { v in
+            let (s, m) = try seconds(v[0], "hour")
+            return .integer(s.map { ($0 - Int64(CivilCalendar.days(ofSeconds: $0)) * 86400) / 3600 }, m)
+        },
         "date": Functions(arity: 1...1) { v in
             let (s, m) = try seconds(v[0], "date")
             return .date(s.map { Int64(CivilCalendar.days(ofSeconds: $0)) * 86400 }, m)
@@ -56,10 +59,17 @@ struct Functions: Sendable {
         }
     }
 
-    private static func datePart(_ f: @escaping @Sendable (Int64) -> Int) -> Functions {
+    /// A part of the date (the day number's function): computed once per day in the vector's
+    /// range, then looked up per row.
+    private static func datePart(_ f: @escaping @Sendable (Int) -> Int) -> Functions {
         Functions(arity: 1...1) { v in
             let (s, m) = try seconds(v[0], "this date part")
-            return .integer(s.map { Int64(f($0)) }, m)
+            let days = s.map { CivilCalendar.days(ofSeconds: $0) }
+            var lo = Int.max, hi = Int.min
+            for (i, d) in days.enumerated() where !(m?.isNull(i) ?? false) { lo = min(lo, d); hi = max(hi, d) }
+            guard lo <= hi, hi - lo < 1 << 20 else { return .integer(days.map { Int64(f($0)) }, m) }
+            let table = (lo...hi).map { Int64(f($0)) }
+            return .integer(days.enumerated().map { i, d in m?.isNull(i) ?? false ? 0 : table[d - lo] }, m)
         }
     }
 

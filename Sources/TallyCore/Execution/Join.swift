@@ -60,7 +60,7 @@ enum Join {
         var out = [Int32](repeating: -1, count: n)
         switch (keys, index) {
         case (.string(let codes, let d, let m), .strings(let td, let rows)):
-            let translate = d.strings.map { s -> Int32 in td.code(of: s).map { rows[Int($0)] } ?? -1 }
+            let translate = d.translation(to: td).map { $0 < 0 ? -1 : rows[Int($0)] }
             for i in 0..<n where !(m?.isNull(i) ?? false) { out[i] = translate[Int(codes[i])] }
         case (.integer(let a, let m), .ints(let map)), (.date(let a, let m), .ints(let map)), (.timestamp(let a, let m), .ints(let map)):
             for i in 0..<n where !(m?.isNull(i) ?? false) { out[i] = map.value(a[i]) }
@@ -78,7 +78,7 @@ enum Join {
         case (.string(let codes, let d, let m), .string(let mc, let md, let mm)):
             var present = [Bool](repeating: false, count: md.count)
             for (i, c) in mc.enumerated() where !(mm?.isNull(i) ?? false) { present[Int(c)] = true }
-            let translate = d.strings.map { s -> UInt8 in md.code(of: s).map { present[Int($0)] ? 1 : 0 } ?? 0 }
+            let translate = d.translation(to: md).map { $0 >= 0 && present[Int($0)] ? UInt8(1) : 0 }
             for i in 0..<n { out[i] = translate[Int(codes[i])] }
             return .boolean(out, m)
         default:

@@ -234,8 +234,8 @@ struct SortKeyValues {
         case .decimal(let a, _): keys = .doubles(a)
         case .boolean(let a, _): keys = .ints(a.map { Int64($0) })
         case .string(let codes, let d, _):
-            let rank = VectorOps.ranks(d, d).0
-            keys = .ranks(codes.map { d.count == 0 ? 0 : rank[Int($0)] })
+            let rank = d.ranks
+            keys = .ranks(codes.map { d.count == 0 ? 0 : Int(rank[Int($0)]) })
         }
     }
 

@@ -147,9 +147,9 @@ enum VectorOps {
             if op == .eq || op == .ne {
                 if dx === dy { return ordered(x, y) }
                 // Translate the left dictionary's codes into the right one's (absent: never equal).
-                let t = dx.strings.map { dy.code(of: $0).map { Int64($0) } ?? -1 }
+                let t = dx.translation(to: dy)
                 var out = [UInt8](repeating: 0, count: n)
-                for i in 0..<n { out[i] = test(t[Int(x[i])] == Int64(y[i]) ? 0 : 1) }
+                for i in 0..<n { out[i] = test(t[Int(x[i])] == Int32(bitPattern: y[i]) ? 0 : 1) }
                 return .boolean(out, mask)
             }
             let (rx, ry) = ranks(dx, dy)
@@ -200,12 +200,12 @@ enum VectorOps {
         return .timestamp(codes.map { seconds[Int($0)] }, m)
     }
 
-    /// Ranks of two dictionaries' strings in one common order, so codes can be compared.
+    /// Ranks of two dictionaries' strings in one common (code point) order, so codes can be compared.
     static func ranks(_ a: StringDictionary, _ b: StringDictionary) -> ([Int], [Int]) {
-        let all = Array(Set(a.strings).union(b.strings)).sorted()
-        var rank = [String: Int](minimumCapacity: all.count)
-        for (i, s) in all.enumerated() { rank[s] = i }
-        return (a.strings.map { rank[$0]! }, b.strings.map { rank[$0]! })
+        if a === b { let r = a.ranks.map { Int($0) }; return (r, r) }
+        let union = StringDictionary(Array(Set(a.strings).union(b.strings)))
+        let r = union.ranks
+        return (a.translation(to: union).map { Int(r[Int($0)]) }, b.translation(to: union).map { Int(r[Int($0)]) })
     }
 
     // MARK: Logic (three-valued: false and null = false, true or null = true)
