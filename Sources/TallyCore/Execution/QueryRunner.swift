@@ -43,9 +43,8 @@ struct QueryRunner {
                 if q.pct { total.append(result.rowCount > 0 ? .decimal(100) : .null) }
                 result.totalRow = total
             }
-            if !dims.isEmpty { result = result.gather(defaultOrder(result, dims.count)) }
         }
-        result = try sortAndCut(result, q)
+        result = try sortAndCut(result, q, dimensions: q.bucket == nil ? q.dimensions.count : 0)
         return result
     }
 
@@ -157,22 +156,13 @@ struct QueryRunner {
         return result
     }
 
-    /// Groups in ascending order of their dimensions (nulls last), so output is deterministic.
-    private func defaultOrder(_ r: ResultTable, _ dimCount: Int) -> [Int32] {
-        let keys = (0..<dimCount).map { SortKeyValues(r.columns[$0].vector) }
-        return (0..<Int32(r.rowCount)).sorted { a, b in
-            for k in keys {
-                let c = k.compare(Int(a), Int(b))
-                if c != 0 { return c < 0 }
-            }
-            return a < b
-        }
-    }
-
-    private func sortAndCut(_ r: ResultTable, _ q: Query) throws -> ResultTable {
+    /// Orders the rows by the `sort` keys, then by the first `dimensions` columns ascending (so
+    /// groups come out in the order of their values, nulls last, and ties are deterministic),
+    /// and keeps the `top` rows. With a small `top`, only those rows are selected, not all sorted.
+    private func sortAndCut(_ r: ResultTable, _ q: Query, dimensions: Int) throws -> ResultTable {
         var result = r
-        if !q.sort.isEmpty {
-            var keys: [(SortKeyValues, Bool)] = []
+        var keys: [(SortKeyValues, Bool)] = []
+        do {
             for s in q.sort {
                 guard let c = result.columns.first(where: { $0.name == s.column.text })
                         ?? result.columns.first(where: { $0.name.lowercased() == s.column.text.lowercased() }) else {
@@ -183,18 +173,30 @@ struct QueryRunner {
                 }
                 keys.append((SortKeyValues(c.vector, order: s.order), s.descending))
             }
-            let order = (0..<Int32(result.rowCount)).sorted { a, b in
-                for (k, desc) in keys {
-                    let c = k.compare(Int(a), Int(b), nullsLast: true, descending: desc)
-                    if c != 0 { return c < 0 }
-                }
-                return a < b
+        }
+        for d in 0..<dimensions { keys.append((SortKeyValues(result.columns[d].vector), false)) }
+        let n = result.rowCount
+        func less(_ a: Int32, _ b: Int32) -> Bool {
+            for (k, desc) in keys {
+                let c = k.compare(Int(a), Int(b), nullsLast: true, descending: desc)
+                if c != 0 { return c < 0 }
             }
-            result = result.gather(order)
+            return a < b
         }
-        if let top = q.top, top < result.rowCount {
-            result = result.gather((0..<Int32(top)).map { $0 })
+        if q.top == 0 { return result.gather([]) }
+        if let top = q.top, top < n, top <= n / 8 {
+            var best: [Int32] = []   // the `top` smallest so far, in order
+            best.reserveCapacity(top + 1)
+            for i in 0..<Int32(n) where best.count < top || less(i, best[best.count - 1]) {
+                var lo = 0, hi = best.count
+                while lo < hi { let mid = (lo + hi) / 2; if less(best[mid], i) { lo = mid + 1 } else { hi = mid } }
+                best.insert(i, at: lo)
+                if best.count > top { best.removeLast() }
+            }
+            return result.gather(best)
         }
+        if !keys.isEmpty { result = result.gather((0..<Int32(n)).sorted(by: less)) }
+        if let top = q.top, top < result.rowCount { result = result.gather((0..<Int32(top)).map { $0 }) }
         return result
     }
 }

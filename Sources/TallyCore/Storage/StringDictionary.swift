@@ -38,21 +38,45 @@ public final class StringDictionary: Sendable {
     public var ranks: [Int32] {
         sortRanks.withLock { stored in
             if let r = stored { return r }
-            let bytes = strings.map { Array($0.utf8) }
-            let order = bytes.indices.sorted { a, b in
-                bytes[a].withUnsafeBufferPointer { x in
-                    bytes[b].withUnsafeBufferPointer { y in
-                        let c = memcmp(x.baseAddress ?? UnsafePointer(bitPattern: 1)!, y.baseAddress ?? UnsafePointer(bitPattern: 1)!, min(x.count, y.count))
-                        return c != 0 ? c < 0 : x.count < y.count
-                    }
+            // The strings' bytes in one arena; sort by the first 16 bytes as two big-endian
+            // integers, and compare the rest only when those are equal.
+            var arena: [UInt8] = []
+            var offsets: [Int] = [], lengths: [Int] = []
+            var keys: [(UInt64, UInt64, Int32)] = []
+            keys.reserveCapacity(strings.count)
+            for (i, s) in strings.enumerated() {
+                var s = s
+                let start = arena.count
+                s.withUTF8 { arena.append(contentsOf: $0) }
+                offsets.append(start)
+                lengths.append(arena.count - start)
+                func word(_ from: Int) -> UInt64 {
+                    var w: UInt64 = 0
+                    for k in 0..<8 { w = w << 8 | UInt64(from + k < arena.count ? arena[from + k] : 0) }
+                    return w
+                }
+                let len = arena.count - start
+                keys.append((len > 0 ? word(start) & prefixMask(len) : 0, len > 8 ? word(start + 8) & prefixMask(len - 8) : 0, Int32(i)))
+            }
+            arena.withUnsafeBufferPointer { a in
+                let base = a.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                keys.sort { x, y in
+                    if x.0 != y.0 { return x.0 < y.0 }
+                    if x.1 != y.1 { return x.1 < y.1 }
+                    let i = Int(x.2), j = Int(y.2)
+                    let c = memcmp(base + offsets[i], base + offsets[j], min(lengths[i], lengths[j]))
+                    return c != 0 ? c < 0 : lengths[i] < lengths[j]
                 }
             }
             var r = [Int32](repeating: 0, count: strings.count)
-            for (rank, code) in order.enumerated() { r[code] = Int32(rank) }
+            for (rank, key) in keys.enumerated() { r[Int(key.2)] = Int32(rank) }
             stored = r
             return r
         }
     }
+
+    /// The high `n` bytes of a big-endian word (all of it from 8 on).
+    private func prefixMask(_ n: Int) -> UInt64 { n >= 8 ? ~0 : ~(~0 >> UInt64(8 * n)) }
 
     /// For each code here, the code of the same string in `other`, or -1.
     public func translation(to other: StringDictionary) -> [Int32] {
