@@ -35,6 +35,7 @@ final class REPL {
         self.editor = editor
         output = REPLOutput()
         session = Session(output: output)
+        session.loadObserver = ProgressBar.observer()
         try common.apply(to: session)
         session.isCancelled = { LineEditor.interruptFlag.load(ordering: .relaxed) }
         editor.completer = { [unowned self] before, after in

@@ -76,6 +76,7 @@ struct Open: ParsableCommand {
         }
         let terminal = Terminal()
         let session = Session(output: terminal)
+        session.loadObserver = ProgressBar.observer()
         try common.apply(to: session)
         var outcome = Session.Outcome()
         for p in paths {
@@ -111,6 +112,7 @@ struct Run: ParsableCommand {
         Terminal.ignoreBrokenPipe()
         let terminal = Terminal()
         let session = Session(output: terminal)
+        session.loadObserver = ProgressBar.observer()
         try common.apply(to: session)
         var outcome = Session.Outcome()
         for s in scripts {

@@ -20,6 +20,10 @@ public struct LoadOptions {
     /// Text files: how many parts to read in parallel; nil = one per core for large files.
     /// (Tests set it to split even small files.)
     var parts: Int?
+    /// Told of the progress of each file's load (the command line draws a bar from it).
+    public var observer: LoadProgress.Observer?
+    /// The progress of the file being read, advanced by the reader.
+    var progress: LoadProgress?
     /// The options written (name to where the option is), and the script they are in (for located errors).
     public private(set) var given: [String: Span] = [:]
     private var script: SourceFile?

@@ -42,6 +42,18 @@ public enum Loader {
     }
 
     private static func read(_ path: String, tableName: String, options: LoadOptions, isCancelled: @Sendable () -> Bool) throws -> Table {
+        var options = options
+        if let observer = options.observer {
+            let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+            let progress = LoadProgress(file: path, totalBytes: size)
+            options.progress = progress
+            defer { progress.finish(); observer(progress) }
+            return try readFile(path, tableName: tableName, options: options, isCancelled: isCancelled)
+        }
+        return try readFile(path, tableName: tableName, options: options, isCancelled: isCancelled)
+    }
+
+    private static func readFile(_ path: String, tableName: String, options: LoadOptions, isCancelled: @Sendable () -> Bool) throws -> Table {
         (path as NSString).pathExtension.lowercased() == "xlsx"
             ? try XLSXReader.read(path: path, tableName: tableName, options: options, isCancelled: isCancelled)
             : try CSVReader.read(path: path, tableName: tableName, options: options, isCancelled: isCancelled)

@@ -208,6 +208,7 @@ enum TableBuilder {
             if chunk.warnings.count < 3 { chunk.warnings.append(Diagnostic(.warning, "skipped a bad row: \(message)", at: location, notes: cell.map { [$0] } ?? [])) }
         }
 
+        var reported = rows.position   // for the progress observer
         rowLoop: while true {
             let start = rows.position
             do {
@@ -239,7 +240,14 @@ enum TableBuilder {
                 continue rowLoop
             }
             let row = chunk.rowStarts.count
-            if row & 0xFFFF == 0xFFFF && isCancelled() { throw Diagnostic(.error, "cancelled") }
+            if row & 0xFFFF == 0xFFFF {
+                if isCancelled() { throw Diagnostic(.error, "cancelled") }
+                if let p = options.progress {
+                    p.advance(bytes: start - reported, rows: 0x10000)
+                    reported = start
+                    options.observer?(p)
+                }
+            }
             chunk.rowStarts.append(start)
             for c in 0..<width {
                 let ok = rows.withField(fields[c], scratch: &scratch) { p, n in chunk.builders[c].append(p, n) }

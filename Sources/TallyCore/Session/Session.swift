@@ -18,6 +18,8 @@ public final class Session: @unchecked Sendable {
     public var format: OutputFormat = .table
     /// Terminal width for table output, or nil for no limit.
     public var maxWidth: Int?
+    /// Told how each file's load is going (the command line's progress bar).
+    public var loadObserver: LoadProgress.Observer?
     /// Polled while a statement runs; true cancels it.
     public var isCancelled: @Sendable () -> Bool = { false }
     public let output: SessionOutput
@@ -147,7 +149,8 @@ public final class Session: @unchecked Sendable {
 
         case .load(let name, let pathExpr, let options):
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
-            let loadOptions = try LoadOptions(options, source: source) { try scalar($0, source) }
+            var loadOptions = try LoadOptions(options, source: source) { try scalar($0, source) }
+            loadOptions.observer = loadObserver
             let tables = try Loader.load(path: path, name: name?.text, options: loadOptions, isCancelled: isCancelled) { d in
                 Diagnostic(d.severity, d.message, in: source, span: pathExpr.span, notes: d.notes)
             }
