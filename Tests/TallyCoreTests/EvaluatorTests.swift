@@ -3,19 +3,11 @@ import XCTest
 
 /// Name resolution, types and the semantics rules, on tables built in memory.
 final class EvaluatorTests: XCTestCase {
-    final class Capture: SessionOutput {
-        var results = ""
-        var diagnostics: [Diagnostic] = []
-        func result(_ text: String) { results += text }
-        func diagnostic(_ d: Diagnostic) { diagnostics.append(d) }
-        func info(_ text: String) {}
-    }
-
-    var capture = Capture()
+    var capture = CapturedOutput()
     var session: Session!
 
     override func setUp() {
-        capture = Capture()
+        capture = CapturedOutput()
         session = Session(output: capture)
         session.format = .csv
         var m = NullMask(count: 4)
@@ -34,7 +26,7 @@ final class EvaluatorTests: XCTestCase {
         capture.results = ""
         capture.diagnostics = []
         session.run(SourceFile(name: "q", text: text))
-        return (capture.results, capture.diagnostics.map { $0.render() })
+        return (capture.results, capture.diagnostics)
     }
 
     func testAggregatesSkipNulls() {

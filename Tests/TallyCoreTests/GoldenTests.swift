@@ -14,14 +14,6 @@ import XCTest
 /// Paths in statements are relative to Fixtures/. Expected values were worked out by hand or
 /// with sqlite3, as the comments above each record say, never copied from Tally's output.
 final class GoldenTests: XCTestCase {
-    final class Capture: SessionOutput {
-        var results = ""
-        var diagnostics: [String] = []
-        func result(_ text: String) { results += text }
-        func diagnostic(_ d: Diagnostic) { diagnostics.append(d.render()) }
-        func info(_ text: String) {}
-    }
-
     struct Record {
         var kind: String
         var argument: String
@@ -80,7 +72,7 @@ final class GoldenTests: XCTestCase {
         var count = 0
         for file in files {
             let text = try String(contentsOf: golden.appendingPathComponent(file), encoding: .utf8)
-            let capture = Capture()
+            let capture = CapturedOutput()
             let session = Session(output: capture)
             for r in GoldenTests.records(text) {
                 count += 1

@@ -8,21 +8,12 @@ enum Messy {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/messy").path
 
-    final class Capture: SessionOutput {
-        var results = ""
-        var diagnostics: [String] = []
-        var infos: [String] = []
-        func result(_ text: String) { results += text }
-        func diagnostic(_ d: Diagnostic) { diagnostics.append(d.render()) }
-        func info(_ text: String) { infos.append(text) }
-    }
-
     /// Runs a script with paths relative to the fixtures; diagnostics name files relative to them too.
     @discardableResult
-    static func run(_ script: String, in session: Session? = nil) -> (session: Session, output: Capture) {
-        let s = session ?? Session(output: Capture())
+    static func run(_ script: String, in session: Session? = nil) -> (session: Session, output: CapturedOutput) {
+        let s = session ?? Session(output: CapturedOutput())
         s.run(SourceFile(name: "t", text: script), baseDirectory: directory)
-        let out = s.output as! Capture
+        let out = s.output as! CapturedOutput
         out.diagnostics = out.diagnostics.map { $0.replacingOccurrences(of: directory + "/", with: "") }
         out.infos = out.infos.map { $0.replacingOccurrences(of: directory + "/", with: "") }
         out.results = out.results.replacingOccurrences(of: directory + "/", with: "")
