@@ -209,6 +209,17 @@ struct RowScanner: RowSource {
                 }
             } else {
                 let start = i
+                // Eight bytes at a time: the first byte equal to the delimiter, LF or CR ends the
+                // field (a zero byte of word ^ pattern, found with the usual bit trick).
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                let dm = ones &* UInt64(delim), lf = ones &* 10, cr = ones &* 13
+                while i + 8 <= n {
+                    let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                    let a = w ^ dm, b = w ^ lf, c = w ^ cr
+                    let hits = ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs
+                    if hits != 0 { i += hits.trailingZeroBitCount >> 3; break }
+                    i += 8
+                }
                 while i < n {
                     let c = p[i]
                     if c == delim || c == 10 || c == 13 { break }

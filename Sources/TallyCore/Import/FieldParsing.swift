@@ -143,7 +143,7 @@ public enum FieldParsing {
     /// `YYYY-MM-DD` at `p`, as days since 1970-01-01.
     @inline(__always)
     private static func date(_ p: UnsafePointer<UInt8>) -> Int? {
-        func num(_ at: Int, _ len: Int) -> Int? { digits(p, at, len) }
+        @inline(__always) func num(_ at: Int, _ len: Int) -> Int? { digits(p, at, len) }
         guard p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"),
               let y = num(0, 4), let m = num(5, 2), let d = num(8, 2),
               m >= 1, m <= 12, d >= 1, d <= CivilCalendar.daysInMonth(y, m) else { return nil }
@@ -153,7 +153,7 @@ public enum FieldParsing {
     /// The optional ` HH:MM[:SS]` after a date of `days`.
     @inline(__always)
     private static func time(_ p: UnsafePointer<UInt8>, _ n: Int, days: Int) -> (seconds: Int64, isDate: Bool)? {
-        func num(_ at: Int, _ len: Int) -> Int? { digits(p, at, len) }
+        @inline(__always) func num(_ at: Int, _ len: Int) -> Int? { digits(p, at, len) }
         if n == 10 { return (Int64(days) * 86400, true) }
         guard p[10] == UInt8(ascii: " ") || p[10] == UInt8(ascii: "T"), p[13] == UInt8(ascii: ":"),
               let hh = num(11, 2), let mm = num(14, 2), hh < 24, mm < 60 else { return nil }
