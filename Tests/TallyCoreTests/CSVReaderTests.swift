@@ -3,9 +3,10 @@ import XCTest
 
 final class CSVReaderTests: XCTestCase {
     func read(_ text: String, delimiter: UInt8? = nil) throws -> Table {
-        let bytes = Array(text.utf8)
-        return try bytes.withUnsafeBufferPointer {
-            try CSVReader.parse($0, fileName: "t.csv", tableName: "t", options: CSVOptions(delimiter: delimiter))
+        var options = LoadOptions()
+        options.delimiter = delimiter
+        return try Array(text.utf8).withUnsafeBufferPointer {
+            try CSVReader.parse($0, fileName: "t.csv", tableName: "t", options: options)
         }
     }
 

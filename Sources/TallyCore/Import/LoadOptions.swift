@@ -114,13 +114,3 @@ public struct LoadOptions {
         return Diagnostic(.error, message, in: script, span: span, notes: notes)
     }
 }
-
-/// The reader options before `load` had more than a delimiter (still used by CSVReaderTests).
-public typealias CSVOptions = LoadOptions
-
-extension LoadOptions {
-    public init(delimiter: UInt8?) {
-        self.init()
-        self.delimiter = delimiter
-    }
-}
