@@ -12,9 +12,21 @@ import Foundation
 public enum CSVReader {
     public static func read(path: String, tableName: String, options: LoadOptions = LoadOptions(),
                             isCancelled: @Sendable () -> Bool = { false }) throws -> Table {
+        // A regular file is mapped read-only (its pages can then be handed back as they are read);
+        // anything else (a pipe, an empty file) is read into memory.
+        let fd = open(path, O_RDONLY)
+        var info = stat()
+        if fd >= 0 && fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0,
+           let map = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED {
+            close(fd)
+            defer { munmap(map, Int(info.st_size)) }
+            return try parse(UnsafeBufferPointer(start: map.assumingMemoryBound(to: UInt8.self), count: Int(info.st_size)),
+                             fileName: path, tableName: tableName, options: options, isCancelled: isCancelled, fileBacked: true)
+        }
+        if fd >= 0 { close(fd) }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw Diagnostic(.error, "cannot read \(path): \(describe(error))")
         }
@@ -33,7 +45,8 @@ public enum CSVReader {
     }
 
     public static func parse(_ all: UnsafeBufferPointer<UInt8>, fileName: String, tableName: String,
-                             options: LoadOptions = LoadOptions(), isCancelled: @Sendable () -> Bool = { false }) throws -> Table {
+                             options: LoadOptions = LoadOptions(), isCancelled: @Sendable () -> Bool = { false },
+                             fileBacked: Bool = false) throws -> Table {
         guard all.count > 0 else { throw Diagnostic(.error, "\(fileName) is empty: a header row is needed") }
         var (encoding, bom) = options.encoding.map { ($0, TextDecoding.bomLength(all, for: $0)) } ?? TextDecoding.detect(all)
         let text = UnsafeBufferPointer(rebasing: all[bom...])
@@ -42,7 +55,8 @@ public enum CSVReader {
         if encoding == TextDecoding.utf8 {
             source.encoding = encoding
             do {
-                return try parseDecoded(text, source: source, tableName: tableName, options: options, isCancelled: isCancelled)
+                return try parseDecoded(text, source: source, tableName: tableName, options: options, isCancelled: isCancelled,
+                                        fileBacked: fileBacked)
             } catch is TableBuilder.NotUTF8 {
                 if options.encoding == nil { encoding = TextDecoding.gb18030 }   // not UTF-8 after all
             }
@@ -72,10 +86,13 @@ public enum CSVReader {
     }
 
     /// Splits UTF-8 text into rows and builds the table.
+    /// `fileBacked`: the text is the file's own read-only mapping, so pages already read may be
+    /// handed back to the system (they are read again from the file if needed).
     private static func parseDecoded(_ text: UnsafeBufferPointer<UInt8>, source: TableSource, tableName: String,
-                                     options: LoadOptions, isCancelled: () -> Bool) throws -> Table {
+                                     options: LoadOptions, isCancelled: () -> Bool, fileBacked: Bool = false) throws -> Table {
         guard let base = text.baseAddress, text.count > 0 else { throw Diagnostic(.error, "\(source.path) is empty: a header row is needed") }
         var rows = RowScanner(base: base, length: text.count, delimiter: options.delimiter ?? detectDelimiter(base, text.count))
+        rows.fileBacked = fileBacked
         rows.fileName = source.path
         var source = source
         source.delimiter = rows.delimiter
@@ -119,6 +136,8 @@ struct RowScanner: RowSource {
     let delimiter: UInt8
     var position = 0
     var fileName = ""
+    /// The bytes are a read-only file mapping (see `release`).
+    var fileBacked = false
 
     init(base: UnsafePointer<UInt8>, length: Int, delimiter: UInt8) {
         self.base = base
@@ -126,10 +145,21 @@ struct RowScanner: RowSource {
         self.delimiter = delimiter
     }
 
+    /// Hands the whole pages of `start..<end` back to the system, when the text is a file
+    /// mapping: a large load then keeps little of the file resident.
+    func release(_ start: Int, _ end: Int) {
+        guard fileBacked else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let from = (Int(bitPattern: base) + start + page - 1) / page * page
+        let to = (Int(bitPattern: base) + end) / page * page
+        if to > from { madvise(UnsafeMutableRawPointer(bitPattern: from), to - from, MADV_DONTNEED) }
+    }
+
     /// The same text read only up to `end` (one part of a file split for parallel reading).
     func limited(to end: Int) -> RowScanner {
         var s = RowScanner(base: base, length: end, delimiter: delimiter)
         s.fileName = fileName
+        s.fileBacked = fileBacked
         return s
     }
 

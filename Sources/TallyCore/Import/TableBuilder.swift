@@ -117,9 +117,13 @@ enum TableBuilder {
             chunks = [chunk]
         }
 
+        // Each part's column is released as soon as it is joined, and each column's builder as
+        // soon as its vector is made, so a load needs little more memory than its result.
         var builders = chunks[0].builders
+        chunks[0].builders = []
+        let spent = ColumnBuilder(expectedRows: 0, nulls: markers)
         for c in 0..<width {
-            for k in 1..<chunks.count where !builders[c].absorb(chunks[k].builders[c]) {
+            for k in 1..<chunks.count where !builders[c].absorb(take(&chunks[k].builders[c], leaving: spent)) {
                 // The parts disagree on the type: the column is text; read it again as text.
                 var text = ColumnBuilder(expectedRows: expectedRows, nulls: markers, type: .string)
                 for chunk in chunks where !chunk.rowStarts.isEmpty {
@@ -138,8 +142,17 @@ enum TableBuilder {
         if info.badRows > info.warnings.count {
             info.warnings.append(Diagnostic(.warning, "\(info.badRows) bad rows skipped in \(source.path); the first \(info.warnings.count) are shown above"))
         }
-        let columns = zip(names, builders).map { Table.Column(name: $0, vector: $1.finish()) }
+        var columns: [Table.Column] = []
+        for c in 0..<width {
+            columns.append(Table.Column(name: names[c], vector: take(&builders[c], leaving: spent).finish()))
+        }
         return Table(name: tableName, columns: columns, rowCount: chunks.reduce(0) { $0 + $1.rowStarts.count }, source: info)
+    }
+
+    private static func take(_ builder: inout ColumnBuilder, leaving empty: ColumnBuilder) -> ColumnBuilder {
+        let b = builder
+        builder = empty
+        return b
     }
 
     /// Text files from this size on are read in parallel parts.
@@ -209,6 +222,7 @@ enum TableBuilder {
         }
 
         var reported = rows.position   // for the progress observer
+        let first = rows.position
         rowLoop: while true {
             let start = rows.position
             do {
@@ -242,6 +256,7 @@ enum TableBuilder {
             let row = chunk.rowStarts.count
             if row & 0xFFFF == 0xFFFF {
                 if isCancelled() { throw Diagnostic(.error, "cancelled") }
+                (rows as? RowScanner)?.release(first, start)
                 if let p = options.progress {
                     p.advance(bytes: start - reported, rows: 0x10000)
                     reported = start
