@@ -162,6 +162,8 @@ struct QueryRunner {
     private func sortAndCut(_ r: ResultTable, _ q: Query, dimensions: Int) throws -> ResultTable {
         var result = r
         var keys: [(SortKeyValues, Bool)] = []
+        let n = result.rowCount
+        let few = q.top.map { $0 <= n / 8 } ?? false
         do {
             for s in q.sort {
                 guard let c = result.columns.first(where: { $0.name == s.column.text })
@@ -171,11 +173,10 @@ struct QueryRunner {
                                 notes: [Suggest.closest(to: s.column.text, in: names).map { "did you mean `\($0)`?" }
                                         ?? "the output columns are: \(names.joined(separator: ", "))"])
                 }
-                keys.append((SortKeyValues(c.vector, order: s.order), s.descending))
+                keys.append((SortKeyValues(c.vector, order: s.order, fewComparisons: few), s.descending))
             }
         }
-        for d in 0..<dimensions { keys.append((SortKeyValues(result.columns[d].vector), false)) }
-        let n = result.rowCount
+        for d in 0..<dimensions { keys.append((SortKeyValues(result.columns[d].vector, fewComparisons: few), false)) }
         func less(_ a: Int32, _ b: Int32) -> Bool {
             for (k, desc) in keys {
                 let c = k.compare(Int(a), Int(b), nullsLast: true, descending: desc)
@@ -203,13 +204,15 @@ struct QueryRunner {
 
 /// Compares two rows of a vector for sorting; nulls sort last.
 struct SortKeyValues {
-    private enum Keys { case ints([Int64]), doubles([Double]), ranks([Int]) }
+    private enum Keys { case ints([Int64]), doubles([Double]), ranks([Int]), text([UInt32], StringDictionary) }
     private let keys: Keys
     private let nulls: NullMask?
 
     /// `order`: values that sort first, in the given order (numbers match by value, other
     /// values by their text); the others follow in their natural order.
-    init(_ v: Vector, order: [String]? = nil) {
+    /// `fewComparisons`: text is compared string by string instead of ranking the whole
+    /// dictionary first (for a small `top`, where only a few rows are compared).
+    init(_ v: Vector, order: [String]? = nil, fewComparisons: Bool = false) {
         nulls = v.nulls
         if let order {
             let natural = SortKeyValues(v)
@@ -236,6 +239,7 @@ struct SortKeyValues {
         case .decimal(let a, _): keys = .doubles(a)
         case .boolean(let a, _): keys = .ints(a.map { Int64($0) })
         case .string(let codes, let d, _):
+            if fewComparisons { keys = .text(codes, d); return }
             let rank = d.ranks
             keys = .ranks(codes.map { d.count == 0 ? 0 : Int(rank[Int($0)]) })
         }
@@ -249,6 +253,9 @@ struct SortKeyValues {
         case .ints(let k): c = k[a] < k[b] ? -1 : (k[a] == k[b] ? 0 : 1)
         case .doubles(let k): c = k[a] < k[b] ? -1 : (k[a] == k[b] ? 0 : 1)
         case .ranks(let k): c = k[a] < k[b] ? -1 : (k[a] == k[b] ? 0 : 1)
+        case .text(let codes, let d):
+            let x = d.strings[Int(codes[a])].utf8, y = d.strings[Int(codes[b])].utf8
+            c = codes[a] == codes[b] ? 0 : (x.lexicographicallyPrecedes(y) ? -1 : (y.lexicographicallyPrecedes(x) ? 1 : 0))
         }
         return descending ? -c : c
     }

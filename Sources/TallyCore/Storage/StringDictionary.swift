@@ -8,7 +8,7 @@ import Synchronization
 /// built the first time a code is looked up (many columns are only ever shown).
 public final class StringDictionary: Sendable {
     public let strings: [String]
-    private let index = Mutex<[String: UInt32]?>(nil)
+    private let index = Mutex<ByteIndex?>(nil)
     private let sortRanks = Mutex<[Int32]?>(nil)
     /// Code translations into other dictionaries (joins, membership, equality across tables),
     /// kept with the dictionary they lead to.
@@ -20,18 +20,20 @@ public final class StringDictionary: Sendable {
 
     public var count: Int { strings.count }
 
-    private func withIndex<R>(_ body: ([String: UInt32]) -> R) -> R {
+    /// The string → code index, built on first use.
+    private var byteIndex: ByteIndex {
         index.withLock { stored in
-            if stored == nil {
-                var built = [String: UInt32](minimumCapacity: strings.count)
-                for (i, s) in strings.enumerated() where built[s] == nil { built[s] = UInt32(i) }
-                stored = built
-            }
-            return body(stored!)
+            if let built = stored { return built }
+            let built = ByteIndex(strings)
+            stored = built
+            return built
         }
     }
 
-    public func code(of s: String) -> UInt32? { withIndex { $0[s] } }
+    public func code(of s: String) -> UInt32? {
+        let c = byteIndex.find(s, in: strings)
+        return c < 0 ? nil : UInt32(c)
+    }
 
     /// For each code, its place in character (code point) order: UTF-8 byte order, which is
     /// code point order and much faster to sort than Unicode-aware String comparison.
@@ -82,11 +84,59 @@ public final class StringDictionary: Sendable {
     public func translation(to other: StringDictionary) -> [Int32] {
         if other === self { return (0..<Int32(strings.count)).map { $0 } }
         if let t = translations.withLock({ $0.first { $0.0 === other }?.1 }) { return t }
-        let t = strings.map { s in other.code(of: s).map { Int32($0) } ?? -1 }
+        let target = other.byteIndex
+        let t = strings.map { target.find($0, in: other.strings) }
         translations.withLock { $0.append((other, t)) }
         return t
     }
 
     /// Every string appears once.
-    public func isValid() -> Bool { withIndex { $0.count } == strings.count }
+    public func isValid() -> Bool { !byteIndex.hasDuplicates }
+}
+
+/// Open addressing over the strings' UTF-8 bytes: faster to build and probe than a
+/// `[String: UInt32]`, whose hashing is Unicode-aware.
+struct ByteIndex: Sendable {
+    private let slots: [Int32]   // a code, or -1
+    private let mask: Int
+    let hasDuplicates: Bool
+
+    init(_ strings: [String]) {
+        var size = 16
+        while size < strings.count * 2 { size <<= 1 }
+        var slots = [Int32](repeating: -1, count: size)
+        let mask = size - 1
+        var duplicates = false
+        for (code, s) in strings.enumerated() {
+            var slot = ByteIndex.hash(s) & mask
+            while slots[slot] >= 0 {
+                if ByteIndex.equal(strings[Int(slots[slot])], s) { duplicates = true; break }
+                slot = (slot + 1) & mask
+            }
+            if slots[slot] < 0 { slots[slot] = Int32(code) }
+        }
+        self.slots = slots
+        self.mask = mask
+        self.hasDuplicates = duplicates
+    }
+
+    /// The code of `s`, or -1.
+    func find(_ s: String, in strings: [String]) -> Int32 {
+        var slot = ByteIndex.hash(s) & mask
+        while true {
+            let c = slots[slot]
+            if c < 0 || ByteIndex.equal(strings[Int(c)], s) { return c }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private static func hash(_ s: String) -> Int {
+        var s = s
+        return s.withUTF8 { Int(truncatingIfNeeded: StringInterner.hash($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count).hash) }
+    }
+
+    private static func equal(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+    }
 }
