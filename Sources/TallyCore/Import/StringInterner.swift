@@ -11,7 +11,9 @@ struct StringInterner {
     private var offsets: [Int] = []
     private var lengths: [Int32] = []
     private var hashes: [UInt64] = []
-    private var slots: [UInt32]   // code + 1; 0 is empty
+    /// Per slot: the hash's high 32 bits (a tag compared before anything else is read, so a
+    /// probe of a large table costs one cache miss, not three) and code + 1; 0 is empty.
+    private var slots: [UInt64]
     private var mask: Int
     /// Set when a new string is not valid UTF-8: the file was not UTF-8 after all.
     private(set) var sawInvalidUTF8 = false
@@ -19,9 +21,11 @@ struct StringInterner {
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
+
+    @inline(__always) private static func tag(_ h: UInt64) -> UInt64 { h & 0xFFFF_FFFF_0000_0000 }
 
     var count: Int { offsets.count }
 
@@ -49,12 +53,15 @@ struct StringInterner {
     @inline(__always)
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32 {
         let (h, ascii) = StringInterner.hash(p, n)
+        let tag = StringInterner.tag(h)
         var slot = Int(truncatingIfNeeded: h) & mask
         while true {
             let s = slots[slot]
             if s == 0 { break }
-            let code = Int(s - 1)
-            if hashes[code] == h && Int(lengths[code]) == n && equal(code, p, n) { return UInt32(code) }
+            if s & 0xFFFF_FFFF_0000_0000 == tag {
+                let code = Int(s & 0xFFFF_FFFF) - 1
+                if Int(lengths[code]) == n && equal(code, p, n) { return UInt32(code) }
+            }
             slot = (slot + 1) & mask
         }
         if !ascii && FieldParsing.firstInvalidUTF8(p, n) != nil { sawInvalidUTF8 = true }
@@ -63,7 +70,7 @@ struct StringInterner {
         lengths.append(Int32(n))
         hashes.append(h)
         arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
-        slots[slot] = code + 1
+        slots[slot] = tag | UInt64(code + 1)
         if offsets.count * 2 > slots.count { grow() }
         return code
     }
@@ -77,12 +84,12 @@ struct StringInterner {
 
     private mutating func grow() {
         let size = slots.count * 2
-        slots = [UInt32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
         for code in 0..<offsets.count {
             var slot = Int(truncatingIfNeeded: hashes[code]) & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = UInt32(code + 1)
+            slots[slot] = StringInterner.tag(hashes[code]) | UInt64(code + 1)
         }
     }
 
