@@ -211,20 +211,12 @@ struct Evaluator {
                 target = catalog.table(t.text); columnName = c.text; tableSpan = t.span
             default: break
             }
+            if let target, case .rows(let f) = scope {
+                // The same membership twice in a query (in two measures) is computed once.
+                return try f.cached("in " + source.slice(span)) { try membership(probe, x, target, columnName, filter, span, tableSpan) }
+            }
             if let target {
-                let wanted = columnName ?? self.columnName(of: x)
-                guard let wanted, let column = target.column(named: wanted) else {
-                    throw error("which column of \(target.name) should `\(source.slice(x.span))` be looked for in?", tableSpan,
-                                notes: ["name it: \(source.slice(x.span)) in (\(target.name).COLUMN where …)"])
-                }
-                let frame = RowFrame(table: target, rows: nil)
-                var members = column.vector
-                if let filter {
-                    let cond = try eval(filter, .rows(frame))
-                    let rows = try located(filter.span) { try VectorOps.selection(cond, within: nil) }
-                    members = members.gather(rows)
-                }
-                return try located(span) { try Join.membership(probe, members: members) }
+                return try membership(probe, x, target, columnName, filter, span, tableSpan)
             }
         }
         if let filter { throw error("`where` inside `in (…)` needs a table: x in (table where …)", filter.span) }
@@ -234,6 +226,24 @@ struct Evaluator {
             result = try result.map { r in try located(span) { try VectorOps.logic(.or, r, c) } } ?? c
         }
         return result!
+    }
+
+    /// `x in (table [where …])`: is each value of `probe` in the table's column?
+    private mutating func membership(_ probe: Vector, _ x: Expr, _ target: Table, _ columnName: String?, _ filter: Expr?,
+                                     _ span: Span, _ tableSpan: Span) throws -> Vector {
+        let wanted = columnName ?? self.columnName(of: x)
+        guard let wanted, let column = target.column(named: wanted) else {
+            throw error("which column of \(target.name) should `\(source.slice(x.span))` be looked for in?", tableSpan,
+                        notes: ["name it: \(source.slice(x.span)) in (\(target.name).COLUMN where …)"])
+        }
+        let frame = RowFrame(table: target, rows: nil)
+        var members = column.vector
+        if let filter {
+            let cond = try eval(filter, .rows(frame))
+            let rows = try located(filter.span) { try VectorOps.selection(cond, within: nil) }
+            members = members.gather(rows)
+        }
+        return try located(span) { try Join.membership(probe, members: members) }
     }
 
     private func columnName(of e: Expr) -> String? {

@@ -16,8 +16,11 @@ struct QueryRunner {
         let names = outputNames(q)
 
         // Groups: one per distinct combination of the dimensions (one group without `by`).
+        // A dimension read through a key that is itself a dimension (`by teacher_id,
+        // teachers.name`) adds no groups: it is read once per group, not once per row.
+        let perGroup = q.having == nil && q.bucket == nil ? dependentDimensions(q, table) : [:]
         var dims: [Vector] = []
-        for d in q.dimensions { dims.append(try evaluator.eval(d.expr, .rows(frame))) }
+        for (i, d) in q.dimensions.enumerated() where perGroup[i] == nil { dims.append(try evaluator.eval(d.expr, .rows(frame))) }
         if let having = q.having {
             (frame, dims) = try keepGroups(having, q, frame, dims)
         }
@@ -27,18 +30,26 @@ struct QueryRunner {
         } else {
             let (ids, groupCount, firstRows) = GroupKeys.groupIds(dims, rowCount: frame.count)
             var columns: [ResultTable.Column] = []
-            for (i, d) in dims.enumerated() {
-                columns.append(.init(name: names.dims[i], vector: d.gather(firstRows), role: .dimension))
+            var next = dims.makeIterator()
+            for i in q.dimensions.indices {
+                let vector: Vector
+                if let (target, column) = perGroup[i] {
+                    let map = try located(q.dimensions[i].expr.span) { try Join.rowMap(catalog: evaluator.catalog, base: table, target: target) }
+                    vector = column.vector.gather(firstRows.map { map[Int(frame.rows?[Int($0)] ?? $0)] })
+                } else {
+                    vector = next.next()!.gather(firstRows)
+                }
+                columns.append(.init(name: names.dims[i], vector: vector, role: .dimension))
             }
             let scope = Scope.groups(frame, ids: ids, count: groupCount)
             for (i, item) in q.items.enumerated() {
                 columns.append(.init(name: names.items[i], vector: try evaluator.eval(item.expr, scope), role: .measure))
             }
             result = ResultTable(columns: columns)
-            if q.pct { result.columns.append(try share(of: result.columns[dims.count], q)) }
-            if let label = q.total, !dims.isEmpty {  // without `by` the one row is already the total
+            if q.pct { result.columns.append(try share(of: result.columns[q.dimensions.count], q)) }
+            if let label = q.total, !q.dimensions.isEmpty {  // without `by` the one row is already the total
                 let all = Scope.groups(frame, ids: [Int32](repeating: 0, count: frame.count), count: 1)
-                var total: [Value] = dims.indices.map { $0 == 0 ? .string(label) : .null }
+                var total: [Value] = q.dimensions.indices.map { $0 == 0 ? .string(label) : .null }
                 for item in q.items { total.append(try evaluator.eval(item.expr, all).value(at: 0)) }
                 if q.pct { total.append(result.rowCount > 0 ? .decimal(100) : .null) }
                 result.totalRow = total
@@ -46,6 +57,24 @@ struct QueryRunner {
         }
         result = try sortAndCut(result, q, dimensions: q.bucket == nil ? q.dimensions.count : 0)
         return result
+    }
+
+    /// The dimensions `T.column` whose link key (the query's table's column) is also a plain
+    /// dimension: they depend on it, so they can be read per group.
+    private func dependentDimensions(_ q: Query, _ table: Table) -> [Int: (Table, Table.Column)] {
+        let plain = Set(q.dimensions.compactMap { d -> String? in
+            if case .name(let n) = d.expr.kind { return table.column(named: n)?.name }
+            return nil
+        })
+        var out: [Int: (Table, Table.Column)] = [:]
+        for (i, d) in q.dimensions.enumerated() {
+            guard case .qualified(let t, let c) = d.expr.kind, let target = evaluator.catalog.table(t.text), target !== table,
+                  let column = target.column(named: c.text),
+                  let (key, _) = try? Join.linkColumns(catalog: evaluator.catalog, base: table, target: target),
+                  plain.contains(key) else { continue }
+            out[i] = (target, column)
+        }
+        return out
     }
 
     /// `having`: evaluates the condition per group (per row for `bucket` without `by`) and keeps
