@@ -27,6 +27,7 @@ let package = Package(
             path: "Sources/TallyCLI"),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"], path: "Tests/TallyCoreTests",
                     resources: [.copy("Golden"), .copy("Fixtures")]),
-        .testTarget(name: "TallyCLITests", dependencies: ["TallyCLI", "TallyCore"], path: "Tests/TallyCLITests"),
+        .testTarget(name: "TallyCLITests", dependencies: ["TallyCLI", "TallyCore"], path: "Tests/TallyCLITests",
+                    exclude: ["Golden"]),   // read from the repository by path
     ]
 )

@@ -60,7 +60,7 @@ struct Demo: ParsableCommand {
             Terminal.write("generating the sample exports into \(folder) (once)…\n", fd: 2)
             try? FileManager.default.removeItem(atPath: folder)
             _ = try Sample.generate(folder, scale: 1, seed: 2002)
-            FileManager.default.createFile(atPath: done, contents: Data())
+            _ = FileManager.default.createFile(atPath: done, contents: Data())
         }
         guard let report = Demo.findReport() else {
             Terminal.write("error: cannot find Examples/period-report.tally; run tally demo from the Tally repository\n", fd: 2)

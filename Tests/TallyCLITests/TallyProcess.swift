@@ -48,7 +48,7 @@ struct TallyProcess {
         p.environment = env
         // stderr goes to a file, stdout through a pipe read to its end: neither can block the child.
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("tally-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errFile) }
         let err = try FileHandle(forWritingTo: errFile)
         let out = Pipe(), input = Pipe()

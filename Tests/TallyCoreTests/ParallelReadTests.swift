@@ -40,7 +40,7 @@ final class ParallelReadTests: XCTestCase {
     func testBoundariesStartRows() throws {
         let text = "a,b\n1,\"x\ny\"\n2,\"\"\"\n\"\n3,z\n"
         let bytes = Array(text.utf8)
-        try bytes.withUnsafeBufferPointer { b in
+        bytes.withUnsafeBufferPointer { b in
             let scanner = RowScanner(base: b.baseAddress!, length: b.count, delimiter: 44)
             for parts in 2...8 {
                 let bounds = scanner.rowBoundaries(from: 4, parts: parts)

@@ -174,7 +174,7 @@ struct Evaluator {
         if let s = Suggest.closest(to: name.text, in: catalog.tableOrder) { notes.append("did you mean `\(s)`?") }
         else if catalog.tableOrder.isEmpty { notes.append("no table is loaded yet: load \"exports/\" loads a folder of CSV files") }
         else { notes.append("loaded tables: \(catalog.tableOrder.joined(separator: ", "))") }
-        return try { throw error("unknown table `\(name.text)`", name.span, notes: notes) }()
+        throw error("unknown table `\(name.text)`", name.span, notes: notes)
     }
 
     private mutating func qualified(_ t: Name, _ c: Name, _ scope: Scope) throws -> Vector {

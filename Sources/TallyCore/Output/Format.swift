@@ -33,7 +33,7 @@ public enum Format {
         let r = roundHalfAway(x, digits: digits)
         var buf = [CChar](repeating: 0, count: 64)
         _ = withVaList([digits, r == 0 ? 0.0 : r]) { vsnprintf(&buf, 64, "%.*f", $0) }
-        return String(cString: buf)
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// A value as people read it: decimals to 2 places, times as `YYYY-MM-DD HH:MM:SS`,

@@ -167,7 +167,7 @@ public final class Session: @unchecked Sendable {
             catalog.defineMeasure(.init(name: name.text, expr: expr, source: source))
 
         case .link(let table, let column, let target, let key):
-            var ev = evaluator(source)
+            let ev = evaluator(source)
             let t = try ev.table(table), u = try ev.table(target)
             guard let c = t.column(named: column.text) else {
                 throw Diagnostic(.error, "unknown column `\(column.text)` in table \(t.name)", in: source, span: column.span,
@@ -237,7 +237,7 @@ public final class Session: @unchecked Sendable {
             output.info("wrote \(result.rowCount) rows to \(path)")
 
         case .describe(let name, let mode):
-            var ev = evaluator(source)
+            let ev = evaluator(source)
             let t = try ev.table(name)
             if mode == .load {
                 guard let from = t.source else { throw Diagnostic(.error, "\(t.name) was not loaded from a file", in: source, span: name.span) }
