@@ -64,12 +64,15 @@ struct Functions: Sendable {
     private static func datePart(_ f: @escaping @Sendable (Int) -> Int) -> Functions {
         Functions(arity: 1...1) { v in
             let (s, m) = try seconds(v[0], "this date part")
-            let days = s.map { CivilCalendar.days(ofSeconds: $0) }
-            var lo = Int.max, hi = Int.min
-            for (i, d) in days.enumerated() where !(m?.isNull(i) ?? false) { lo = min(lo, d); hi = max(hi, d) }
-            guard lo <= hi, hi - lo < 1 << 20 else { return .integer(days.map { Int64(f($0)) }, m) }
-            let table = (lo...hi).map { Int64(f($0)) }
-            return .integer(days.enumerated().map { i, d in m?.isNull(i) ?? false ? 0 : table[d - lo] }, m)
+            var lo = Int64.max, hi = Int64.min
+            for (i, t) in s.enumerated() where m == nil || !m!.isNull(i) { lo = min(lo, t); hi = max(hi, t) }
+            guard lo <= hi else { return .integer([Int64](repeating: 0, count: s.count), m) }
+            let first = CivilCalendar.days(ofSeconds: lo), last = CivilCalendar.days(ofSeconds: hi)
+            guard last - first < 1 << 20 else { return .integer(s.map { Int64(f(CivilCalendar.days(ofSeconds: $0))) }, m) }
+            let table = (first...last).map { Int64(f($0)) }
+            var out = [Int64](repeating: 0, count: s.count)
+            for (i, t) in s.enumerated() where m == nil || !m!.isNull(i) { out[i] = table[CivilCalendar.days(ofSeconds: t) - first] }
+            return .integer(out, m)
         }
     }
 
