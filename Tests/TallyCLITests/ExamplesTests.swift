@@ -10,7 +10,7 @@ final class ExamplesTests: XCTestCase {
         for s in scripts {
             let path = folder.appendingPathComponent(s).path
             let first = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")[0]
-            XCTAssertTrue(first.hasPrefix("-- ") && first.contains("?") || first.contains(":"), "\(s) opens with its question: \(first)")
+            XCTAssertTrue(first.hasPrefix("-- ") && (first.contains("?") || first.contains(":")), "\(s) opens with what it answers: \(first)")
             let r = try TallyProcess.run(["run", path, "--set", "data=\(TallyProcess.sample.path)"])
             XCTAssertEqual(r.status, 0, "\(s): \(r.stderr)")
             XCTAssertFalse(r.stdout.isEmpty, s)
