@@ -22,7 +22,7 @@ struct Tally: ParsableCommand {
               TAB completes names and paths · Up recalls earlier statements
               Ctrl-C cancels a running statement · Ctrl-D leaves
 
-            Exit status: 0 success; 1 a statement failed; 2 usage error; 3 a check failed.
+            Exit status: 0 success; 1 a statement failed; 3 a check failed; 64 a usage error.
             """,
         version: TallyVersion.string,
         subcommands: [Open.self, Run.self, Sample.self, Demo.self],

@@ -29,6 +29,19 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("loaded courses: 4 rows × 6 columns"), r.stderr)
     }
 
+    func testUsageErrorsExit64() throws {
+        let r = try TallyProcess.run(["-c", "print 1", "--set", "nonsense"])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.stderr.contains("--set needs name=value"), r.stderr)
+        XCTAssertEqual(r.stdout, "")
+    }
+
+    func testAFailedCheckExitsThreeAfterRunningTheRest() throws {
+        let r = try TallyProcess.run(["-c", "check 1 = 2\nprint \"after\""])
+        XCTAssertEqual(r.status, 3)
+        XCTAssertEqual(r.stdout, "after\n")
+    }
+
     func testUnknownTableIsLocatedAndExitsOne() throws {
         let r = try TallyProcess.run([folder.path, "-c", "count coures"])
         XCTAssertEqual(r.status, 1)
