@@ -167,7 +167,7 @@ struct QueryRunner {
             counts[band] += 1
         }
         var labels = ["≥\(sorted[0].text)"]
-        for k in 1..<max(1, sorted.count) where sorted.count > 1 { labels.append("\(sorted[k].text)–\(sorted[k - 1].text)") }
+        for k in sorted.indices.dropFirst() { labels.append("\(sorted[k].text)–\(sorted[k - 1].text)") }
         labels.append("<\(sorted[sorted.count - 1].text)")
         if !descending { labels.reverse(); counts.reverse() }
         if nulls > 0 { labels.append("null"); counts.append(nulls) }
