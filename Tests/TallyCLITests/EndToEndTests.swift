@@ -8,14 +8,7 @@ final class EndToEndTests: XCTestCase {
     override func setUpWithError() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("tally-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try """
-        course_id,title,project,enrolled,participated,passed
-        C1,数学,市常规远程培训,10,10,9
-        C2,"语文, 高级",市常规远程培训,20,10,8
-        C3,英语,提升工程2.0,0,0,0
-        C4,物理,市常规远程培训,5,4,1
-
-        """.write(to: folder.appendingPathComponent("courses.csv"), atomically: true, encoding: .utf8)
+        try TallyProcess.courses.write(to: folder.appendingPathComponent("courses.csv"), atomically: true, encoding: .utf8)
     }
 
     override func tearDownWithError() throws {

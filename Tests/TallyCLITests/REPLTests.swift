@@ -18,14 +18,7 @@ final class REPLTests: XCTestCase {
         exports = folder.appendingPathComponent("exports")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
-        try """
-        course_id,title,project,enrolled,participated,passed
-        C1,数学,市常规远程培训,10,10,9
-        C2,"语文, 高级",市常规远程培训,20,10,8
-        C3,英语,提升工程2.0,0,0,0
-        C4,物理,市常规远程培训,5,4,1
-
-        """.write(to: exports.appendingPathComponent("courses.csv"), atomically: true, encoding: .utf8)
+        try TallyProcess.courses.write(to: exports.appendingPathComponent("courses.csv"), atomically: true, encoding: .utf8)
         try """
         teacher_id,name,district,in_service,学段
         T1,张三,越秀区,是,小学

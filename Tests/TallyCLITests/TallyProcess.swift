@@ -26,6 +26,16 @@ struct TallyProcess {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
+    /// A small courses export (Chinese text, a quoted comma, a course with no enrollment).
+    static let courses = """
+        course_id,title,project,enrolled,participated,passed
+        C1,数学,市常规远程培训,10,10,9
+        C2,"语文, 高级",市常规远程培训,20,10,8
+        C3,英语,提升工程2.0,0,0,0
+        C4,物理,市常规远程培训,5,4,1
+
+        """
+
     /// The scale-1 sample exports, generated once per test run (it takes a few seconds).
     static let sample: URL = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-sample-\(ProcessInfo.processInfo.processIdentifier)")

@@ -64,7 +64,8 @@ struct Evaluator {
         Diagnostic(.error, message, in: source, span: span, notes: notes)
     }
 
-    private func located<T>(_ span: Span, _ body: () throws -> T) throws -> T {
+    /// Runs an operation, turning its `OperationError` into a diagnostic at `span`.
+    func located<T>(_ span: Span, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as OperationError { throw error(e.message, span) }
     }
 

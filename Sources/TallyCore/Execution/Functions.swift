@@ -102,8 +102,7 @@ struct Functions: Sendable {
                 let v = pickA[i] ? x.value(at: i) : y.value(at: i)
                 return v == .null ? "" : Format.display(v)
             }
-            let d = StringDictionary(Array(Set(strings)).sorted())
-            return .string(strings.map { d.code(of: $0)! }, d, mask)
+            return .text(strings, nulls: mask)
         }
     }
 

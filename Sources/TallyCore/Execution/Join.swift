@@ -6,8 +6,8 @@ enum Join {
     /// whose values are unique and whose name `base` also has.
     static func rowMap(catalog: Catalog, base: Table, target: Table) throws -> [Int32] {
         let (baseColumn, keyColumn) = try linkColumns(catalog: catalog, base: base, target: target)
-        let cacheKey = "\(ObjectIdentifier(base).hashValue)|\(ObjectIdentifier(target).hashValue)|\(baseColumn)|\(keyColumn)"
-        if let cached = catalog.joinCache[cacheKey] { return cached }
+        let cacheKey = pairKey(base, target)
+        if let cached = catalog.joinCache[cacheKey]?.rows { return cached }
         guard let b = base.column(named: baseColumn)?.vector, let k = target.column(named: keyColumn)?.vector else {
             throw OperationError(message: "the link \(base.name).\(baseColumn) → \(target.name).\(keyColumn) names a missing column")
         }
@@ -15,18 +15,28 @@ enum Join {
             throw OperationError(message: "\(target.name).\(keyColumn) is not a key: a value appears twice, so a row of \(base.name) could match several rows")
         }
         let map = try lookup(b, in: index, keyType: k.type)
-        catalog.joinCache[cacheKey] = map
+        catalog.joinCache[cacheKey] = (baseColumn, keyColumn, map)
         return map
     }
 
+    private static func pairKey(_ base: Table, _ target: Table) -> String {
+        "\(ObjectIdentifier(base).hashValue)|\(ObjectIdentifier(target).hashValue)"
+    }
+
+    /// The link's two columns; an inferred link is found once per pair of tables.
     static func linkColumns(catalog: Catalog, base: Table, target: Table) throws -> (String, String) {
+        let cacheKey = pairKey(base, target)
+        if let cached = catalog.joinCache[cacheKey] { return (cached.base, cached.key) }
+        let found: (String, String)
         if let l = catalog.links.first(where: { $0.table.lowercased() == base.name.lowercased() && $0.target.lowercased() == target.name.lowercased() }) {
-            return (l.column, l.key)
+            found = (l.column, l.key)
+        } else if let c = target.columns.first(where: { base.column(named: $0.name) != nil && uniqueIndex($0.vector) != nil }) {
+            found = (base.column(named: c.name)!.name, c.name)
+        } else {
+            throw OperationError(message: "no link from \(base.name) to \(target.name): they share no column that is a key of \(target.name)")
         }
-        for c in target.columns where base.column(named: c.name) != nil {
-            if uniqueIndex(c.vector) != nil { return (base.column(named: c.name)!.name, c.name) }
-        }
-        throw OperationError(message: "no link from \(base.name) to \(target.name): they share no column that is a key of \(target.name)")
+        catalog.joinCache[cacheKey] = (found.0, found.1, nil)
+        return found
     }
 
     enum Index {

@@ -99,9 +99,7 @@ struct QueryRunner {
         return (RowFrame(table: frame.table, rows: rows), dims.map { $0.gather(positions) })
     }
 
-    private func located<T>(_ span: Span, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as OperationError { throw error(e.message, span) }
-    }
+    private func located<T>(_ span: Span, _ body: () throws -> T) throws -> T { try evaluator.located(span, body) }
 
     /// Output column names: the alias, else a measure's or column's name, else the expression as written.
     private func outputNames(_ q: Query) -> (items: [String], dims: [String]) {

@@ -11,7 +11,7 @@
 /// `2020年10月13日` …). A column whose type is given on load (`forced`) starts in that type and
 /// never restarts: the reader checks each field with `accepts` first.
 struct ColumnBuilder {
-    enum State { case untyped, integer, decimal, boolean, date, timestamp, string }
+    enum State: String { case untyped, integer, decimal, boolean, date, timestamp, string }
 
     private(set) var state: State = .untyped
     private(set) var count = 0
@@ -32,16 +32,8 @@ struct ColumnBuilder {
         if let forced { start(ColumnBuilder.state(for: forced)) }
     }
 
-    private static func state(for type: DataType) -> State {
-        switch type {
-        case .integer: .integer
-        case .decimal: .decimal
-        case .boolean: .boolean
-        case .date: .date
-        case .timestamp: .timestamp
-        case .string: .string
-        }
-    }
+    /// The state of a column given as `type`: the type's own (State names every DataType, plus untyped).
+    private static func state(for type: DataType) -> State { State(rawValue: type.rawValue)! }
 
     /// Whether a column given as `type` can hold this field (a null always fits).
     static func accepts(_ p: UnsafePointer<UInt8>, _ n: Int, as type: DataType, nulls: NullMarkers) -> Bool {

@@ -22,8 +22,9 @@ public final class Catalog: @unchecked Sendable {
     public internal(set) var variables: [String: Value] = [:]
     /// Values given on the command line: a `set` in a script does not override them.
     public internal(set) var overrides: [String: Value] = [:]
-    /// Cached join indexes, keyed by the tables' identities and the key column.
-    var joinCache: [String: [Int32]] = [:]
+    /// Resolved links and their row maps, per pair of loaded tables; emptied when a table or a
+    /// link changes.
+    var joinCache: [String: (base: String, key: String, rows: [Int32]?)] = [:]
 
     public init() {}
 

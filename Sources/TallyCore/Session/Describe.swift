@@ -3,12 +3,9 @@
 /// values — the first look at a new export. (`describe load TABLE` is `TableSource.loadStatement`.)
 enum Describe {
     static func schema(_ t: Table) -> ResultTable {
-        ResultTable(columns: [
-            .init(name: "column", vector: text(t.columns.map(\.name)), role: .dimension),
-            .init(name: "type", vector: text(t.columns.map { $0.vector.type.rawValue }), role: .dimension),
-            .init(name: "nulls", vector: .integer(t.columns.map { Int64($0.vector.nullCount) }, nil), role: .measure),
-            .init(name: "distinct", vector: .integer(t.columns.map { Int64(counts($0.vector).count) }, nil), role: .measure),
-        ])
+        var result = Listing.schema(t)
+        result.columns.append(.init(name: "distinct", vector: .integer(t.columns.map { Int64(counts($0.vector).count) }, nil), role: .measure))
+        return result
     }
 
     static func summary(_ t: Table) -> ResultTable {
@@ -24,9 +21,9 @@ enum Describe {
         }
         var result = schema(t)
         result.columns += [
-            .init(name: "min", vector: text(mins), role: .dimension),
-            .init(name: "max", vector: text(maxes), role: .dimension),
-            .init(name: "most frequent", vector: text(frequent), role: .dimension),
+            .init(name: "min", vector: .text(mins), role: .dimension),
+            .init(name: "max", vector: .text(maxes), role: .dimension),
+            .init(name: "most frequent", vector: .text(frequent), role: .dimension),
         ]
         return result
     }
@@ -51,10 +48,6 @@ enum Describe {
         }
     }
 
-    private static func text(_ a: [String]) -> Vector {
-        let d = StringDictionary(Array(Set(a)).sorted())
-        return .string(a.map { d.code(of: $0)! }, d, nil)
-    }
 }
 
 private extension Value {

@@ -31,15 +31,6 @@ public enum Listing {
     }
 
     static func text(_ name: String, _ values: [String]) -> ResultTable.Column {
-        var codes: [String: UInt32] = [:]
-        var strings: [String] = []
-        let rows = values.map { v -> UInt32 in
-            if let c = codes[v] { return c }
-            let c = UInt32(strings.count)
-            strings.append(v)
-            codes[v] = c
-            return c
-        }
-        return .init(name: name, vector: .string(rows, StringDictionary(strings), nil), role: .dimension)
+        .init(name: name, vector: .text(values), role: .dimension)
     }
 }

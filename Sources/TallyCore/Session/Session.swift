@@ -122,6 +122,11 @@ public final class Session: @unchecked Sendable {
         Evaluator(catalog: catalog, source: source, isCancelled: isCancelled)
     }
 
+    private func run(_ q: Query, _ source: SourceFile) throws -> ResultTable {
+        var runner = QueryRunner(evaluator: evaluator(source))
+        return try runner.run(q)
+    }
+
     /// A scalar value: a literal, variables, arithmetic, or a query in parentheses.
     private func scalar(_ e: Expr, _ source: SourceFile) throws -> Value {
         var ev = evaluator(source)
@@ -144,8 +149,7 @@ public final class Session: @unchecked Sendable {
     func execute(_ s: Statement, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
         switch s.kind {
         case .query(let q):
-            var runner = QueryRunner(evaluator: evaluator(source))
-            output.result(present(try runner.run(q)) + (format == .markdown ? "\n" : ""))
+            output.result(present(try run(q, source)) + (format == .markdown ? "\n" : ""))
 
         case .load(let name, let pathExpr, let options):
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
@@ -190,8 +194,7 @@ public final class Session: @unchecked Sendable {
 
         case .print(let expr):
             if case .subquery(let q) = expr.kind {
-                var runner = QueryRunner(evaluator: evaluator(source))
-                output.result(present(try runner.run(q)))
+                output.result(present(try run(q, source)))
             } else {
                 output.result(Session.printed(Format.display(try scalar(expr, source)), format: format))
             }
@@ -225,8 +228,7 @@ public final class Session: @unchecked Sendable {
                 throw Diagnostic(.error, "cannot tell the format of \"\(path)\" from its extension", in: source, span: toExpr.span,
                                  notes: ["use .csv, .json, .md or .txt"])
             }
-            var runner = QueryRunner(evaluator: evaluator(source))
-            let result = try runner.run(q)
+            let result = try run(q, source)
             do {
                 let dir = (path as NSString).deletingLastPathComponent
                 if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }

@@ -74,6 +74,20 @@ public enum Vector: Sendable {
         }
     }
 
+    /// A text vector of these values (no nulls), its dictionary in order of first appearance.
+    public static func text(_ values: [String], nulls: NullMask? = nil) -> Vector {
+        var codes: [String: UInt32] = [:]
+        var strings: [String] = []
+        let rows = values.map { v -> UInt32 in
+            if let c = codes[v] { return c }
+            let c = UInt32(strings.count)
+            strings.append(v)
+            codes[v] = c
+            return c
+        }
+        return .string(rows, StringDictionary(strings), nulls)
+    }
+
     /// A vector of `count` nulls of the given type.
     public static func nulls(_ type: DataType, count: Int) -> Vector {
         var m = NullMask(count: count)
