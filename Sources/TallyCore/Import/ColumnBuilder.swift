@@ -19,6 +19,8 @@ struct ColumnBuilder {
     private var doubles: [Double] = []
     private var codes: [UInt32] = []
     private var interner = StringInterner()
+    /// Text fields read in place, waiting to be interned together (`appendInPlace`).
+    private var pending: [StringInterner.Pending] = []
     private var nulls: NullMask?
     private var dateCache = FieldParsing.DateCache()
     private let reserve: Int
@@ -153,7 +155,9 @@ struct ColumnBuilder {
     /// with timestamp. Returns false otherwise: the column is text and both parts must be read
     /// again as text.
     mutating func absorb(_ other: ColumnBuilder) -> Bool {
+        flush()
         var o = other
+        o.flush()
         let target: State
         switch (state, o.state) {
         case let (a, b) where a == b: target = a
@@ -198,11 +202,36 @@ struct ColumnBuilder {
     /// Appends a field to a column already known to be text (also the replay after a restart).
     @inline(__always)
     mutating func appendString(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        if !pending.isEmpty { flush() }
         if n == 0 || markers.contains(p, n) { appendNull(); return }
         codes.append(interner.intern(p, n)); bump()
     }
 
+    /// `append` for a field whose bytes stay valid until the next `flush()`: a text field waits
+    /// to be interned with others (see `StringInterner.intern(batch:into:)`).
+    @inline(__always)
+    mutating func appendInPlace(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        guard state == .string else { return append(p, n) }
+        if n == 0 || markers.contains(p, n) { appendNull(); return true }
+        let (h, ascii) = StringInterner.hash(p, n)
+        pending.append(StringInterner.Pending(p: p, n: n, hash: h, ascii: ascii, index: codes.count))
+        codes.append(0)
+        bump()
+        if pending.count == StringInterner.batchSize { flush() }
+        return true
+    }
+
+    /// Interns the fields `appendInPlace` left waiting; due before their bytes go away.
+    mutating func flush() {
+        guard !pending.isEmpty else { return }
+        pending.withUnsafeBufferPointer { batch in
+            codes.withUnsafeMutableBufferPointer { interner.intern(batch: batch, into: $0.baseAddress!) }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
     func finish() -> Vector {
+        precondition(pending.isEmpty, "finish() before flush()")
         switch state {
         case .untyped: return .nulls(.string, count: count)
         case .integer: return .integer(ints, nulls)

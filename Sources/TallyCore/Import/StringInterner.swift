@@ -1,33 +1,50 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Gives each distinct byte string a dense code, storing the bytes once in an arena.
-/// Open addressing over a power-of-two table; no String is made until `dictionary()`.
+/// Open addressing over a power-of-two table; no String is made until `strings()`.
+///
+/// A column of teacher ids has millions of distinct values, so its table is far larger than the
+/// cache and every lookup is a cache miss. Two things keep that cheap: a slot holds the hash's
+/// tag, the code and where the bytes are, so a probe reads one slot and then the bytes (not a
+/// slot, then a length, then the bytes); and `intern(batch:)` touches the slots, then the bytes,
+/// of many strings before it compares any, so their misses overlap instead of following one another.
 struct StringInterner {
+    /// A string waiting to be interned (see `intern(batch:into:)`): its bytes, which must stay
+    /// valid until then, their hash, and the index of the code to write.
+    struct Pending {
+        var p: UnsafePointer<UInt8>
+        var n: Int
+        var hash: UInt64
+        var ascii: Bool
+        var index: Int
+    }
+
+    /// `key`: the hash's high 32 bits (the tag) and code + 1; 0 is empty.
+    /// `bytes`: the arena offset (high 40 bits) and the length, or `longLength` for a longer one.
+    private struct Slot {
+        var key: UInt64
+        var bytes: UInt64
+    }
+    private static let longLength: UInt64 = 0xFF_FFFF
+
     private var arena: [UInt8] = []
-    private var offsets: [Int] = []
-    private var lengths: [Int32] = []
-    private var hashes: [UInt64] = []
-    /// Per slot: the hash's high 32 bits (a tag compared before anything else is read, so a
-    /// probe of a large table costs one cache miss, not three) and code + 1; 0 is empty.
-    private var slots: [UInt64]
+    /// Where each code's bytes start; one more entry than codes (the arena's end).
+    private var offsets: [Int] = [0]
+    private var slots: [Slot]
     private var mask: Int
     /// Set when a new string is not valid UTF-8: the file was not UTF-8 after all.
     private(set) var sawInvalidUTF8 = false
+    /// Where the touching passes of `intern(batch:)` leave what they read, so they are not optimised away.
+    private var sink: UInt64 = 0
 
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt64](repeating: 0, count: size)
+        slots = [Slot](repeating: Slot(key: 0, bytes: 0), count: size)
         mask = size - 1
     }
 
     @inline(__always) private static func tag(_ h: UInt64) -> UInt64 { h & 0xFFFF_FFFF_0000_0000 }
 
-    var count: Int { offsets.count }
+    var count: Int { offsets.count - 1 }
 
     /// The hash of the bytes, and whether they are all ASCII (found on the way, for free).
     @inline(__always)
@@ -53,59 +70,138 @@ struct StringInterner {
     @inline(__always)
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32 {
         let (h, ascii) = StringInterner.hash(p, n)
-        let tag = StringInterner.tag(h)
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let s = slots[slot]
-            if s == 0 { break }
-            if s & 0xFFFF_FFFF_0000_0000 == tag {
-                let code = Int(s & 0xFFFF_FFFF) - 1
-                if Int(lengths[code]) == n && equal(code, p, n) { return UInt32(code) }
-            }
-            slot = (slot + 1) & mask
+        return intern(p, n, hash: h, ascii: ascii)
+    }
+
+    /// Interns each pending string in order (so codes are given as one by one would give them),
+    /// writing its code to `codes[index]`.
+    mutating func intern(batch: UnsafeBufferPointer<Pending>, into codes: UnsafeMutablePointer<UInt32>) {
+        var touched: UInt64 = 0
+        slots.withUnsafeBufferPointer { s in
+            for f in batch { touched &+= s[Int(truncatingIfNeeded: f.hash) & mask].key }
         }
-        if !ascii && FieldParsing.firstInvalidUTF8(p, n) != nil { sawInvalidUTF8 = true }
-        let code = UInt32(offsets.count)
-        offsets.append(arena.count)
-        lengths.append(Int32(n))
-        hashes.append(h)
-        arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
-        slots[slot] = tag | UInt64(code + 1)
-        if offsets.count * 2 > slots.count { grow() }
-        return code
+        arena.withUnsafeBufferPointer { a in
+            slots.withUnsafeBufferPointer { s in
+                for f in batch {
+                    var i = Int(truncatingIfNeeded: f.hash) & mask
+                    let tag = StringInterner.tag(f.hash)
+                    while s[i].key != 0 {
+                        if s[i].key & 0xFFFF_FFFF_0000_0000 == tag {
+                            if s[i].bytes & StringInterner.longLength != 0 { touched &+= UInt64(a[Int(s[i].bytes >> 24)]) }
+                            break
+                        }
+                        i = (i + 1) & mask
+                    }
+                }
+            }
+        }
+        sink &+= touched
+        for f in batch { codes[f.index] = intern(f.p, f.n, hash: f.hash, ascii: f.ascii) }
     }
 
     @inline(__always)
-    private func equal(_ code: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        arena.withUnsafeBufferPointer { a in
-            memcmp(a.baseAddress! + offsets[code], p, n) == 0
+    private mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ascii: Bool) -> UInt32 {
+        let tag = StringInterner.tag(h)
+        let packedLength = min(UInt64(n), StringInterner.longLength)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[i]
+            if s.key == 0 { break }
+            if s.key & 0xFFFF_FFFF_0000_0000 == tag && s.bytes & StringInterner.longLength == packedLength {
+                let code = Int(s.key & 0xFFFF_FFFF) - 1
+                let offset = Int(s.bytes >> 24)
+                if (packedLength < StringInterner.longLength || offsets[code + 1] - offset == n)
+                    && arena.withUnsafeBufferPointer({ StringInterner.equal($0.baseAddress! + offset, p, n) }) {
+                    return UInt32(code)
+                }
+            }
+            i = (i + 1) & mask
         }
+        if !ascii && FieldParsing.firstInvalidUTF8(p, n) != nil { sawInvalidUTF8 = true }
+        let code = count
+        let offset = arena.count
+        arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        offsets.append(arena.count)
+        slots[i] = Slot(key: tag | UInt64(code + 1), bytes: UInt64(offset) << 24 | packedLength)
+        if count * 2 > slots.count { grow() }
+        return UInt32(code)
+    }
+
+    @inline(__always)
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        if n < 8 {
+            for k in 0..<n where a[k] != b[k] { return false }
+            return true
+        }
+        var k = 0
+        while k + 8 < n {
+            if UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self) { return false }
+            k += 8
+        }
+        return UnsafeRawPointer(a + n - 8).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(b + n - 8).loadUnaligned(as: UInt64.self)
     }
 
     private mutating func grow() {
         let size = slots.count * 2
-        slots = [UInt64](repeating: 0, count: size)
+        var fresh = [Slot](repeating: Slot(key: 0, bytes: 0), count: size)
         mask = size - 1
-        for code in 0..<offsets.count {
-            var slot = Int(truncatingIfNeeded: hashes[code]) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = StringInterner.tag(hashes[code]) | UInt64(code + 1)
+        // In batches, touching the slots first, as `intern(batch:)` does.
+        var hashes = [UInt64](repeating: 0, count: StringInterner.batchSize)
+        var touched: UInt64 = 0
+        arena.withUnsafeBufferPointer { a in
+            fresh.withUnsafeMutableBufferPointer { f in
+                for first in stride(from: 0, to: count, by: StringInterner.batchSize) {
+                    let batch = first..<min(first + StringInterner.batchSize, count)
+                    for code in batch {
+                        let h = StringInterner.hash(a.baseAddress! + offsets[code], offsets[code + 1] - offsets[code]).hash
+                        hashes[code - first] = h
+                        touched &+= f[Int(truncatingIfNeeded: h) & mask].key
+                    }
+                    for code in batch {
+                        let h = hashes[code - first], offset = offsets[code], n = offsets[code + 1] - offset
+                        var i = Int(truncatingIfNeeded: h) & mask
+                        while f[i].key != 0 { i = (i + 1) & mask }
+                        f[i] = Slot(key: StringInterner.tag(h) | UInt64(code + 1),
+                                    bytes: UInt64(offset) << 24 | min(UInt64(n), StringInterner.longLength))
+                    }
+                }
+            }
         }
+        sink &+= touched
+        slots = fresh
     }
 
     /// Adds `other`'s strings; returns, for each of its codes, the code here.
     mutating func absorb(_ other: StringInterner) -> [UInt32] {
         if other.sawInvalidUTF8 { sawInvalidUTF8 = true }
-        return other.arena.withUnsafeBufferPointer { a in
-            (0..<other.count).map { c in intern(a.baseAddress! + other.offsets[c], Int(other.lengths[c])) }
+        var remap = [UInt32](repeating: 0, count: other.count)
+        var batch: [Pending] = []
+        batch.reserveCapacity(StringInterner.batchSize)
+        other.arena.withUnsafeBufferPointer { a in
+            remap.withUnsafeMutableBufferPointer { r in
+                for c in 0..<other.count {
+                    let p = a.baseAddress! + other.offsets[c], n = other.offsets[c + 1] - other.offsets[c]
+                    let (h, ascii) = StringInterner.hash(p, n)
+                    batch.append(Pending(p: p, n: n, hash: h, ascii: ascii, index: c))
+                    if batch.count == StringInterner.batchSize || c == other.count - 1 {
+                        batch.withUnsafeBufferPointer { intern(batch: $0, into: r.baseAddress!) }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
         }
+        return remap
     }
+
+    /// How many strings `intern(batch:)` is given at a time: enough for their misses to overlap,
+    /// few enough that the slots touched stay in the cache until they are compared.
+    static let batchSize = 64
 
     /// The strings in code order.
     func strings() -> [String] {
         arena.withUnsafeBufferPointer { a in
-            (0..<offsets.count).map { c in
-                String(decoding: UnsafeBufferPointer(rebasing: a[offsets[c]..<(offsets[c] + Int(lengths[c]))]), as: UTF8.self)
+            (0..<count).map { c in
+                String(decoding: UnsafeBufferPointer(rebasing: a[offsets[c]..<offsets[c + 1]]), as: UTF8.self)
             }
         }
     }

@@ -6,6 +6,9 @@ protocol RowSource {
     var position: Int { get set }
     /// Reads the next row that is not blank; false at the end. Throws `RowError`.
     mutating func nextRow(into fields: inout [FieldRef]) throws -> Bool
+    /// Whether a field without escapes is given to `withField` in place: its bytes stay valid
+    /// while the rows are read.
+    static var fieldsInPlace: Bool { get }
     /// Calls `body` with a field's bytes, unquoted and trimmed.
     func withField<R>(_ f: FieldRef, scratch: inout [UInt8], _ body: (UnsafePointer<UInt8>, Int) -> R) -> R
     /// The line (text) or row (sheet) number of the row that starts at `position`.
@@ -256,6 +259,7 @@ enum TableBuilder {
             let row = chunk.rowStarts.count
             if row & 0xFFFF == 0xFFFF {
                 if isCancelled() { throw Diagnostic(.error, "cancelled") }
+                for c in 0..<width { chunk.builders[c].flush() }
                 (rows as? RowScanner)?.release(first, start)
                 if let p = options.progress {
                     p.advance(bytes: start - reported, rows: 0x10000)
@@ -265,10 +269,14 @@ enum TableBuilder {
             }
             chunk.rowStarts.append(start)
             for c in 0..<width {
-                let ok = rows.withField(fields[c], scratch: &scratch) { p, n in chunk.builders[c].append(p, n) }
+                let inPlace = S.fieldsInPlace && !fields[c].hasEscapes
+                let ok = rows.withField(fields[c], scratch: &scratch) { p, n in
+                    inPlace ? chunk.builders[c].appendInPlace(p, n) : chunk.builders[c].append(p, n)
+                }
                 if !ok { try replay(column: c, rows: row, rowStarts: chunk.rowStarts, builder: &chunk.builders[c], source: rows) }
             }
         }
+        for c in 0..<width { chunk.builders[c].flush() }
     }
 
     /// The column became text at `rows`: feed it the earlier rows' fields, then the current one.

@@ -319,6 +319,8 @@ struct SheetRows: RowSource {
         return true
     }
 
+    static var fieldsInPlace: Bool { false }
+
     func withField<R>(_ f: FieldRef, scratch: inout [UInt8], _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
         arena.withUnsafeBufferPointer { a in
             var s = f.start, e = f.end
