@@ -13,7 +13,9 @@ let package = Package(
     ],
     targets: [
         // The whole engine: syntax, semantics, storage, import, execution, output. No terminal I/O.
-        .target(name: "TallyCore", dependencies: ["ZIPFoundation"], path: "Sources/TallyCore"),
+        .target(name: "TallyCore", dependencies: ["ZIPFoundation", "CPrefetch"], path: "Sources/TallyCore"),
+        // A cache prefetch hint for the hash tables, which Swift does not expose.
+        .target(name: "CPrefetch", path: "Sources/CPrefetch"),
         // libedit, reached only through TallyCLI/LineEditor.swift.
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),

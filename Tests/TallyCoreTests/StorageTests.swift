@@ -33,6 +33,21 @@ final class StorageTests: XCTestCase {
         XCTAssertFalse(StringDictionary(["a", "a"]).isValid())
     }
 
+    func testTranslationBetweenLargeDictionaries() {
+        // More strings than one lookup batch, short and long, Chinese and empty, some on one side only.
+        let left = (0..<5_000).map { $0 % 7 == 0 ? "越秀区第\($0)小学附属幼儿园" : "GZ\($0)" } + [""]
+        let right = (2_500..<9_000).map { $0 % 7 == 0 ? "越秀区第\($0)小学附属幼儿园" : "GZ\($0)" } + ["", "GZ0"]
+        let a = StringDictionary(left), b = StringDictionary(right)
+        let t = a.translation(to: b)
+        for (i, s) in left.enumerated() {
+            XCTAssertEqual(t[i], right.firstIndex(of: s).map(Int32.init) ?? -1, s)
+        }
+        XCTAssertEqual(a.code(of: "GZ4999"), 4999)
+        XCTAssertNil(a.code(of: "GZ5000"))
+        XCTAssertTrue(a.isValid())
+        XCTAssertFalse(StringDictionary(left + ["GZ17"]).isValid())
+    }
+
     func testTableInvariants() {
         let ok = Table(name: "t", columns: [.init(name: "a", vector: .integer([1, 2], nil)), .init(name: "b", vector: .decimal([1, 2], nil))])
         XCTAssertNil(ok.invariantViolation())

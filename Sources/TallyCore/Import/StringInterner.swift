@@ -1,11 +1,14 @@
+import CPrefetch
+
 /// Gives each distinct byte string a dense code, storing the bytes once in an arena.
 /// Open addressing over a power-of-two table; no String is made until `strings()`.
 ///
 /// A column of teacher ids has millions of distinct values, so its table is far larger than the
 /// cache and every lookup is a cache miss. Two things keep that cheap: a slot holds the hash's
 /// tag, the code and where the bytes are, so a probe reads one slot and then the bytes (not a
-/// slot, then a length, then the bytes); and `intern(batch:)` touches the slots, then the bytes,
-/// of many strings before it compares any, so their misses overlap instead of following one another.
+/// slot, then a length, then the bytes); and `intern(batch:)` prefetches the slots, then the
+/// bytes, of many strings before it compares any, so their misses overlap instead of following
+/// one another.
 struct StringInterner {
     /// A string waiting to be interned (see `intern(batch:into:)`): its bytes, which must stay
     /// valid until then, their hash, and the index of the code to write.
@@ -32,8 +35,6 @@ struct StringInterner {
     private var mask: Int
     /// Set when a new string is not valid UTF-8: the file was not UTF-8 after all.
     private(set) var sawInvalidUTF8 = false
-    /// Where the touching passes of `intern(batch:)` leave what they read, so they are not optimised away.
-    private var sink: UInt64 = 0
 
     init(capacity: Int = 1024) {
         var size = 16
@@ -76,26 +77,19 @@ struct StringInterner {
     /// Interns each pending string in order (so codes are given as one by one would give them),
     /// writing its code to `codes[index]`.
     mutating func intern(batch: UnsafeBufferPointer<Pending>, into codes: UnsafeMutablePointer<UInt32>) {
-        var touched: UInt64 = 0
         slots.withUnsafeBufferPointer { s in
-            for f in batch { touched &+= s[Int(truncatingIfNeeded: f.hash) & mask].key }
+            for f in batch { tally_prefetch(s.baseAddress! + (Int(truncatingIfNeeded: f.hash) & mask)) }
         }
         arena.withUnsafeBufferPointer { a in
             slots.withUnsafeBufferPointer { s in
                 for f in batch {
-                    var i = Int(truncatingIfNeeded: f.hash) & mask
-                    let tag = StringInterner.tag(f.hash)
-                    while s[i].key != 0 {
-                        if s[i].key & 0xFFFF_FFFF_0000_0000 == tag {
-                            if s[i].bytes & StringInterner.longLength != 0 { touched &+= UInt64(a[Int(s[i].bytes >> 24)]) }
-                            break
-                        }
-                        i = (i + 1) & mask
+                    let slot = s[Int(truncatingIfNeeded: f.hash) & mask]
+                    if slot.key & 0xFFFF_FFFF_0000_0000 == StringInterner.tag(f.hash) && slot.bytes & StringInterner.longLength != 0 {
+                        tally_prefetch(a.baseAddress! + Int(slot.bytes >> 24))
                     }
                 }
             }
         }
-        sink &+= touched
         for f in batch { codes[f.index] = intern(f.p, f.n, hash: f.hash, ascii: f.ascii) }
     }
 
@@ -145,9 +139,8 @@ struct StringInterner {
         let size = slots.count * 2
         var fresh = [Slot](repeating: Slot(key: 0, bytes: 0), count: size)
         mask = size - 1
-        // In batches, touching the slots first, as `intern(batch:)` does.
+        // In batches, prefetching the slots first, as `intern(batch:)` does.
         var hashes = [UInt64](repeating: 0, count: StringInterner.batchSize)
-        var touched: UInt64 = 0
         arena.withUnsafeBufferPointer { a in
             fresh.withUnsafeMutableBufferPointer { f in
                 for first in stride(from: 0, to: count, by: StringInterner.batchSize) {
@@ -155,7 +148,7 @@ struct StringInterner {
                     for code in batch {
                         let h = StringInterner.hash(a.baseAddress! + offsets[code], offsets[code + 1] - offsets[code]).hash
                         hashes[code - first] = h
-                        touched &+= f[Int(truncatingIfNeeded: h) & mask].key
+                        tally_prefetch(f.baseAddress! + (Int(truncatingIfNeeded: h) & mask))
                     }
                     for code in batch {
                         let h = hashes[code - first], offset = offsets[code], n = offsets[code + 1] - offset
@@ -167,7 +160,6 @@ struct StringInterner {
                 }
             }
         }
-        sink &+= touched
         slots = fresh
     }
 

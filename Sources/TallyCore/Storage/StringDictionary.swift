@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CPrefetch
 import Synchronization
 
 /// The distinct strings of a string column. Rows hold `UInt32` codes into `strings`.
@@ -84,8 +85,7 @@ public final class StringDictionary: Sendable {
     public func translation(to other: StringDictionary) -> [Int32] {
         if other === self { return (0..<Int32(strings.count)).map { $0 } }
         if let t = translations.withLock({ $0.first { $0.0 === other }?.1 }) { return t }
-        let target = other.byteIndex
-        let t = strings.map { target.find($0, in: other.strings) }
+        let t = other.byteIndex.find(all: strings, in: other.strings)
         translations.withLock { $0.append((other, t)) }
         return t
     }
@@ -95,25 +95,45 @@ public final class StringDictionary: Sendable {
 }
 
 /// Open addressing over the strings' UTF-8 bytes: faster to build and probe than a
-/// `[String: UInt32]`, whose hashing is Unicode-aware.
+/// `[String: UInt32]`, whose hashing is Unicode-aware. A slot holds the hash's high 32 bits
+/// (the tag) and code + 1 (0 is empty), so a probe reads a string only when the tags agree.
+///
+/// A dictionary of teacher ids has millions of strings, so its table is far larger than the
+/// cache. Building and probing go in batches: the slots of a batch are prefetched, then the
+/// candidates' strings, then the batch is compared, so the cache misses overlap.
 struct ByteIndex: Sendable {
-    private let slots: [Int32]   // a code, or -1
+    private let slots: [UInt64]
     private let mask: Int
     let hasDuplicates: Bool
+
+    private static let batch = 64
 
     init(_ strings: [String]) {
         var size = 16
         while size < strings.count * 2 { size <<= 1 }
-        var slots = [Int32](repeating: -1, count: size)
+        var slots = [UInt64](repeating: 0, count: size)
         let mask = size - 1
         var duplicates = false
-        for (code, s) in strings.enumerated() {
-            var slot = ByteIndex.hash(s) & mask
-            while slots[slot] >= 0 {
-                if ByteIndex.equal(strings[Int(slots[slot])], s) { duplicates = true; break }
-                slot = (slot + 1) & mask
+        var hashes = [UInt64](repeating: 0, count: ByteIndex.batch)
+        for first in stride(from: 0, to: strings.count, by: ByteIndex.batch) {
+            let range = first..<min(first + ByteIndex.batch, strings.count)
+            for code in range {
+                hashes[code - first] = ByteIndex.hash(strings[code])
+                slots.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: hashes[code - first]) & mask)) }
             }
-            if slots[slot] < 0 { slots[slot] = Int32(code) }
+            for code in range {
+                let h = hashes[code - first], tag = h & 0xFFFF_FFFF_0000_0000
+                var slot = Int(truncatingIfNeeded: h) & mask
+                var duplicate = false
+                while slots[slot] != 0 {
+                    if slots[slot] & 0xFFFF_FFFF_0000_0000 == tag && ByteIndex.equal(strings[Int(slots[slot] & 0xFFFF_FFFF) - 1], strings[code]) {
+                        duplicate = true
+                        break
+                    }
+                    slot = (slot + 1) & mask
+                }
+                if duplicate { duplicates = true } else { slots[slot] = tag | UInt64(code + 1) }
+            }
         }
         self.slots = slots
         self.mask = mask
@@ -122,17 +142,47 @@ struct ByteIndex: Sendable {
 
     /// The code of `s`, or -1.
     func find(_ s: String, in strings: [String]) -> Int32 {
-        var slot = ByteIndex.hash(s) & mask
-        while true {
-            let c = slots[slot]
-            if c < 0 || ByteIndex.equal(strings[Int(c)], s) { return c }
-            slot = (slot + 1) & mask
-        }
+        find(ByteIndex.hash(s), s, in: strings)
     }
 
-    private static func hash(_ s: String) -> Int {
+    @inline(__always)
+    private func find(_ h: UInt64, _ s: String, in strings: [String]) -> Int32 {
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while slots[slot] != 0 {
+            let code = Int(slots[slot] & 0xFFFF_FFFF) - 1
+            if slots[slot] & 0xFFFF_FFFF_0000_0000 == tag && ByteIndex.equal(strings[code], s) { return Int32(code) }
+            slot = (slot + 1) & mask
+        }
+        return -1
+    }
+
+    /// The code of each of `queries` in `strings` (this index's strings), or -1.
+    func find(all queries: [String], in strings: [String]) -> [Int32] {
+        var out = [Int32](repeating: -1, count: queries.count)
+        var hashes = [UInt64](repeating: 0, count: ByteIndex.batch)
+        slots.withUnsafeBufferPointer { table in
+            strings.withUnsafeBufferPointer { targets in
+                for first in stride(from: 0, to: queries.count, by: ByteIndex.batch) {
+                    let range = first..<min(first + ByteIndex.batch, queries.count)
+                    for q in range {
+                        hashes[q - first] = ByteIndex.hash(queries[q])
+                        tally_prefetch(table.baseAddress! + (Int(truncatingIfNeeded: hashes[q - first]) & mask))
+                    }
+                    for q in range {
+                        let s = table[Int(truncatingIfNeeded: hashes[q - first]) & mask]
+                        if s != 0 { tally_prefetch(targets.baseAddress! + Int(s & 0xFFFF_FFFF) - 1) }
+                    }
+                    for q in range { out[q] = find(hashes[q - first], queries[q], in: strings) }
+                }
+            }
+        }
+        return out
+    }
+
+    private static func hash(_ s: String) -> UInt64 {
         var s = s
-        return s.withUTF8 { Int(truncatingIfNeeded: StringInterner.hash($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count).hash) }
+        return s.withUTF8 { StringInterner.hash($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count).hash }
     }
 
     private static func equal(_ a: String, _ b: String) -> Bool {
