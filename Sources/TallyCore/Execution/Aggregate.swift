@@ -17,7 +17,9 @@ enum Aggregate {
         var out = [Int64](repeating: 0, count: groupCount)
         let nulls = values?.nulls
         if filter == nil && nulls == nil {
-            for g in groups { out[Int(g)] += 1 }
+            out.withUnsafeMutableBufferPointer { o in
+                groups.withUnsafeBufferPointer { for g in $0 { o[Int(g)] += 1 } }
+            }
         } else {
             for (i, g) in groups.enumerated() where included(i, filter, nulls) { out[Int(g)] += 1 }
         }

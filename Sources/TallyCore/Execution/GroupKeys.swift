@@ -54,30 +54,57 @@ enum GroupKeys {
     /// dense again, so keys stay small integers however many dimensions there are.
     static func groupIds(_ dims: [Vector], rowCount n: Int) -> (ids: [Int32], count: Int, firstRows: [Int32]) {
         if dims.isEmpty { return ([Int32](repeating: 0, count: n), 1, [0]) }
-        var ids = [Int32](repeating: 0, count: n)
+        var ids: [Int32] = []
         var groups = 1
-        for d in dims.map(denseCodes) {
-            let space = groups * d.cardinality
-            var next = 0
-            if space <= 1 << 22 {
-                var table = [Int32](repeating: -1, count: space)
-                for i in 0..<n {
-                    let key = Int(ids[i]) * d.cardinality + Int(d.codes[i])
-                    var g = table[key]
-                    if g < 0 { g = Int32(next); table[key] = g; next += 1 }
-                    ids[i] = g
-                }
+        var firstRows: [Int32] = []
+        for (k, v) in dims.enumerated() {
+            firstRows.removeAll(keepingCapacity: true)
+            if k == 0, case .string(let codes, let d, let m) = v {
+                // Dictionary codes are dense already: no copy of them is made.
+                ids = renumber(n, space: d.count + 1, firstRows: &firstRows) { i in m?.isNull(i) ?? false ? d.count : Int(codes[i]) }
             } else {
-                var map = IntHashMap(capacity: min(n, 1 << 20))
-                for i in 0..<n {
-                    ids[i] = map.valueInserting(Int64(ids[i]) * Int64(d.cardinality) + Int64(d.codes[i]))
+                let d = denseCodes(v)
+                let space = groups * d.cardinality
+                if space <= 1 << 22 {
+                    ids = ids.isEmpty
+                        ? renumber(n, space: space, firstRows: &firstRows) { i in Int(d.codes[i]) }
+                        : renumber(n, space: space, firstRows: &firstRows) { [ids] i in Int(ids[i]) * d.cardinality + Int(d.codes[i]) }
+                } else {
+                    var map = IntHashMap(capacity: min(n, 1 << 20))
+                    var next: [Int32] = []
+                    next.reserveCapacity(n)
+                    for i in 0..<n {
+                        let g = map.valueInserting(Int64(ids.isEmpty ? 0 : ids[i]) * Int64(d.cardinality) + Int64(d.codes[i]))
+                        if Int(g) == firstRows.count { firstRows.append(Int32(i)) }
+                        next.append(g)
+                    }
+                    ids = next
                 }
-                next = map.count
             }
-            groups = next
+            groups = firstRows.count
         }
-        var firstRows = [Int32](repeating: -1, count: groups)
-        for i in 0..<n where firstRows[Int(ids[i])] < 0 { firstRows[Int(ids[i])] = Int32(i) }
         return (ids, groups, firstRows)
+    }
+
+    /// Dense ids, in order of first appearance, for keys below `space`; `firstRows` gets the
+    /// row where each id first appears.
+    @inline(__always)
+    private static func renumber(_ n: Int, space: Int, firstRows: inout [Int32], key: (Int) -> Int) -> [Int32] {
+        var table = [Int32](repeating: -1, count: space)
+        return table.withUnsafeMutableBufferPointer { t in
+            [Int32](unsafeUninitializedCapacity: n) { out, initialized in
+                for i in 0..<n {
+                    let key = key(i)
+                    var g = t[key]
+                    if g < 0 {
+                        g = Int32(firstRows.count)
+                        t[key] = g
+                        firstRows.append(Int32(i))
+                    }
+                    out[i] = g
+                }
+                initialized = n
+            }
+        }
     }
 }

@@ -72,10 +72,12 @@ public enum ScreenFit {
     /// The result with line breaks and tabs in text cells replaced by spaces.
     static func singleLine(_ r: ResultTable) -> ResultTable {
         var out = r
+        // Only the rows' strings are looked at: a result shares its column's dictionary,
+        // which may hold millions of strings the result does not show.
         for (c, column) in r.columns.enumerated() {
-            guard case .string(let codes, let d, let mask) = column.vector,
-                  d.strings.contains(where: { cell($0) != $0 }) else { continue }
-            out.columns[c].vector = .string(codes, StringDictionary(d.strings.map(cell)), mask)
+            guard case .string(let codes, let d, let mask) = column.vector, d.count > 0,
+                  codes.contains(where: { cell(d.strings[Int($0)]) != d.strings[Int($0)] }) else { continue }
+            out.columns[c].vector = .text(codes.map { cell(d.strings[Int($0)]) }, nulls: mask)
         }
         out.totalRow = r.totalRow?.map { v in
             if case .string(let s) = v { return .string(cell(s)) }
