@@ -13,9 +13,9 @@ let package = Package(
     ],
     targets: [
         // The whole engine: syntax, semantics, storage, import, execution, output. No terminal I/O.
-        .target(name: "TallyCore", dependencies: ["ZIPFoundation", "CPrefetch"], path: "Sources/TallyCore"),
-        // A cache prefetch hint for the hash tables, which Swift does not expose.
-        .target(name: "CPrefetch", path: "Sources/CPrefetch"),
+        .target(name: "TallyCore", dependencies: ["ZIPFoundation", "CMemory"], path: "Sources/TallyCore"),
+        // What Swift does not expose: a cache prefetch hint (hash tables), malloc_trim (loads).
+        .target(name: "CMemory", path: "Sources/CMemory"),
         // libedit, reached only through TallyCLI/LineEditor.swift.
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),

@@ -89,4 +89,14 @@ final class ParallelReadTests: XCTestCase {
             XCTAssertTrue((e as? Diagnostic)?.render().hasPrefix("t.csv:32:1: error: this row has 1 field") ?? false, "\(e)")
         }
     }
+
+    func testRowStartsBeyondFourGiBAreAnErrorNotACrash() throws {
+        var starts = TableBuilder.RowStarts(base: 100, capacity: 2)
+        try starts.append(100)
+        try starts.append(100 + Int(UInt32.max))
+        XCTAssertEqual(starts.count, 2)
+        XCTAssertEqual(starts[1], 100 + Int(UInt32.max))
+        XCTAssertThrowsError(try starts.append(101 + Int(UInt32.max)))
+        XCTAssertEqual(starts.count, 2)
+    }
 }

@@ -14,15 +14,10 @@ enum GroupKeys {
         let n = v.count
         let nulls = v.nulls
         func fromInts(_ a: [Int64]) -> Dense {
-            var lo = Int64.max, hi = Int64.min
-            for i in 0..<n where !(nulls?.isNull(i) ?? false) { lo = min(lo, a[i]); hi = max(hi, a[i]) }
-            if lo > hi { return Dense(codes: [Int32](repeating: 0, count: n), cardinality: 1) }
-            let (range, o) = hi.subtractingReportingOverflow(lo)
-            if !o && range < 1 << 22 {
-                let nullCode = Int32(range + 1)
-                var codes = [Int32](repeating: nullCode, count: n)
+            if let (lo, card) = smallRange(a, nulls) {
+                var codes = [Int32](repeating: Int32(card - 1), count: n)
                 for i in 0..<n where !(nulls?.isNull(i) ?? false) { codes[i] = Int32(a[i] - lo) }
-                return Dense(codes: codes, cardinality: Int(range) + 2)
+                return Dense(codes: codes, cardinality: card)
             }
             var map = IntHashMap(capacity: 1024)
             var codes = [Int32](repeating: 0, count: n)
@@ -57,33 +52,60 @@ enum GroupKeys {
         var ids: [Int32] = []
         var groups = 1
         var firstRows: [Int32] = []
-        for (k, v) in dims.enumerated() {
+        for v in dims {
             firstRows.removeAll(keepingCapacity: true)
-            if k == 0, case .string(let codes, let d, let m) = v {
-                // Dictionary codes are dense already: no copy of them is made.
-                ids = renumber(n, space: d.count + 1, firstRows: &firstRows) { i in m?.isNull(i) ?? false ? d.count : Int(codes[i]) }
-            } else {
-                let d = denseCodes(v)
-                let space = groups * d.cardinality
-                if space <= 1 << 22 {
-                    ids = ids.isEmpty
-                        ? renumber(n, space: space, firstRows: &firstRows) { i in Int(d.codes[i]) }
-                        : renumber(n, space: space, firstRows: &firstRows) { [ids] i in Int(ids[i]) * d.cardinality + Int(d.codes[i]) }
-                } else {
-                    var map = IntHashMap(capacity: min(n, 1 << 20))
-                    var next: [Int32] = []
-                    next.reserveCapacity(n)
-                    for i in 0..<n {
-                        let g = map.valueInserting(Int64(ids.isEmpty ? 0 : ids[i]) * Int64(d.cardinality) + Int64(d.codes[i]))
-                        if Int(g) == firstRows.count { firstRows.append(Int32(i)) }
-                        next.append(g)
-                    }
-                    ids = next
+            let previous = ids
+            // Each dimension's keys are read in place where they are dense already (dictionary
+            // codes, integers over a small range); only other values get dense codes first.
+            switch v {
+            case .string(let codes, let d, let m) where previous.isEmpty || groups * (d.count + 1) <= 1 << 22:
+                let card = d.count + 1
+                ids = renumber(n, space: groups * card, firstRows: &firstRows) { i in
+                    (previous.isEmpty ? 0 : Int(previous[i]) * card) + (m?.isNull(i) ?? false ? d.count : Int(codes[i]))
                 }
+            case .integer(let a, let m), .date(let a, let m), .timestamp(let a, let m):
+                if let (lo, card) = smallRange(a, m), groups * card <= 1 << 22 {
+                    ids = renumber(n, space: groups * card, firstRows: &firstRows) { i in
+                        (previous.isEmpty ? 0 : Int(previous[i]) * card) + (m?.isNull(i) ?? false ? card - 1 : Int(a[i] &- lo))
+                    }
+                } else {
+                    ids = combine(previous, groups, denseCodes(v), n, &firstRows)
+                }
+            default:
+                ids = combine(previous, groups, denseCodes(v), n, &firstRows)
             }
             groups = firstRows.count
         }
         return (ids, groups, firstRows)
+    }
+
+    /// The smallest value and the number of keys (the range, plus one for null) of integers
+    /// over a range small enough for a direct table; nil otherwise.
+    private static func smallRange(_ a: [Int64], _ m: NullMask?) -> (lo: Int64, cardinality: Int)? {
+        var lo = Int64.max, hi = Int64.min
+        for i in 0..<a.count where !(m?.isNull(i) ?? false) { lo = min(lo, a[i]); hi = max(hi, a[i]) }
+        if lo > hi { return (0, 1) }
+        let (range, o) = hi.subtractingReportingOverflow(lo)
+        return !o && range < 1 << 22 ? (lo, Int(range) + 2) : nil
+    }
+
+    /// The ids so far combined with the next dimension's dense codes.
+    private static func combine(_ previous: [Int32], _ groups: Int, _ d: Dense, _ n: Int, _ firstRows: inout [Int32]) -> [Int32] {
+        let space = groups * d.cardinality
+        if space <= 1 << 22 {
+            return renumber(n, space: space, firstRows: &firstRows) { i in
+                (previous.isEmpty ? 0 : Int(previous[i]) * d.cardinality) + Int(d.codes[i])
+            }
+        }
+        var map = IntHashMap(capacity: min(n, 1 << 20))
+        var next: [Int32] = []
+        next.reserveCapacity(n)
+        for i in 0..<n {
+            let g = map.valueInserting(Int64(previous.isEmpty ? 0 : previous[i]) * Int64(d.cardinality) + Int64(d.codes[i]))
+            if Int(g) == firstRows.count { firstRows.append(Int32(i)) }
+            next.append(g)
+        }
+        return next
     }
 
     /// Dense ids, in order of first appearance, for keys below `space`; `firstRows` gets the

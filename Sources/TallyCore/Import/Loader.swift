@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 
 /// `load`: a file becomes one table; a folder, one table per export file in it (.csv, .tsv,
@@ -42,6 +43,10 @@ public enum Loader {
     }
 
     private static func read(_ path: String, tableName: String, options: LoadOptions, isCancelled: @Sendable () -> Bool) throws -> Table {
+        // A load's scratch (each part's columns and string tables, freed as they are joined)
+        // would otherwise stay with the process: give it back, so the next load and the
+        // queries start from what the tables hold.
+        defer { tally_release_free_memory() }
         var options = options
         if let observer = options.observer {
             let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0

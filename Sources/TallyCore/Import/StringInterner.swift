@@ -1,4 +1,4 @@
-import CPrefetch
+import CMemory
 
 /// Gives each distinct byte string a dense code, storing the bytes once in an arena.
 /// Open addressing over a power-of-two table; no String is made until `strings()`.

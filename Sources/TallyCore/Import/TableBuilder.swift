@@ -104,7 +104,13 @@ enum TableBuilder {
         rows.pad(to: width)
         let dataStart = preview[header.last!].end
         rows.position = dataStart
-        let expectedRows = rows.estimatedRows(after: dataStart, bytesPerRow: max(8, preview[header[0]].end - preview[header[0]].start))
+        // Rows to make room for, from the size of the first data rows (else the header's), with
+        // a margin: room reserved and never used costs address space, not memory, while a
+        // column that outgrows its room is copied.
+        let sample = preview[(header.last! + 1)...]
+        let rowBytes = sample.isEmpty ? preview[header[0]].end - preview[header[0]].start
+            : (sample.last!.end - sample.first!.start) / sample.count
+        let expectedRows = rows.estimatedRows(after: dataStart, bytesPerRow: max(8, rowBytes * 4 / 5))
         let plan = RowPlan(width: width, names: names, fileNames: fileNames, forced: forced, checked: checked,
                            markers: markers, options: options)
 
@@ -112,10 +118,11 @@ enum TableBuilder {
         // columns are then joined in order. Everything else is read in one pass.
         var chunks: [Chunk]
         let cores = options.parts ?? min(ProcessInfo.processInfo.activeProcessorCount, 8)
-        if let scanner = rows as? RowScanner, cores > 1, options.parts != nil || scanner.length - dataStart >= parallelThreshold {
-            chunks = try readInParallel(scanner, from: dataStart, parts: cores, plan: plan, expectedRows: expectedRows, isCancelled: isCancelled)
+        if let scanner = rows as? RowScanner, options.parts != nil || scanner.length - dataStart >= parallelThreshold,
+           case let parts = max(cores, (scanner.length - dataStart) / RowStarts.partLimit + 1), parts > 1 {
+            chunks = try readInParallel(scanner, from: dataStart, parts: parts, plan: plan, expectedRows: expectedRows, isCancelled: isCancelled)
         } else {
-            var chunk = Chunk(plan, expectedRows: expectedRows)
+            var chunk = Chunk(plan, expectedRows: expectedRows, base: dataStart)
             try readRows(&rows, into: &chunk, plan: plan, isCancelled: isCancelled)
             chunks = [chunk]
         }
@@ -129,7 +136,7 @@ enum TableBuilder {
             for k in 1..<chunks.count where !builders[c].absorb(take(&chunks[k].builders[c], leaving: spent)) {
                 // The parts disagree on the type: the column is text; read it again as text.
                 var text = ColumnBuilder(expectedRows: expectedRows, nulls: markers, type: .string)
-                for chunk in chunks where !chunk.rowStarts.isEmpty {
+                for chunk in chunks where chunk.rowStarts.count > 0 {
                     try replay(column: c, rows: chunk.rowStarts.count - 1, rowStarts: chunk.rowStarts, builder: &text, source: chunk.source!)
                 }
                 builders[c] = text
@@ -172,19 +179,45 @@ enum TableBuilder {
         var options: LoadOptions
     }
 
+    /// Where each row of a part starts, as 32-bit offsets from the part's start (a part is
+    /// kept under 4 GiB): read again only when a column turns out to be text after all.
+    struct RowStarts {
+        /// The largest part of a file read as one.
+        static let partLimit = Int(UInt32.max)
+        let base: Int
+        private var offsets: [UInt32] = []
+
+        init(base: Int, capacity: Int) {
+            self.base = base
+            offsets.reserveCapacity(capacity)
+        }
+
+        var count: Int { offsets.count }
+        subscript(row: Int) -> Int { base + Int(offsets[row]) }
+
+        mutating func append(_ position: Int) throws {
+            guard let offset = UInt32(exactly: position - base) else {
+                throw Diagnostic(.error, "a row starts more than 4 GiB into a part of the file: a quoted field that long is not read")
+            }
+            offsets.append(offset)
+        }
+    }
+
     /// The rows of one part of a file: its columns so far, where each row starts, what was skipped.
     struct Chunk {
         var builders: [ColumnBuilder]
-        var rowStarts: [Int] = []
+        var rowStarts: RowStarts
         var badRows = 0
         var summaryRows = 0
         var warnings: [Diagnostic] = []
         /// The part's own scanner (parallel reading), to read its rows again.
         var source: RowScanner?
 
-        init(_ plan: RowPlan, expectedRows: Int) {
-            builders = plan.forced.map { ColumnBuilder(expectedRows: expectedRows, nulls: plan.markers, type: $0) }
-            rowStarts.reserveCapacity(expectedRows)
+        /// `columnRows`: the room each column starts with (the first part's columns make room
+        /// for the whole file, so the other parts join them without a copy).
+        init(_ plan: RowPlan, expectedRows: Int, columnRows: Int? = nil, base: Int) {
+            builders = plan.forced.map { ColumnBuilder(expectedRows: columnRows ?? expectedRows, nulls: plan.markers, type: $0) }
+            rowStarts = RowStarts(base: base, capacity: expectedRows)
         }
     }
 
@@ -203,7 +236,7 @@ enum TableBuilder {
         DispatchQueue.concurrentPerform(iterations: n) { k in
             var part = scanner.limited(to: bounds[k + 1])
             part.position = bounds[k]
-            var chunk = Chunk(plan, expectedRows: expectedRows / n + 16)
+            var chunk = Chunk(plan, expectedRows: expectedRows / n + 16, columnRows: k == 0 ? expectedRows : nil, base: bounds[k])
             chunk.source = part
             slots[k] = Result { try readRows(&part, into: &chunk, plan: plan, isCancelled: cancelled); return chunk }
         }
@@ -267,7 +300,7 @@ enum TableBuilder {
                     options.observer?(p)
                 }
             }
-            chunk.rowStarts.append(start)
+            try chunk.rowStarts.append(start)
             for c in 0..<width {
                 let inPlace = S.fieldsInPlace && !fields[c].hasEscapes
                 let ok = rows.withField(fields[c], scratch: &scratch) { p, n in
@@ -280,7 +313,7 @@ enum TableBuilder {
     }
 
     /// The column became text at `rows`: feed it the earlier rows' fields, then the current one.
-    private static func replay<S: RowSource>(column c: Int, rows: Int, rowStarts: [Int], builder: inout ColumnBuilder,
+    private static func replay<S: RowSource>(column c: Int, rows: Int, rowStarts: RowStarts, builder: inout ColumnBuilder,
                                              source: S) throws {
         var s = source
         var fields: [FieldRef] = []

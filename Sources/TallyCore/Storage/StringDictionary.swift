@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CPrefetch
+import CMemory
 import Synchronization
 
 /// The distinct strings of a string column. Rows hold `UInt32` codes into `strings`.

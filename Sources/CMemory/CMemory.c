@@ -1,0 +1,2 @@
+// The target's functions are inline, in include/CMemory.h.
+#include "CMemory.h"
