@@ -70,8 +70,10 @@ struct Functions: Sendable {
             let first = CivilCalendar.days(ofSeconds: lo), last = CivilCalendar.days(ofSeconds: hi)
             guard last - first < 1 << 20 else { return .integer(s.map { Int64(f(CivilCalendar.days(ofSeconds: $0))) }, m) }
             let table = (first...last).map { Int64(f($0)) }
-            var out = [Int64](repeating: 0, count: s.count)
-            for (i, t) in s.enumerated() where m == nil || !m!.isNull(i) { out[i] = table[CivilCalendar.days(ofSeconds: t) - first] }
+            let out = [Int64](unsafeUninitializedCapacity: s.count) { out, initialized in
+                for (i, t) in s.enumerated() { out[i] = m?.isNull(i) ?? false ? 0 : table[CivilCalendar.days(ofSeconds: t) - first] }
+                initialized = s.count
+            }
             return .integer(out, m)
         }
     }

@@ -272,11 +272,11 @@ struct RowScanner: RowSource {
         return j < length && base[j] == 34
     }
 
+    static var fieldsInPlace: Bool { true }
+
     /// Calls `body` with the field's bytes: unquoted fields trimmed of spaces and tabs,
     /// quoted fields with `""` turned into `"` (through `scratch`).
     @inline(__always)
-    static var fieldsInPlace: Bool { true }
-
     func withField<R>(_ f: FieldRef, scratch: inout [UInt8], _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
         if f.hasEscapes {
             scratch.removeAll(keepingCapacity: true)

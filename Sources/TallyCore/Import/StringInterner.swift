@@ -187,7 +187,7 @@ struct StringInterner {
 
     /// How many strings `intern(batch:)` is given at a time: enough for their misses to overlap,
     /// few enough that the slots touched stay in the cache until they are compared.
-    static let batchSize = 64
+    static let batchSize = 256
 
     /// The strings in code order.
     func strings() -> [String] {

@@ -127,23 +127,7 @@ enum TableBuilder {
             chunks = [chunk]
         }
 
-        // Each part's column is released as soon as it is joined, and each column's builder as
-        // soon as its vector is made, so a load needs little more memory than its result.
-        var builders = chunks[0].builders
-        chunks[0].builders = []
-        let spent = ColumnBuilder(expectedRows: 0, nulls: markers)
-        for c in 0..<width {
-            for k in 1..<chunks.count where !builders[c].absorb(take(&chunks[k].builders[c], leaving: spent)) {
-                // The parts disagree on the type: the column is text; read it again as text.
-                var text = ColumnBuilder(expectedRows: expectedRows, nulls: markers, type: .string)
-                for chunk in chunks where chunk.rowStarts.count > 0 {
-                    try replay(column: c, rows: chunk.rowStarts.count - 1, rowStarts: chunk.rowStarts, builder: &text, source: chunk.source!)
-                }
-                builders[c] = text
-                break
-            }
-        }
-        if builders.contains(where: \.sawInvalidUTF8) { throw NotUTF8() }
+        let vectors = try joinColumns(&chunks, width: width, markers: markers, expectedRows: expectedRows)
         for chunk in chunks {
             info.badRows += chunk.badRows
             info.summaryRows += chunk.summaryRows
@@ -152,17 +136,52 @@ enum TableBuilder {
         if info.badRows > info.warnings.count {
             info.warnings.append(Diagnostic(.warning, "\(info.badRows) bad rows skipped in \(source.path); the first \(info.warnings.count) are shown above"))
         }
-        var columns: [Table.Column] = []
-        for c in 0..<width {
-            columns.append(Table.Column(name: names[c], vector: take(&builders[c], leaving: spent).finish()))
-        }
+        let columns = (0..<width).map { Table.Column(name: names[$0], vector: vectors[$0]) }
         return Table(name: tableName, columns: columns, rowCount: chunks.reduce(0) { $0 + $1.rowStarts.count }, source: info)
     }
 
-    private static func take(_ builder: inout ColumnBuilder, leaving empty: ColumnBuilder) -> ColumnBuilder {
-        let b = builder
-        builder = empty
-        return b
+    /// Joins each column's parts in order and makes its vector, the columns in parallel (they
+    /// are independent). Each part's column is released as soon as it is joined, and each
+    /// builder once its vector is made, so a load needs little more memory than its result.
+    private static func joinColumns(_ chunks: inout [Chunk], width: Int, markers: NullMarkers, expectedRows: Int) throws -> [Vector] {
+        let spent = ColumnBuilder(expectedRows: 0, nulls: markers)
+        // Each column's parts, moved out of the chunks so that each builder has one owner.
+        let parts = UnsafeMutablePointer<[ColumnBuilder]>.allocate(capacity: width)
+        parts.initialize(repeating: [], count: width)
+        for k in chunks.indices {
+            for c in 0..<width {
+                parts[c].append(chunks[k].builders[c])
+                chunks[k].builders[c] = spent
+            }
+            chunks[k].builders = []
+        }
+        let results = UnsafeMutablePointer<Result<Vector, Error>?>.allocate(capacity: width)
+        results.initialize(repeating: nil, count: width)
+        defer {
+            parts.deinitialize(count: width); parts.deallocate()
+            results.deinitialize(count: width); results.deallocate()
+        }
+        // Each thread takes only its own column's slots; the chunks' row starts are only read.
+        nonisolated(unsafe) let (slots, outs, chunks) = (parts, results, chunks)
+        DispatchQueue.concurrentPerform(iterations: width) { c in
+            var list = slots[c]
+            slots[c] = []
+            var column = list.removeFirst()
+            outs[c] = Result {
+                while !list.isEmpty {
+                    if column.absorb(list.removeFirst()) { continue }
+                    // The parts disagree on the type: the column is text; read it again as text.
+                    list = []
+                    column = ColumnBuilder(expectedRows: expectedRows, nulls: markers, type: .string)
+                    for chunk in chunks where chunk.rowStarts.count > 0 {
+                        try replay(column: c, rows: chunk.rowStarts.count - 1, rowStarts: chunk.rowStarts, builder: &column, source: chunk.source!)
+                    }
+                }
+                if column.sawInvalidUTF8 { throw NotUTF8() }
+                return column.finish()
+            }
+        }
+        return try (0..<width).map { try results[$0]!.get() }
     }
 
     /// Text files from this size on are read in parallel parts.
