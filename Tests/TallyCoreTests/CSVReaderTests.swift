@@ -38,6 +38,14 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(column(t, "at")[1], .timestamp(Int64(CivilCalendar.daysFromCivil(2020, 10, 14)) * 86400))
     }
 
+    func testBooleanColumnsTakeZeroAndOneOnly() throws {
+        // 1 and 0 read as true and false beside 是/否; any other number makes the column text.
+        let t = try read("a,b\n是,是\n1,否\n0,5\n,否\n")
+        XCTAssertNil(t.invariantViolation())
+        XCTAssertEqual(column(t, "a"), [.boolean(true), .boolean(true), .boolean(false), .null])
+        XCTAssertEqual(column(t, "b"), [.string("是"), .string("否"), .string("5"), .string("否")])
+    }
+
     func testQuotingBOMAndLineEnds() throws {
         let t = try read("\u{FEFF}name,note\r\n\"张, 三\",\"say \"\"hi\"\"\r\nsecond line\"\r\n李四 , plain \r\n\r\n\r\n")
         XCTAssertEqual(t.columns.map(\.name), ["name", "note"])

@@ -15,7 +15,8 @@ struct ColumnBuilder {
 
     private(set) var state: State = .untyped
     private(set) var count = 0
-    private var ints: [Int64] = []      // integer, boolean (0/1), date, timestamp
+    private var ints: [Int64] = []      // integer, date, timestamp
+    private var bytes: [UInt8] = []     // boolean (0/1)
     private var doubles: [Double] = []
     private var codes: [UInt32] = []
     private var interner = StringInterner()
@@ -62,6 +63,7 @@ struct ColumnBuilder {
         case .untyped: break
         case .decimal: doubles.append(0)
         case .string: codes.append(0)
+        case .boolean: bytes.append(0)
         default: ints.append(0)
         }
         count += 1
@@ -78,7 +80,7 @@ struct ColumnBuilder {
         case .decimal:
             if let d = FieldParsing.decimal(p, n) { doubles.append(d); bump(); return true }
         case .boolean:
-            if let b = FieldParsing.boolean(p, n) { ints.append(b ? 1 : 0); bump(); return true }
+            if let b = FieldParsing.boolean(p, n) { bytes.append(b ? 1 : 0); bump(); return true }
         case .date, .timestamp:
             if let t = FieldParsing.temporal(p, n, cache: &dateCache), t.isDate || state == .timestamp { ints.append(t.seconds); bump(); return true }
         case .string:
@@ -96,7 +98,8 @@ struct ColumnBuilder {
         switch (FieldParsing.classify(p, n, nulls: markers), state) {
         case (.null, _): appendNull(); return true
         case (.integer(let v), .untyped): start(.integer); ints.append(v)
-        case (.integer(let v), .integer), (.integer(let v), .boolean): ints.append(v)   // boolean: a given type, 0/1
+        case (.integer(let v), .integer): ints.append(v)
+        case (.integer(let v), .boolean) where v == 0 || v == 1: bytes.append(UInt8(v))   // any other number makes it text
         case (.integer(let v), .decimal): doubles.append(Double(v))
         case (.decimal(let d), .untyped): start(.decimal); doubles.append(d)
         case (.decimal(let d), .integer):
@@ -106,8 +109,8 @@ struct ColumnBuilder {
             state = .decimal
             doubles.append(d)
         case (.decimal(let d), .decimal): doubles.append(d)
-        case (.boolean(let b), .untyped): start(.boolean); ints.append(b ? 1 : 0)
-        case (.boolean(let b), .boolean): ints.append(b ? 1 : 0)
+        case (.boolean(let b), .untyped): start(.boolean); bytes.append(b ? 1 : 0)
+        case (.boolean(let b), .boolean): bytes.append(b ? 1 : 0)
         case (.temporal(let s, let isDate), .untyped): start(isDate ? .date : .timestamp); ints.append(s)
         case (.temporal(let s, let isDate), .date):
             if !isDate { state = .timestamp }   // a given `date` type never sees one (see `accepts`)
@@ -131,6 +134,7 @@ struct ColumnBuilder {
         case .untyped: break
         case .decimal: doubles.reserveCapacity(reserve); doubles.append(contentsOf: repeatElement(0, count: count))
         case .string: codes.reserveCapacity(reserve); codes.append(contentsOf: repeatElement(0, count: count))
+        case .boolean: bytes.reserveCapacity(reserve); bytes.append(contentsOf: repeatElement(0, count: count))
         default: ints.reserveCapacity(reserve); ints.append(contentsOf: repeatElement(0, count: count))
         }
     }
@@ -144,6 +148,7 @@ struct ColumnBuilder {
         state = .string
         count = 0
         ints = []
+        bytes = []
         doubles = []
         nulls = nil
         codes = []
@@ -176,6 +181,7 @@ struct ColumnBuilder {
             let remap = interner.absorb(o.interner)
             codes.reserveCapacity(count + o.count)
             for (i, c) in o.codes.enumerated() { codes.append(o.nulls?.isNull(i) ?? false ? 0 : remap[Int(c)]) }
+        case .boolean: bytes.append(contentsOf: o.bytes)
         default: ints.append(contentsOf: o.ints)
         }
         if nulls != nil || o.nulls != nil {
@@ -236,7 +242,7 @@ struct ColumnBuilder {
         case .untyped: return .nulls(.string, count: count)
         case .integer: return .integer(ints, nulls)
         case .decimal: return .decimal(doubles, nulls)
-        case .boolean: return .boolean(ints.map { UInt8($0) }, nulls)
+        case .boolean: return .boolean(bytes, nulls)
         case .date: return .date(ints, nulls)
         case .timestamp: return .timestamp(ints, nulls)
         case .string: return .string(codes, StringDictionary(interner.strings()), nulls)
