@@ -49,30 +49,31 @@ enum GroupKeys {
     /// dense again, so keys stay small integers however many dimensions there are.
     static func groupIds(_ dims: [Vector], rowCount n: Int) -> (ids: [Int32], count: Int, firstRows: [Int32]) {
         if dims.isEmpty { return ([Int32](repeating: 0, count: n), 1, [0]) }
-        var ids: [Int32] = []
+        // The ids are combined with each dimension in place: (id so far × cardinality + key)
+        // made dense again, row by row, so one array of ids serves every dimension.
+        var ids = [Int32](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
         var groups = 1
         var firstRows: [Int32] = []
-        for v in dims {
+        for (k, v) in dims.enumerated() {
+            let first = k == 0
             firstRows.removeAll(keepingCapacity: true)
-            let previous = ids
             // Each dimension's keys are read in place where they are dense already (dictionary
             // codes, integers over a small range); only other values get dense codes first.
             switch v {
-            case .string(let codes, let d, let m) where previous.isEmpty || groups * (d.count + 1) <= 1 << 22:
-                let card = d.count + 1
-                ids = renumber(n, space: groups * card, firstRows: &firstRows) { i in
-                    (previous.isEmpty ? 0 : Int(previous[i]) * card) + (m?.isNull(i) ?? false ? d.count : Int(codes[i]))
+            case .string(let codes, let d, let m) where first || groups * (d.count + 1) <= 1 << 22:
+                renumber(&ids, first: first, space: groups * (d.count + 1), cardinality: d.count + 1, firstRows: &firstRows) { i in
+                    m?.isNull(i) ?? false ? d.count : Int(codes[i])
                 }
             case .integer(let a, let m), .date(let a, let m), .timestamp(let a, let m):
                 if let (lo, card) = smallRange(a, m), groups * card <= 1 << 22 {
-                    ids = renumber(n, space: groups * card, firstRows: &firstRows) { i in
-                        (previous.isEmpty ? 0 : Int(previous[i]) * card) + (m?.isNull(i) ?? false ? card - 1 : Int(a[i] &- lo))
+                    renumber(&ids, first: first, space: groups * card, cardinality: card, firstRows: &firstRows) { i in
+                        m?.isNull(i) ?? false ? card - 1 : Int(a[i] &- lo)
                     }
                 } else {
-                    ids = combine(previous, groups, denseCodes(v), n, &firstRows)
+                    combine(&ids, first: first, groups: groups, denseCodes(v), &firstRows)
                 }
             default:
-                ids = combine(previous, groups, denseCodes(v), n, &firstRows)
+                combine(&ids, first: first, groups: groups, denseCodes(v), &firstRows)
             }
             groups = firstRows.count
         }
@@ -90,42 +91,38 @@ enum GroupKeys {
     }
 
     /// The ids so far combined with the next dimension's dense codes.
-    private static func combine(_ previous: [Int32], _ groups: Int, _ d: Dense, _ n: Int, _ firstRows: inout [Int32]) -> [Int32] {
-        let space = groups * d.cardinality
-        if space <= 1 << 22 {
-            return renumber(n, space: space, firstRows: &firstRows) { i in
-                (previous.isEmpty ? 0 : Int(previous[i]) * d.cardinality) + Int(d.codes[i])
-            }
+    private static func combine(_ ids: inout [Int32], first: Bool, groups: Int, _ d: Dense, _ firstRows: inout [Int32]) {
+        if groups * d.cardinality <= 1 << 22 {
+            renumber(&ids, first: first, space: groups * d.cardinality, cardinality: d.cardinality, firstRows: &firstRows) { i in Int(d.codes[i]) }
+            return
         }
-        var map = IntHashMap(capacity: min(n, 1 << 20))
-        var next: [Int32] = []
-        next.reserveCapacity(n)
-        for i in 0..<n {
-            let g = map.valueInserting(Int64(previous.isEmpty ? 0 : previous[i]) * Int64(d.cardinality) + Int64(d.codes[i]))
+        var map = IntHashMap(capacity: min(ids.count, 1 << 20))
+        for i in 0..<ids.count {
+            let g = map.valueInserting(Int64(first ? 0 : ids[i]) * Int64(d.cardinality) + Int64(d.codes[i]))
             if Int(g) == firstRows.count { firstRows.append(Int32(i)) }
-            next.append(g)
+            ids[i] = g
         }
-        return next
     }
 
-    /// Dense ids, in order of first appearance, for keys below `space`; `firstRows` gets the
-    /// row where each id first appears.
+    /// Makes each row's id the dense id, in order of first appearance, of (its id × cardinality
+    /// + its key), or of its key alone for the `first` dimension; keys are below `space`.
+    /// `firstRows` gets the row where each new id first appears.
     @inline(__always)
-    private static func renumber(_ n: Int, space: Int, firstRows: inout [Int32], key: (Int) -> Int) -> [Int32] {
+    private static func renumber(_ ids: inout [Int32], first: Bool, space: Int, cardinality: Int, firstRows: inout [Int32],
+                                 key: (Int) -> Int) {
         var table = [Int32](repeating: -1, count: space)
-        return table.withUnsafeMutableBufferPointer { t in
-            [Int32](unsafeUninitializedCapacity: n) { out, initialized in
-                for i in 0..<n {
-                    let key = key(i)
-                    var g = t[key]
+        table.withUnsafeMutableBufferPointer { t in
+            ids.withUnsafeMutableBufferPointer { out in
+                for i in 0..<out.count {
+                    let k = (first ? 0 : Int(out[i]) * cardinality) + key(i)
+                    var g = t[k]
                     if g < 0 {
                         g = Int32(firstRows.count)
-                        t[key] = g
+                        t[k] = g
                         firstRows.append(Int32(i))
                     }
                     out[i] = g
                 }
-                initialized = n
             }
         }
     }

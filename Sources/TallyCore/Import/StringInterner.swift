@@ -4,11 +4,10 @@ import CMemory
 /// Open addressing over a power-of-two table; no String is made until `strings()`.
 ///
 /// A column of teacher ids has millions of distinct values, so its table is far larger than the
-/// cache and every lookup is a cache miss. Two things keep that cheap: a slot holds the hash's
-/// tag, the code and where the bytes are, so a probe reads one slot and then the bytes (not a
-/// slot, then a length, then the bytes); and `intern(batch:)` prefetches the slots, then the
-/// bytes, of many strings before it compares any, so their misses overlap instead of following
-/// one another.
+/// cache and every lookup is a cache miss: the slot, then where the code's bytes are, then the
+/// bytes. `intern(batch:)` prefetches each of these for many strings before it compares any,
+/// so their misses overlap instead of following one another. A slot is 8 bytes (the hash's
+/// tag and the code), so the table costs little memory beside the strings themselves.
 struct StringInterner {
     /// A string waiting to be interned (see `intern(batch:into:)`): its bytes, which must stay
     /// valid until then, their hash, and the index of the code to write.
@@ -20,18 +19,11 @@ struct StringInterner {
         var index: Int
     }
 
-    /// `key`: the hash's high 32 bits (the tag) and code + 1; 0 is empty.
-    /// `bytes`: the arena offset (high 40 bits) and the length, or `longLength` for a longer one.
-    private struct Slot {
-        var key: UInt64
-        var bytes: UInt64
-    }
-    private static let longLength: UInt64 = 0xFF_FFFF
-
     private var arena: [UInt8] = []
     /// Where each code's bytes start; one more entry than codes (the arena's end).
     private var offsets: [Int] = [0]
-    private var slots: [Slot]
+    /// The hash's high 32 bits (the tag) and code + 1; 0 is empty.
+    private var slots: [UInt64]
     private var mask: Int
     /// Set when a new string is not valid UTF-8: the file was not UTF-8 after all.
     private(set) var sawInvalidUTF8 = false
@@ -39,7 +31,7 @@ struct StringInterner {
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Slot](repeating: Slot(key: 0, bytes: 0), count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
@@ -77,15 +69,23 @@ struct StringInterner {
     /// Interns each pending string in order (so codes are given as one by one would give them),
     /// writing its code to `codes[index]`.
     mutating func intern(batch: UnsafeBufferPointer<Pending>, into codes: UnsafeMutablePointer<UInt32>) {
+        let mask = self.mask
         slots.withUnsafeBufferPointer { s in
-            for f in batch { tally_prefetch(s.baseAddress! + (Int(truncatingIfNeeded: f.hash) & mask)) }
-        }
-        arena.withUnsafeBufferPointer { a in
-            slots.withUnsafeBufferPointer { s in
-                for f in batch {
-                    let slot = s[Int(truncatingIfNeeded: f.hash) & mask]
-                    if slot.key & 0xFFFF_FFFF_0000_0000 == StringInterner.tag(f.hash) && slot.bytes & StringInterner.longLength != 0 {
-                        tally_prefetch(a.baseAddress! + Int(slot.bytes >> 24))
+            offsets.withUnsafeBufferPointer { o in
+                arena.withUnsafeBufferPointer { a in
+                    // The slot of each, then where the first candidate's bytes are, then the bytes.
+                    for f in batch { tally_prefetch(s.baseAddress! + (Int(truncatingIfNeeded: f.hash) & mask)) }
+                    for f in batch {
+                        let key = s[Int(truncatingIfNeeded: f.hash) & mask]
+                        if key != 0 && key & 0xFFFF_FFFF_0000_0000 == StringInterner.tag(f.hash) {
+                            tally_prefetch(o.baseAddress! + Int(key & 0xFFFF_FFFF) - 1)
+                        }
+                    }
+                    for f in batch {
+                        let key = s[Int(truncatingIfNeeded: f.hash) & mask]
+                        if key != 0 && key & 0xFFFF_FFFF_0000_0000 == StringInterner.tag(f.hash), let base = a.baseAddress {
+                            tally_prefetch(base + o[Int(key & 0xFFFF_FFFF) - 1])
+                        }
                     }
                 }
             }
@@ -96,15 +96,14 @@ struct StringInterner {
     @inline(__always)
     private mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ascii: Bool) -> UInt32 {
         let tag = StringInterner.tag(h)
-        let packedLength = min(UInt64(n), StringInterner.longLength)
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
-            let s = slots[i]
-            if s.key == 0 { break }
-            if s.key & 0xFFFF_FFFF_0000_0000 == tag && s.bytes & StringInterner.longLength == packedLength {
-                let code = Int(s.key & 0xFFFF_FFFF) - 1
-                let offset = Int(s.bytes >> 24)
-                if (packedLength < StringInterner.longLength || offsets[code + 1] - offset == n)
+            let key = slots[i]
+            if key == 0 { break }
+            if key & 0xFFFF_FFFF_0000_0000 == tag {
+                let code = Int(key & 0xFFFF_FFFF) - 1
+                let offset = offsets[code]
+                if offsets[code + 1] - offset == n
                     && arena.withUnsafeBufferPointer({ StringInterner.equal($0.baseAddress! + offset, p, n) }) {
                     return UInt32(code)
                 }
@@ -113,10 +112,9 @@ struct StringInterner {
         }
         if !ascii && FieldParsing.firstInvalidUTF8(p, n) != nil { sawInvalidUTF8 = true }
         let code = count
-        let offset = arena.count
         arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
         offsets.append(arena.count)
-        slots[i] = Slot(key: tag | UInt64(code + 1), bytes: UInt64(offset) << 24 | packedLength)
+        slots[i] = tag | UInt64(code + 1)
         if count * 2 > slots.count { grow() }
         return UInt32(code)
     }
@@ -137,7 +135,7 @@ struct StringInterner {
 
     private mutating func grow() {
         let size = slots.count * 2
-        var fresh = [Slot](repeating: Slot(key: 0, bytes: 0), count: size)
+        var fresh = [UInt64](repeating: 0, count: size)
         mask = size - 1
         // In batches, prefetching the slots first, as `intern(batch:)` does.
         var hashes = [UInt64](repeating: 0, count: StringInterner.batchSize)
@@ -151,11 +149,10 @@ struct StringInterner {
                         tally_prefetch(f.baseAddress! + (Int(truncatingIfNeeded: h) & mask))
                     }
                     for code in batch {
-                        let h = hashes[code - first], offset = offsets[code], n = offsets[code + 1] - offset
+                        let h = hashes[code - first]
                         var i = Int(truncatingIfNeeded: h) & mask
-                        while f[i].key != 0 { i = (i + 1) & mask }
-                        f[i] = Slot(key: StringInterner.tag(h) | UInt64(code + 1),
-                                    bytes: UInt64(offset) << 24 | min(UInt64(n), StringInterner.longLength))
+                        while f[i] != 0 { i = (i + 1) & mask }
+                        f[i] = StringInterner.tag(h) | UInt64(code + 1)
                     }
                 }
             }
