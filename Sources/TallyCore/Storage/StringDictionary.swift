@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CMemory
+import Foundation
 import Synchronization
 
 /// The distinct strings of a string column. Rows hold `UInt32` codes into `strings`.
@@ -158,26 +159,36 @@ struct ByteIndex: Sendable {
     }
 
     /// The code of each of `queries` in `strings` (this index's strings), or -1.
+    /// Large lookups are split between the cores (the index is only read).
     func find(all queries: [String], in strings: [String]) -> [Int32] {
-        var out = [Int32](repeating: -1, count: queries.count)
+        let parts = queries.count >= 1 << 16 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        return [Int32](unsafeUninitializedCapacity: queries.count) { out, initialized in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                find(queries, queries.count * k / parts..<queries.count * (k + 1) / parts, in: strings, into: out)
+            }
+            initialized = queries.count
+        }
+    }
+
+    private func find(_ queries: [String], _ range: Range<Int>, in strings: [String], into out: UnsafeMutableBufferPointer<Int32>) {
         var hashes = [UInt64](repeating: 0, count: ByteIndex.batch)
         slots.withUnsafeBufferPointer { table in
             strings.withUnsafeBufferPointer { targets in
-                for first in stride(from: 0, to: queries.count, by: ByteIndex.batch) {
-                    let range = first..<min(first + ByteIndex.batch, queries.count)
-                    for q in range {
+                for first in stride(from: range.lowerBound, to: range.upperBound, by: ByteIndex.batch) {
+                    let batch = first..<min(first + ByteIndex.batch, range.upperBound)
+                    for q in batch {
                         hashes[q - first] = ByteIndex.hash(queries[q])
                         tally_prefetch(table.baseAddress! + (Int(truncatingIfNeeded: hashes[q - first]) & mask))
                     }
-                    for q in range {
+                    for q in batch {
                         let s = table[Int(truncatingIfNeeded: hashes[q - first]) & mask]
                         if s != 0 { tally_prefetch(targets.baseAddress! + Int(s & 0xFFFF_FFFF) - 1) }
                     }
-                    for q in range { out[q] = find(hashes[q - first], queries[q], in: strings) }
+                    for q in batch { out[q] = find(hashes[q - first], queries[q], in: strings) }
                 }
             }
         }
-        return out
     }
 
     private static func hash(_ s: String) -> UInt64 {
