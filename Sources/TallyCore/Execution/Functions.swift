@@ -46,6 +46,8 @@ struct Functions: Sendable {
         "if": Functions(arity: 3...3) { v in try choose(v[0], v[1], v[2]) },
         "length": Functions(arity: 1...1) { v in
             guard case .string(let codes, let d, let m) = v[0] else { throw OperationError(message: "length needs text") }
+            // Per row or per distinct string, whichever is fewer (a few rows may share a large dictionary).
+            if codes.count < d.count { return .integer(codes.map { Int64(d.strings[Int($0)].count) }, m) }
             let lengths = d.strings.map { Int64($0.count) }
             return .integer(codes.map { d.count == 0 ? 0 : lengths[Int($0)] }, m)
         },

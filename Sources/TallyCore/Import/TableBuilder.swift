@@ -214,11 +214,11 @@ enum TableBuilder {
         var count: Int { offsets.count }
         subscript(row: Int) -> Int { base + Int(offsets[row]) }
 
-        mutating func append(_ position: Int) throws {
-            guard let offset = UInt32(exactly: position - base) else {
-                throw Diagnostic(.error, "a row starts more than 4 GiB into a part of the file: a quoted field that long is not read")
-            }
+        /// False when the row starts 4 GiB or more past the part's start (a quoted field that long).
+        mutating func append(_ position: Int) -> Bool {
+            guard let offset = UInt32(exactly: position - base) else { return false }
             offsets.append(offset)
+            return true
         }
     }
 
@@ -319,7 +319,10 @@ enum TableBuilder {
                     options.observer?(p)
                 }
             }
-            try chunk.rowStarts.append(start)
+            guard chunk.rowStarts.append(start) else {
+                throw Diagnostic(.error, "this row starts 4 GiB or more after the rows before it: a field that long is not read",
+                                 at: rows.location(at: start).0)
+            }
             for c in 0..<width {
                 let inPlace = S.fieldsInPlace && !fields[c].hasEscapes
                 let ok = rows.withField(fields[c], scratch: &scratch) { p, n in
