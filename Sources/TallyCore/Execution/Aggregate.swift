@@ -36,6 +36,22 @@ enum Aggregate {
 
     static func sum(groups: [Int32], groupCount: Int, values: Vector, filter: ([UInt8], NullMask?)?) throws -> Vector {
         var seen = [Bool](repeating: false, count: groupCount)
+        if case .boolean(let v, let m) = values {
+            // A count of the true values: no overflow, no conversion to integers first.
+            var out = [Int64](repeating: 0, count: groupCount)
+            out.withUnsafeMutableBufferPointer { o in
+                seen.withUnsafeMutableBufferPointer { s in
+                    v.withUnsafeBufferPointer { b in
+                        if filter == nil && m == nil {
+                            for (i, g) in groups.enumerated() { o[Int(g)] &+= Int64(b[i]); s[Int(g)] = true }
+                        } else {
+                            for (i, g) in groups.enumerated() where included(i, filter, m) { o[Int(g)] &+= Int64(b[i]); s[Int(g)] = true }
+                        }
+                    }
+                }
+            }
+            return .integer(out, emptyMask(seen))
+        }
         switch try VectorOps.numbers(values, "sum") {
         case .ints(let v, let m):
             var out = [Int64](repeating: 0, count: groupCount)

@@ -269,33 +269,11 @@ struct Evaluator {
                 throw error("aggregate `\(name.text)` cannot be used \(place)", span,
                             notes: ["aggregates go in a query's measures: \(source.slice(span)) TABLE where …"])
             }
-            let rowScope = Scope.rows(f)
-            var cond: ([UInt8], NullMask?)?
-            if let filter {
-                let c = try eval(filter, rowScope)
-                cond = try located(filter.span) { try VectorOps.bools(c, "the aggregate's where") }
-            }
-            if distinct && !(fn == "count" || fn == "sum" || fn == "avg") {
-                throw error("distinct works with count, sum and avg", span)
-            }
-            if fn == "count" && args.isEmpty {
-                if distinct { throw error("count(distinct …) needs a column", span) }
-                return Aggregate.count(groups: ids, groupCount: count, values: nil, filter: cond)
-            }
-            guard args.count == 1 else {
-                throw error("\(name.text) takes one argument, not \(args.count)", span)
-            }
-            let v = try eval(args[0], rowScope)
-            if distinct && fn != "count" { cond = Aggregate.firstOccurrences(groups: ids, values: v, filter: cond) }
-            return try located(span) {
-                switch fn {
-                case "count" where distinct: return Aggregate.countDistinct(groups: ids, groupCount: count, values: v, filter: cond)
-                case "count": return Aggregate.count(groups: ids, groupCount: count, values: v, filter: cond)
-                case "sum": return try Aggregate.sum(groups: ids, groupCount: count, values: v, filter: cond)
-                case "avg": return try Aggregate.avg(groups: ids, groupCount: count, values: v, filter: cond)
-                case "min", "max": return try Aggregate.extreme(max: fn == "max", groups: ids, groupCount: count, values: v, filter: cond)
-                default: return try Aggregate.median(groups: ids, groupCount: count, values: v, filter: cond)
-                }
+            // The same aggregate twice in a query (`sum(x)` and `sum(x) / count`) is computed once.
+            // Within one frame, groupings with as many groups are the same grouping: the query's
+            // groups, or all rows as one (the total row, or a query whose rows form one group).
+            return try f.cached("\u{1}aggregate \(count) " + source.slice(span)) {
+                try aggregate(fn, name, args, distinct, filter, span, f, ids, count)
             }
         }
         if distinct || filter != nil {
@@ -312,6 +290,39 @@ struct Evaluator {
         var vs: [Vector] = []
         for a in args { vs.append(try eval(a, scope)) }
         return try located(span) { try f.apply(vs) }
+    }
+
+    /// An aggregate over the groups of `frame`: `count`, `sum(x)`, `avg(distinct x)`, `count(where c)`…
+    private mutating func aggregate(_ fn: String, _ name: Name, _ args: [Expr], _ distinct: Bool, _ filter: Expr?, _ span: Span,
+                                    _ frame: RowFrame, _ ids: [Int32], _ count: Int) throws -> Vector {
+        let rowScope = Scope.rows(frame)
+        var cond: ([UInt8], NullMask?)?
+        if let filter {
+            let c = try eval(filter, rowScope)
+            cond = try located(filter.span) { try VectorOps.bools(c, "the aggregate's where") }
+        }
+        if distinct && !(fn == "count" || fn == "sum" || fn == "avg") {
+            throw error("distinct works with count, sum and avg", span)
+        }
+        if fn == "count" && args.isEmpty {
+            if distinct { throw error("count(distinct …) needs a column", span) }
+            return Aggregate.count(groups: ids, groupCount: count, values: nil, filter: cond)
+        }
+        guard args.count == 1 else {
+            throw error("\(name.text) takes one argument, not \(args.count)", span)
+        }
+        let v = try eval(args[0], rowScope)
+        if distinct && fn != "count" { cond = Aggregate.firstOccurrences(groups: ids, values: v, filter: cond) }
+        return try located(span) {
+            switch fn {
+            case "count" where distinct: return Aggregate.countDistinct(groups: ids, groupCount: count, values: v, filter: cond)
+            case "count": return Aggregate.count(groups: ids, groupCount: count, values: v, filter: cond)
+            case "sum": return try Aggregate.sum(groups: ids, groupCount: count, values: v, filter: cond)
+            case "avg": return try Aggregate.avg(groups: ids, groupCount: count, values: v, filter: cond)
+            case "min", "max": return try Aggregate.extreme(max: fn == "max", groups: ids, groupCount: count, values: v, filter: cond)
+            default: return try Aggregate.median(groups: ids, groupCount: count, values: v, filter: cond)
+            }
+        }
     }
 
     // MARK: Strings
