@@ -118,16 +118,15 @@ enum TableBuilder {
         // columns are then joined in order. Everything else is read in one pass.
         var chunks: [Chunk]
         let cores = options.parts ?? min(ProcessInfo.processInfo.activeProcessorCount, 8)
-        if let scanner = rows as? RowScanner, options.parts != nil || scanner.length - dataStart >= parallelThreshold,
-           case let parts = max(cores, (scanner.length - dataStart) / RowStarts.partLimit + 1), parts > 1 {
-            chunks = try readInParallel(scanner, from: dataStart, parts: parts, plan: plan, expectedRows: expectedRows, isCancelled: isCancelled)
+        if let scanner = rows as? RowScanner, cores > 1, options.parts != nil || scanner.length - dataStart >= parallelThreshold {
+            chunks = try readInParallel(scanner, from: dataStart, parts: cores, plan: plan, expectedRows: expectedRows, isCancelled: isCancelled)
         } else {
-            var chunk = Chunk(plan, expectedRows: expectedRows, base: dataStart)
+            var chunk = Chunk(plan, columnRows: expectedRows, start: dataStart)
             try readRows(&rows, into: &chunk, plan: plan, isCancelled: isCancelled)
             chunks = [chunk]
         }
 
-        let vectors = try joinColumns(&chunks, width: width, markers: markers, expectedRows: expectedRows)
+        let vectors = try joinColumns(&chunks, plan: plan, expectedRows: expectedRows)
         for chunk in chunks {
             info.badRows += chunk.badRows
             info.summaryRows += chunk.summaryRows
@@ -137,13 +136,14 @@ enum TableBuilder {
             info.warnings.append(Diagnostic(.warning, "\(info.badRows) bad rows skipped in \(source.path); the first \(info.warnings.count) are shown above"))
         }
         let columns = (0..<width).map { Table.Column(name: names[$0], vector: vectors[$0]) }
-        return Table(name: tableName, columns: columns, rowCount: chunks.reduce(0) { $0 + $1.rowStarts.count }, source: info)
+        return Table(name: tableName, columns: columns, rowCount: chunks.reduce(0) { $0 + $1.rows }, source: info)
     }
 
     /// Joins each column's parts in order and makes its vector, the columns in parallel (they
     /// are independent). Each part's column is released as soon as it is joined, and each
     /// builder once its vector is made, so a load needs little more memory than its result.
-    private static func joinColumns(_ chunks: inout [Chunk], width: Int, markers: NullMarkers, expectedRows: Int) throws -> [Vector] {
+    private static func joinColumns(_ chunks: inout [Chunk], plan: RowPlan, expectedRows: Int) throws -> [Vector] {
+        let width = plan.width, markers = plan.markers
         let spent = ColumnBuilder(expectedRows: 0, nulls: markers)
         // Each column's parts, moved out of the chunks so that each builder has one owner.
         let parts = UnsafeMutablePointer<[ColumnBuilder]>.allocate(capacity: width)
@@ -161,8 +161,8 @@ enum TableBuilder {
             parts.deinitialize(count: width); parts.deallocate()
             results.deinitialize(count: width); results.deallocate()
         }
-        // Each thread takes only its own column's slots; the chunks' row starts are only read.
-        nonisolated(unsafe) let (slots, outs, chunks) = (parts, results, chunks)
+        // Each thread takes only its own column's slots; the chunks' sources are only read.
+        nonisolated(unsafe) let (slots, outs, chunks, plan) = (parts, results, chunks, plan)
         DispatchQueue.concurrentPerform(iterations: width) { c in
             var list = slots[c]
             slots[c] = []
@@ -173,8 +173,8 @@ enum TableBuilder {
                     // The parts disagree on the type: the column is text; read it again as text.
                     list = []
                     column = ColumnBuilder(expectedRows: expectedRows, nulls: markers, type: .string)
-                    for chunk in chunks where chunk.rowStarts.count > 0 {
-                        try replay(column: c, rows: chunk.rowStarts.count - 1, rowStarts: chunk.rowStarts, builder: &column, source: chunk.source!)
+                    for chunk in chunks where chunk.rows > 0 {
+                        try replay(column: c, rows: chunk.rows, from: chunk.start, source: chunk.source!, plan: plan, builder: &column)
                     }
                 }
                 if column.sawInvalidUTF8 { throw NotUTF8() }
@@ -198,34 +198,12 @@ enum TableBuilder {
         var options: LoadOptions
     }
 
-    /// Where each row of a part starts, as 32-bit offsets from the part's start (a part is
-    /// kept under 4 GiB): read again only when a column turns out to be text after all.
-    struct RowStarts {
-        /// The largest part of a file read as one.
-        static let partLimit = Int(UInt32.max)
-        let base: Int
-        private var offsets: [UInt32] = []
-
-        init(base: Int, capacity: Int) {
-            self.base = base
-            offsets.reserveCapacity(capacity)
-        }
-
-        var count: Int { offsets.count }
-        subscript(row: Int) -> Int { base + Int(offsets[row]) }
-
-        /// False when the row starts 4 GiB or more past the part's start (a quoted field that long).
-        mutating func append(_ position: Int) -> Bool {
-            guard let offset = UInt32(exactly: position - base) else { return false }
-            offsets.append(offset)
-            return true
-        }
-    }
-
-    /// The rows of one part of a file: its columns so far, where each row starts, what was skipped.
+    /// The rows of one part of a file: its columns so far, where it starts, what was skipped.
     struct Chunk {
         var builders: [ColumnBuilder]
-        var rowStarts: RowStarts
+        /// Where the part's rows start (to read them again), and how many were kept.
+        let start: Int
+        var rows = 0
         var badRows = 0
         var summaryRows = 0
         var warnings: [Diagnostic] = []
@@ -234,9 +212,9 @@ enum TableBuilder {
 
         /// `columnRows`: the room each column starts with (the first part's columns make room
         /// for the whole file, so the other parts join them without a copy).
-        init(_ plan: RowPlan, expectedRows: Int, columnRows: Int? = nil, base: Int) {
-            builders = plan.forced.map { ColumnBuilder(expectedRows: columnRows ?? expectedRows, nulls: plan.markers, type: $0) }
-            rowStarts = RowStarts(base: base, capacity: expectedRows)
+        init(_ plan: RowPlan, columnRows: Int, start: Int) {
+            builders = plan.forced.map { ColumnBuilder(expectedRows: columnRows, nulls: plan.markers, type: $0) }
+            self.start = start
         }
     }
 
@@ -244,6 +222,8 @@ enum TableBuilder {
     private static func readInParallel(_ scanner: RowScanner, from start: Int, parts: Int, plan: RowPlan,
                                        expectedRows: Int, isCancelled: () -> Bool) throws -> [Chunk] {
         let bounds = scanner.rowBoundaries(from: start, parts: parts)
+        // Finding the cuts read the text up to the last one: let those pages go until the parts read them.
+        scanner.release(start, bounds[bounds.count - 2])
         let n = bounds.count - 1
         let results = UnsafeMutablePointer<Result<Chunk, Error>?>.allocate(capacity: n)
         results.initialize(repeating: nil, count: n)
@@ -255,60 +235,74 @@ enum TableBuilder {
         DispatchQueue.concurrentPerform(iterations: n) { k in
             var part = scanner.limited(to: bounds[k + 1])
             part.position = bounds[k]
-            var chunk = Chunk(plan, expectedRows: expectedRows / n + 16, columnRows: k == 0 ? expectedRows : nil, base: bounds[k])
+            var chunk = Chunk(plan, columnRows: k == 0 ? expectedRows : expectedRows / n + 16, start: bounds[k])
             chunk.source = part
             slots[k] = Result { try readRows(&part, into: &chunk, plan: plan, isCancelled: cancelled); return chunk }
         }
         return try (0..<n).map { try results[$0]!.get() }
     }
 
+    /// What becomes of a row read: kept, or left out as blank, as a summary row, or as bad.
+    private enum Verdict {
+        case keep, blank, summary
+        case bad(offset: Int, message: String, notes: [String])
+    }
+
+    /// Reads the next row into `fields` and judges it; nil at the end. The same rows are kept
+    /// however often a part is read, so a column can be read again by reading the part again.
+    private static func nextRow<S: RowSource>(_ rows: inout S, _ fields: inout [FieldRef], _ scratch: inout [UInt8],
+                                              plan: RowPlan) throws -> Verdict? {
+        let width = plan.width
+        do {
+            guard try rows.nextRow(into: &fields) else { return nil }
+        } catch let e as RowError {
+            rows.skip(past: e)
+            return .bad(offset: e.offset, message: e.message, notes: e.notes)
+        }
+        if rows.withField(fields[0], scratch: &scratch, { $1 }) == 0 && fields.allSatisfy({ rows.withField($0, scratch: &scratch, { $1 }) == 0 }) {
+            return .blank   // `,,,`
+        }
+        if fields.count > width, let extra = fields[width...].first(where: { rows.withField($0, scratch: &scratch, { $1 }) > 0 }) {
+            return .bad(offset: extra.start, message: "this row has a value beyond the header's \(width) columns",
+                        notes: ["a field holding the delimiter or a line break must be quoted: \"a,b\""])
+        }
+        if fields.count < width {
+            return .bad(offset: fields[0].start, message: "this row has \(fields.count) field\(fields.count == 1 ? "" : "s"), the header has \(width)",
+                        notes: ["a field holding the delimiter or a line break must be quoted: \"a,b\""])
+        }
+        if plan.options.skipTotals && isSummaryRow(fields, rows, &scratch) { return .summary }
+        for c in plan.checked where !rows.withField(fields[c], scratch: &scratch, { ColumnBuilder.accepts($0, $1, as: plan.forced[c]!, nulls: plan.markers) }) {
+            let text = rows.withField(fields[c], scratch: &scratch) { String(decoding: UnsafeBufferPointer(start: $0, count: $1), as: UTF8.self) }
+            let type = plan.forced[c]!
+            return .bad(offset: fields[c].start, message: "`\(text)` in column \(plan.names[c]) is not \(article(type)) \(type.rawValue)",
+                        notes: ["the column's type is given on load: types (\(plan.fileNames[c]) = \(type.rawValue))"])
+        }
+        return .keep
+    }
+
     /// Reads rows from `rows` to its end into `chunk`.
     private static func readRows<S: RowSource>(_ rows: inout S, into chunk: inout Chunk, plan: RowPlan,
                                                isCancelled: () -> Bool) throws {
-        let width = plan.width, options = plan.options, checked = plan.checked, forced = plan.forced
+        let width = plan.width, options = plan.options
         var fields: [FieldRef] = []
         var scratch: [UInt8] = []
-        func bad(_ offset: Int, _ message: String, notes: [String]) throws {
-            let (location, cell) = rows.location(at: offset)
-            let allNotes = (cell.map { [$0] } ?? []) + notes
-            guard options.skipBadRows else { throw Diagnostic(.error, message, at: location, notes: allNotes) }
-            chunk.badRows += 1
-            if chunk.warnings.count < 3 { chunk.warnings.append(Diagnostic(.warning, "skipped a bad row: \(message)", at: location, notes: cell.map { [$0] } ?? [])) }
-        }
-
         var reported = rows.position   // for the progress observer
         let first = rows.position
-        rowLoop: while true {
+        while true {
             let start = rows.position
-            do {
-                guard try rows.nextRow(into: &fields) else { break }
-            } catch let e as RowError {
-                try bad(e.offset, e.message, notes: e.notes)
-                rows.skip(past: e)
+            guard let verdict = try nextRow(&rows, &fields, &scratch, plan: plan) else { break }
+            switch verdict {
+            case .keep: break
+            case .blank: continue
+            case .summary: chunk.summaryRows += 1; continue
+            case .bad(let offset, let message, let notes):
+                let (location, cell) = rows.location(at: offset)
+                guard options.skipBadRows else { throw Diagnostic(.error, message, at: location, notes: (cell.map { [$0] } ?? []) + notes) }
+                chunk.badRows += 1
+                if chunk.warnings.count < 3 { chunk.warnings.append(Diagnostic(.warning, "skipped a bad row: \(message)", at: location, notes: cell.map { [$0] } ?? [])) }
                 continue
             }
-            if rows.withField(fields[0], scratch: &scratch, { $1 }) == 0 && fields.allSatisfy({ rows.withField($0, scratch: &scratch, { $1 }) == 0 }) {
-                continue   // a blank row (`,,,`)
-            }
-            if fields.count != width {
-                if fields.count > width, let extra = fields[width...].first(where: { rows.withField($0, scratch: &scratch, { $1 }) > 0 }) {
-                    try bad(extra.start, "this row has a value beyond the header's \(width) columns",
-                            notes: ["a field holding the delimiter or a line break must be quoted: \"a,b\""])
-                    continue
-                } else if fields.count < width {
-                    try bad(fields[0].start, "this row has \(fields.count) field\(fields.count == 1 ? "" : "s"), the header has \(width)",
-                            notes: ["a field holding the delimiter or a line break must be quoted: \"a,b\""])
-                    continue
-                }
-            }
-            if options.skipTotals && isSummaryRow(fields, rows, &scratch) { chunk.summaryRows += 1; continue }
-            for c in checked where !rows.withField(fields[c], scratch: &scratch, { ColumnBuilder.accepts($0, $1, as: forced[c]!, nulls: plan.markers) }) {
-                let text = rows.withField(fields[c], scratch: &scratch) { String(decoding: UnsafeBufferPointer(start: $0, count: $1), as: UTF8.self) }
-                try bad(fields[c].start, "`\(text)` in column \(plan.names[c]) is not \(article(forced[c]!)) \(forced[c]!.rawValue)",
-                        notes: ["the column's type is given on load: types (\(plan.fileNames[c]) = \(forced[c]!.rawValue))"])
-                continue rowLoop
-            }
-            let row = chunk.rowStarts.count
+            let row = chunk.rows
             if row & 0xFFFF == 0xFFFF {
                 if isCancelled() { throw Diagnostic(.error, "cancelled") }
                 for c in 0..<width { chunk.builders[c].flush() }
@@ -319,31 +313,30 @@ enum TableBuilder {
                     options.observer?(p)
                 }
             }
-            guard chunk.rowStarts.append(start) else {
-                throw Diagnostic(.error, "this row starts 4 GiB or more after the rows before it: a field that long is not read",
-                                 at: rows.location(at: start).0)
-            }
+            chunk.rows += 1
             for c in 0..<width {
                 let inPlace = S.fieldsInPlace && !fields[c].hasEscapes
                 let ok = rows.withField(fields[c], scratch: &scratch) { p, n in
                     inPlace ? chunk.builders[c].appendInPlace(p, n) : chunk.builders[c].append(p, n)
                 }
-                if !ok { try replay(column: c, rows: row, rowStarts: chunk.rowStarts, builder: &chunk.builders[c], source: rows) }
+                if !ok { try replay(column: c, rows: row + 1, from: chunk.start, source: rows, plan: plan, builder: &chunk.builders[c]) }
             }
         }
         for c in 0..<width { chunk.builders[c].flush() }
     }
 
-    /// The column became text at `rows`: feed it the earlier rows' fields, then the current one.
-    private static func replay<S: RowSource>(column c: Int, rows: Int, rowStarts: RowStarts, builder: inout ColumnBuilder,
-                                             source: S) throws {
+    /// A column became text: feed it, as text, its field of the first `count` kept rows read from `start`.
+    private static func replay<S: RowSource>(column c: Int, rows count: Int, from start: Int, source: S, plan: RowPlan,
+                                             builder: inout ColumnBuilder) throws {
         var s = source
+        s.position = start
         var fields: [FieldRef] = []
         var scratch: [UInt8] = []
-        for r in 0...rows {
-            s.position = rowStarts[r]
-            _ = try s.nextRow(into: &fields)
+        var kept = 0
+        while kept < count, let verdict = try nextRow(&s, &fields, &scratch, plan: plan) {
+            guard case .keep = verdict else { continue }
             s.withField(fields[c], scratch: &scratch) { p, n in builder.appendString(p, n) }
+            kept += 1
         }
     }
 
