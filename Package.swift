@@ -14,7 +14,7 @@ let package = Package(
     targets: [
         // The whole engine: syntax, semantics, storage, import, execution, output. No terminal I/O.
         .target(name: "TallyCore", dependencies: ["ZIPFoundation", "CMemory"], path: "Sources/TallyCore"),
-        // What Swift does not expose: a cache prefetch hint (hash tables), malloc_trim (loads).
+        // What Swift does not expose: a cache prefetch hint (hash tables), malloc's settings and trim.
         .target(name: "CMemory", path: "Sources/CMemory"),
         // libedit, reached only through TallyCLI/LineEditor.swift.
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
@@ -23,7 +23,7 @@ let package = Package(
         .executableTarget(
             name: "TallyCLI",
             dependencies: [
-                "TallyCore", "CLibEdit",
+                "TallyCore", "CLibEdit", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/TallyCLI"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMemory
 import Foundation
 import TallyCore
 
@@ -27,6 +28,11 @@ struct Tally: ParsableCommand {
         version: TallyVersion.string,
         subcommands: [Open.self, Run.self, Sample.self, Demo.self],
         defaultSubcommand: Open.self)
+
+    static func main() {
+        tally_use_mapped_allocations()
+        main(nil)
+    }
 }
 
 enum TallyVersion {

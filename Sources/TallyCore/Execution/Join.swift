@@ -5,18 +5,32 @@ enum Join {
     /// or -1. The link is the declared one, or else inferred: the first column of `target`
     /// whose values are unique and whose name `base` also has.
     static func rowMap(catalog: Catalog, base: Table, target: Table) throws -> [Int32] {
-        let (baseColumn, keyColumn) = try linkColumns(catalog: catalog, base: base, target: target)
         let cacheKey = pairKey(base, target)
         if let cached = catalog.joinCache[cacheKey]?.rows { return cached }
+        let (b, k, index) = try linked(catalog: catalog, base: base, target: target)
+        let map = try lookup(b, in: index, keyType: k.type)
+        catalog.joinCache[cacheKey]?.rows = map
+        return map
+    }
+
+    /// The target rows of only the given base rows (a dimension read once per group): no
+    /// map of every base row is made unless one is already there.
+    static func rows(catalog: Catalog, base: Table, target: Table, at baseRows: [Int32]) throws -> [Int32] {
+        if let cached = catalog.joinCache[pairKey(base, target)]?.rows { return baseRows.map { cached[Int($0)] } }
+        let (b, k, index) = try linked(catalog: catalog, base: base, target: target)
+        return try lookup(b.gather(baseRows), in: index, keyType: k.type)
+    }
+
+    /// The link's base column, the target's key column, and an index of the key.
+    private static func linked(catalog: Catalog, base: Table, target: Table) throws -> (Vector, Vector, Index) {
+        let (baseColumn, keyColumn) = try linkColumns(catalog: catalog, base: base, target: target)
         guard let b = base.column(named: baseColumn)?.vector, let k = target.column(named: keyColumn)?.vector else {
             throw OperationError(message: "the link \(base.name).\(baseColumn) → \(target.name).\(keyColumn) names a missing column")
         }
         guard let index = uniqueIndex(k) else {
             throw OperationError(message: "\(target.name).\(keyColumn) is not a key: a value appears twice, so a row of \(base.name) could match several rows")
         }
-        let map = try lookup(b, in: index, keyType: k.type)
-        catalog.joinCache[cacheKey] = (baseColumn, keyColumn, map)
-        return map
+        return (b, k, index)
     }
 
     private static func pairKey(_ base: Table, _ target: Table) -> String {

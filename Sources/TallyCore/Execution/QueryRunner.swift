@@ -34,8 +34,9 @@ struct QueryRunner {
             for i in q.dimensions.indices {
                 let vector: Vector
                 if let (target, column) = perGroup[i] {
-                    let map = try located(q.dimensions[i].expr.span) { try Join.rowMap(catalog: evaluator.catalog, base: table, target: target) }
-                    vector = column.vector.gather(firstRows.map { map[Int(frame.rows?[Int($0)] ?? $0)] })
+                    let baseRows = firstRows.map { frame.rows?[Int($0)] ?? $0 }
+                    let rows = try located(q.dimensions[i].expr.span) { try Join.rows(catalog: evaluator.catalog, base: table, target: target, at: baseRows) }
+                    vector = column.vector.gather(rows)
                 } else {
                     vector = next.next()!.gather(firstRows)
                 }
