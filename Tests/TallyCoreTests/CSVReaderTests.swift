@@ -40,10 +40,14 @@ final class CSVReaderTests: XCTestCase {
 
     func testBooleanColumnsTakeZeroAndOneOnly() throws {
         // 1 and 0 read as true and false beside 是/否; any other number makes the column text.
-        let t = try read("a,b\n是,是\n1,否\n0,5\n,否\n")
+        // In either order: 1 and 0 first, then 是/否, is as boolean as the other way round.
+        let t = try read("a,b,c,d\n是,是,1,1\n1,否,,0\n0,5,否,是\n,否,0,2\n")
         XCTAssertNil(t.invariantViolation())
         XCTAssertEqual(column(t, "a"), [.boolean(true), .boolean(true), .boolean(false), .null])
         XCTAssertEqual(column(t, "b"), [.string("是"), .string("否"), .string("5"), .string("否")])
+        XCTAssertEqual(column(t, "c"), [.boolean(true), .null, .boolean(false), .boolean(false)])
+        XCTAssertEqual(column(t, "d"), [.string("1"), .string("0"), .string("是"), .string("2")])
+        XCTAssertEqual(try read("n\n1\n0\n").columns[0].vector.type, .integer)
     }
 
     func testQuotingBOMAndLineEnds() throws {

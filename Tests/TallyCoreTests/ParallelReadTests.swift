@@ -107,6 +107,17 @@ final class ParallelReadTests: XCTestCase {
         }
     }
 
+    func testPartsOfOnesAndZerosAndOfShiFouJoinAsBoolean() throws {
+        // The first part sees only 1 and 0 (integers), the last 是 and 否: one boolean column.
+        var text = "k,flag\n"
+        for i in 0..<300 { text += "\(i),\(i < 150 ? String(i % 2) : (i % 2 == 1 ? "是" : "否"))\n" }
+        try assertSameInParts(text)
+        let t = try read(text, parts: 2)
+        XCTAssertEqual(t.column(named: "flag")!.vector.type, .boolean)
+        XCTAssertEqual(t.column(named: "flag")!.vector.value(at: 1), .boolean(true))
+        XCTAssertEqual(t.column(named: "flag")!.vector.value(at: 298), .boolean(false))
+    }
+
     func testBadRowsAreReportedInFileOrder() throws {
         var text = "a,b\n"
         for i in 0..<100 { text += i == 30 || i == 80 ? "\(i)\n" : "\(i),\(i)\n" }

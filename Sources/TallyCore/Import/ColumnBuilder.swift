@@ -110,6 +110,9 @@ struct ColumnBuilder {
             doubles.append(d)
         case (.decimal(let d), .decimal): doubles.append(d)
         case (.boolean(let b), .untyped): start(.boolean); bytes.append(b ? 1 : 0)
+        case (.boolean(let b), .integer) where forced == nil && onlyZeroAndOne:
+            convert(to: .boolean)   // 1 and 0 so far, then 是: a boolean column, as 是 then 1 and 0 is
+            bytes.append(b ? 1 : 0)
         case (.boolean(let b), .boolean): bytes.append(b ? 1 : 0)
         case (.temporal(let s, let isDate), .untyped): start(isDate ? .date : .timestamp); ints.append(s)
         case (.temporal(let s, let isDate), .date):
@@ -126,6 +129,9 @@ struct ColumnBuilder {
         bump()
         return true
     }
+
+    /// An integer column whose values (nulls hold 0) are all 0 or 1: a boolean one if a 是/否 comes.
+    private var onlyZeroAndOne: Bool { state == .integer && ints.allSatisfy { $0 == 0 || $0 == 1 } }
 
     /// Enters a typed state, giving the rows so far (all null) a placeholder value.
     private mutating func start(_ s: State) {
@@ -170,6 +176,7 @@ struct ColumnBuilder {
         case (let a, .untyped): target = a
         case (.integer, .decimal), (.decimal, .integer): target = .decimal
         case (.date, .timestamp), (.timestamp, .date): target = .timestamp
+        case (.integer, .boolean) where onlyZeroAndOne, (.boolean, .integer) where o.onlyZeroAndOne: target = .boolean
         default: return false
         }
         convert(to: target)
@@ -200,6 +207,7 @@ struct ColumnBuilder {
         switch (state, target) {
         case (.untyped, _): start(target)
         case (.integer, .decimal): doubles = ints.map { Double($0) }; ints = []; state = .decimal
+        case (.integer, .boolean): bytes = ints.map { UInt8($0) }; ints = []; state = .boolean
         case (.date, .timestamp): state = .timestamp
         default: preconditionFailure("no conversion from \(state) to \(target)")
         }
