@@ -79,6 +79,15 @@ final class StringInternerTests: XCTestCase {
         XCTAssertEqual(internInBatches([y, x, y]).1, [0, 1, 0])
     }
 
+    func testAbsorbingOnlyTheEmptyString() {
+        var left = StringInterner(), right = StringInterner()
+        let x: [UInt8] = [65]
+        _ = x.withUnsafeBufferPointer { left.intern($0.baseAddress!, 1) }
+        _ = x.withUnsafeBufferPointer { right.intern($0.baseAddress!, 0) }
+        XCTAssertEqual(left.absorb(right), [1])
+        XCTAssertEqual(left.strings(), ["A", ""])
+    }
+
     func testNotUTF8IsNoticed() {
         var interner = StringInterner()
         let bad: [UInt8] = [0xB9, 0xE3, 0xD6, 0xDD]   // 广州 in GBK

@@ -168,8 +168,9 @@ struct StringInterner {
         batch.reserveCapacity(StringInterner.batchSize)
         other.arena.withUnsafeBufferPointer { a in
             remap.withUnsafeMutableBufferPointer { r in
+                let base = a.baseAddress ?? UnsafePointer(bitPattern: 1)!   // no bytes: only empty strings
                 for c in 0..<other.count {
-                    let p = a.baseAddress! + other.offsets[c], n = other.offsets[c + 1] - other.offsets[c]
+                    let p = base + other.offsets[c], n = other.offsets[c + 1] - other.offsets[c]
                     let (h, ascii) = StringInterner.hash(p, n)
                     batch.append(Pending(p: p, n: n, hash: h, ascii: ascii, index: c))
                     if batch.count == StringInterner.batchSize || c == other.count - 1 {
