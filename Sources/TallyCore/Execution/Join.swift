@@ -107,10 +107,10 @@ enum Join {
             return .boolean(out, m)
         default:
             if let a = intsOf(probe), let b = intsOf(members) {
-                var set = Set<Int64>(minimumCapacity: b.count)
+                var set = IntHashMap(capacity: b.count)
                 let mm = members.nulls
-                for (i, x) in b.enumerated() where !(mm?.isNull(i) ?? false) { set.insert(x) }
-                for i in 0..<n { out[i] = set.contains(a[i]) ? 1 : 0 }
+                for (i, x) in b.enumerated() where !(mm?.isNull(i) ?? false) { _ = set.insertNew(x, 0) }
+                for i in 0..<n { out[i] = set.value(a[i]) >= 0 ? 1 : 0 }
                 return .boolean(out, probe.nulls)
             }
             throw OperationError(message: "cannot look for \(VectorOps.describe(probe.type)) values among \(VectorOps.describe(members.type)) values")

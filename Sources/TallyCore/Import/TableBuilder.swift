@@ -144,15 +144,11 @@ enum TableBuilder {
     /// builder once its vector is made, so a load needs little more memory than its result.
     private static func joinColumns(_ chunks: inout [Chunk], plan: RowPlan, expectedRows: Int) throws -> [Vector] {
         let width = plan.width, markers = plan.markers
-        let spent = ColumnBuilder(expectedRows: 0, nulls: markers)
         // Each column's parts, moved out of the chunks so that each builder has one owner.
         let parts = UnsafeMutablePointer<[ColumnBuilder]>.allocate(capacity: width)
         parts.initialize(repeating: [], count: width)
         for k in chunks.indices {
-            for c in 0..<width {
-                parts[c].append(chunks[k].builders[c])
-                chunks[k].builders[c] = spent
-            }
+            for c in 0..<width { parts[c].append(chunks[k].builders[c]) }
             chunks[k].builders = []
         }
         let results = UnsafeMutablePointer<Result<Vector, Error>?>.allocate(capacity: width)
