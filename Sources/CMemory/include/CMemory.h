@@ -2,6 +2,9 @@
 #define TALLY_CMEMORY_H
 
 #include <malloc.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /// Asks the processor to bring the cache line holding `address` in, without waiting for it.
 /// Hash tables far larger than the cache (millions of distinct strings) prefetch a batch of
@@ -21,6 +24,17 @@ static inline void tally_release_free_memory(void) {
 /// process after the query. Called once, at start-up.
 static inline void tally_use_mapped_allocations(void) {
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
+}
+
+/// Gives the whole pages inside `start ..< start + length` back to the system (madvise
+/// MADV_DONTNEED): a file mapping's pages are read from the file again if touched, memory of the
+/// process's own reads back as zeros. For bytes that are done with: the parts of a file already
+/// read, a column's part already copied into the joined column.
+static inline void tally_release_pages(const void *start, size_t length) {
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t from = ((uintptr_t)start + page - 1) / page * page;
+    uintptr_t to = ((uintptr_t)start + length) / page * page;
+    if (to > from) madvise((void *)from, to - from, MADV_DONTNEED);
 }
 
 #endif

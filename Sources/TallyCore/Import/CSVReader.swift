@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 
 /// Reads delimited text (CSV, TSV, semicolon-separated) into a `Table`, working on raw bytes.
@@ -148,11 +149,8 @@ struct RowScanner: RowSource {
     /// Hands the whole pages of `start..<end` back to the system, when the text is a file
     /// mapping: a large load then keeps little of the file resident.
     func release(_ start: Int, _ end: Int) {
-        guard fileBacked else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let from = (Int(bitPattern: base) + start + page - 1) / page * page
-        let to = (Int(bitPattern: base) + end) / page * page
-        if to > from { madvise(UnsafeMutableRawPointer(bitPattern: from), to - from, MADV_DONTNEED) }
+        guard fileBacked, end > start else { return }
+        tally_release_pages(base + start, end - start)
     }
 
     /// The same text read only up to `end` (one part of a file split for parallel reading).
@@ -174,11 +172,16 @@ struct RowScanner: RowSource {
         for k in 1..<max(1, parts) {
             let cut = start + (length - start) * k / parts
             guard cut > bounds.last! else { continue }
+            // Counting the quotes up to the cut, a block at a time, letting each block's pages go.
             while scanned < cut {
-                let rest = UnsafeRawPointer(base + scanned)
-                guard let q = memchr(rest, 34, cut - scanned) else { scanned = cut; break }
-                quotes += 1
-                scanned = UnsafeRawPointer(q.assumingMemoryBound(to: UInt8.self)) - UnsafeRawPointer(base) + 1
+                let end = min(cut, scanned + (16 << 20))
+                let from = scanned
+                while scanned < end {
+                    guard let q = memchr(UnsafeRawPointer(base + scanned), 34, end - scanned) else { scanned = end; break }
+                    quotes += 1
+                    scanned = UnsafeRawPointer(q.assumingMemoryBound(to: UInt8.self)) - UnsafeRawPointer(base) + 1
+                }
+                release(from, scanned)
             }
             var i = cut, inQuotes = quotes % 2 == 1
             while i < length {

@@ -1,3 +1,5 @@
+import CMemory
+
 /// Builds one column from field bytes, inferring its type over every row.
 ///
 /// The column starts untyped (only nulls seen) and takes the most specific type that the
@@ -165,7 +167,7 @@ struct ColumnBuilder {
     /// two parts' types combine: the same type, untyped with any, integer with decimal, date
     /// with timestamp. Returns false otherwise: the column is text and both parts must be read
     /// again as text.
-    mutating func absorb(_ other: ColumnBuilder) -> Bool {
+    mutating func absorb(_ other: consuming ColumnBuilder) -> Bool {
         flush()
         var o = other
         o.flush()
@@ -181,15 +183,18 @@ struct ColumnBuilder {
         }
         convert(to: target)
         o.convert(to: target)
+        // The other part's values are given back to the system as they are copied, so that a
+        // column is never in memory twice.
         switch target {
         case .untyped: break
-        case .decimal: doubles.append(contentsOf: o.doubles)
+        case .decimal: ColumnBuilder.append(&o.doubles, to: &doubles)
         case .string:
             let remap = interner.absorb(o.interner)
-            codes.reserveCapacity(count + o.count)
-            for (i, c) in o.codes.enumerated() { codes.append(o.nulls?.isNull(i) ?? false ? 0 : remap[Int(c)]) }
-        case .boolean: bytes.append(contentsOf: o.bytes)
-        default: ints.append(contentsOf: o.ints)
+            o.interner = StringInterner()
+            let nulls = o.nulls
+            ColumnBuilder.append(&o.codes, to: &codes) { i, c in nulls?.isNull(i) ?? false ? 0 : remap[Int(c)] }
+        case .boolean: ColumnBuilder.append(&o.bytes, to: &bytes)
+        default: ColumnBuilder.append(&o.ints, to: &ints)
         }
         if nulls != nil || o.nulls != nil {
             var m = nulls ?? NullMask(count: count)
@@ -199,6 +204,29 @@ struct ColumnBuilder {
         }
         count += o.count
         return true
+    }
+
+    /// Appends `source`'s values (each through `transform(index, value)` if given) a block at a
+    /// time, releasing each block of `source` once copied; `source` is left empty.
+    private static func append<T: BitwiseCopyable>(_ source: inout [T], to array: inout [T], _ transform: ((Int, T) -> T)? = nil) {
+        array.reserveCapacity(array.count + source.count)
+        let block = (1 << 20) / MemoryLayout<T>.stride
+        source.withUnsafeMutableBufferPointer { s in
+            for first in stride(from: 0, to: s.count, by: block) {
+                let range = first..<min(s.count, first + block)
+                if let transform { for i in range { array.append(transform(i, s[i])) } }
+                else { array.append(contentsOf: UnsafeMutableBufferPointer(rebasing: s[range])) }
+                tally_release_pages(s.baseAddress! + first, range.count * MemoryLayout<T>.stride)
+            }
+        }
+        source = []
+    }
+
+    /// No more strings will be added: lets the string table's index go (`absorb` and `finish`
+    /// need only the strings).
+    mutating func doneAdding() {
+        flush()
+        interner.dropIndex()
     }
 
     /// Moves to a wider state (`absorb`): untyped to any, integer to decimal, date to timestamp.
@@ -244,8 +272,9 @@ struct ColumnBuilder {
         pending.removeAll(keepingCapacity: true)
     }
 
-    func finish() -> Vector {
+    consuming func finish() -> Vector {
         precondition(pending.isEmpty, "finish() before flush()")
+        interner.dropIndex()
         switch state {
         case .untyped: return .nulls(.string, count: count)
         case .integer: return .integer(ints, nulls)

@@ -62,6 +62,7 @@ struct StringInterner {
 
     @inline(__always)
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32 {
+        if slots.isEmpty { restoreIndex() }
         let (h, ascii) = StringInterner.hash(p, n)
         return intern(p, n, hash: h, ascii: ascii)
     }
@@ -69,6 +70,7 @@ struct StringInterner {
     /// Interns each pending string in order (so codes are given as one by one would give them),
     /// writing its code to `codes[index]`.
     mutating func intern(batch: UnsafeBufferPointer<Pending>, into codes: UnsafeMutablePointer<UInt32>) {
+        if slots.isEmpty { restoreIndex() }
         let mask = self.mask
         slots.withUnsafeBufferPointer { s in
             offsets.withUnsafeBufferPointer { o in
@@ -133,8 +135,17 @@ struct StringInterner {
         return UnsafeRawPointer(a + n - 8).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(b + n - 8).loadUnaligned(as: UInt64.self)
     }
 
-    private mutating func grow() {
-        let size = slots.count * 2
+    private mutating func grow() { rehash(size: slots.count * 2) }
+
+    /// The index again after `dropIndex()`.
+    private mutating func restoreIndex() {
+        var size = 16
+        while size < count * 2 + 2 { size <<= 1 }
+        rehash(size: size)
+    }
+
+    /// Puts every string's slot into a new index of `size` slots.
+    private mutating func rehash(size: Int) {
         var fresh = [UInt64](repeating: 0, count: size)
         mask = size - 1
         // In batches, prefetching the slots first, as `intern(batch:)` does.
@@ -158,6 +169,12 @@ struct StringInterner {
             }
         }
         slots = fresh
+    }
+
+    /// Lets the index go when no more strings will be added: `absorb` (into another table) and
+    /// `strings()` need only the strings. Interning after this builds the index again.
+    mutating func dropIndex() {
+        slots = []
     }
 
     /// Adds `other`'s strings; returns, for each of its codes, the code here.

@@ -233,7 +233,12 @@ enum TableBuilder {
             part.position = bounds[k]
             var chunk = Chunk(plan, columnRows: k == 0 ? expectedRows : expectedRows / n + 16, start: bounds[k])
             chunk.source = part
-            slots[k] = Result { try readRows(&part, into: &chunk, plan: plan, isCancelled: cancelled); return chunk }
+            slots[k] = Result {
+                try readRows(&part, into: &chunk, plan: plan, isCancelled: cancelled)
+                // Only the first part's strings get more strings (the other parts' are added to them).
+                if k > 0 { for c in chunk.builders.indices { chunk.builders[c].doneAdding() } }
+                return chunk
+            }
         }
         return try (0..<n).map { try results[$0]!.get() }
     }
