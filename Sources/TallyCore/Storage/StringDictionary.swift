@@ -6,11 +6,10 @@ import Foundation
 import Synchronization
 
 /// The distinct strings of a string column. Rows hold `UInt32` codes into `strings`.
-/// Immutable once built, so vectors and tables share it freely. The string → code index is
-/// built the first time a code is looked up (many columns are only ever shown).
+/// Immutable once built, so vectors and tables share it freely. Strings are looked up in
+/// another dictionary through a translation of all codes at once, kept (see `translation(to:)`).
 public final class StringDictionary: Sendable {
     public let strings: [String]
-    private let index = Mutex<ByteIndex?>(nil)
     private let sortRanks = Mutex<[Int32]?>(nil)
     /// Code translations into other dictionaries (joins, membership, equality across tables),
     /// kept with the dictionary they lead to.
@@ -22,19 +21,9 @@ public final class StringDictionary: Sendable {
 
     public var count: Int { strings.count }
 
-    /// The string → code index, built on first use.
-    private var byteIndex: ByteIndex {
-        index.withLock { stored in
-            if let built = stored { return built }
-            let built = ByteIndex(strings)
-            stored = built
-            return built
-        }
-    }
-
+    /// The code of one string (a linear search: many lookups go through `translation(to:)`).
     public func code(of s: String) -> UInt32? {
-        let c = byteIndex.find(s, in: strings)
-        return c < 0 ? nil : UInt32(c)
+        strings.firstIndex(of: s).map { UInt32($0) }
     }
 
     /// For each code, its place in character (code point) order: UTF-8 byte order, which is
@@ -82,17 +71,19 @@ public final class StringDictionary: Sendable {
     /// The high `n` bytes of a big-endian word (all of it from 8 on).
     private func prefixMask(_ n: Int) -> UInt64 { n >= 8 ? ~0 : ~(~0 >> UInt64(8 * n)) }
 
-    /// For each code here, the code of the same string in `other`, or -1.
+    /// For each code here, the code of the same string in `other`, or -1. Kept: the same
+    /// lookup in the next query is free. The index of `other` it is made with is not: for a
+    /// million teacher ids it is 32 MB, and the translation is all later lookups need.
     public func translation(to other: StringDictionary) -> [Int32] {
         if other === self { return (0..<Int32(strings.count)).map { $0 } }
         if let t = translations.withLock({ $0.first { $0.0 === other }?.1 }) { return t }
-        let t = other.byteIndex.find(all: strings, in: other.strings)
+        let t = ByteIndex(other.strings).find(all: strings, in: other.strings)
         translations.withLock { $0.append((other, t)) }
         return t
     }
 
     /// Every string appears once.
-    public func isValid() -> Bool { !byteIndex.hasDuplicates }
+    public func isValid() -> Bool { !ByteIndex(strings).hasDuplicates }
 }
 
 /// Open addressing over the strings' UTF-8 bytes: faster to build and probe than a
@@ -139,11 +130,6 @@ struct ByteIndex: Sendable {
         self.slots = slots
         self.mask = mask
         self.hasDuplicates = duplicates
-    }
-
-    /// The code of `s`, or -1.
-    func find(_ s: String, in strings: [String]) -> Int32 {
-        find(ByteIndex.hash(s), s, in: strings)
     }
 
     @inline(__always)
