@@ -93,11 +93,58 @@ final class EvaluatorTests: XCTestCase {
     func testEmptySelection() {
         XCTAssertEqual(run("count, sum(n), avg(x) t where n > 100").0, "count,sum(n),avg(x)\n0,,\n")
         XCTAssertEqual(run("count t where n > 100 by k").0, "k,count\n")
+        XCTAssertEqual(run("print (count t where n > 100)").1, [])
         XCTAssertEqual(run("sum(n) t where n > 100 bucket 2, 1").0, "sum(n),count,share\n≥2,0,\n1–2,0,\n<1,0,\n")
     }
 
     func testBucketEdgesAndNullBand() {
         // Per row: n = 1, 2, 3, null → ≥2 holds 2 and 3; 1 is <2; null has its own band.
         XCTAssertEqual(run("sum(n) t bucket 2").0, "sum(n),count,share\n≥2,2,50\n<2,1,25\nnull,1,25\n")
+    }
+
+    /// A computed dimension over many rows is grouped a chunk at a time: the counts must be
+    /// those of the plain definition, worked out here with Foundation's ISO 8601 calendar.
+    func testComputedDimensionsOverManyRows() throws {
+        let n = 3 * GroupKeys.chunkRows + 777
+        let start: Int64 = 1_577_836_800   // 2020-01-01 00:00:00
+        var at = [Int64](), atNulls = NullMask(count: n), v = [Int64](), client = [UInt32]()
+        for i in 0..<n {
+            at.append(start + Int64(i) * 997)   // about 4.6 months, 20 weeks or so
+            if i % 101 == 0 { atNulls.setNull(i) }
+            v.append(Int64(i % 1_000))
+            client.append(UInt32(i % 7 == 0 ? 1 : i % 3 == 0 ? 2 : 0))
+        }
+        session.catalog.add(Table(name: "big", columns: [
+            .init(name: "at", vector: .timestamp(at, atNulls)),
+            .init(name: "v", vector: .integer(v, nil)),
+            .init(name: "client", vector: .string(client, StringDictionary(["PC", "App", "平板"]), nil)),
+        ]))
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let names = ["PC", "App", "平板"]
+        func counts(_ keep: (Int) -> Bool, _ key: (Int) -> String) -> [String: Int] {
+            var out: [String: Int] = [:]
+            for i in 0..<n where keep(i) { out[key(i), default: 0] += 1 }
+            return out
+        }
+        func week(_ i: Int) -> String {
+            atNulls.isNull(i) ? "" : "\(calendar.component(.weekOfYear, from: Date(timeIntervalSince1970: TimeInterval(at[i]))))"
+        }
+        func got(_ query: String) -> [String: Int] {
+            let (out, errors) = run(query)
+            XCTAssertEqual(errors, [], query)
+            var result: [String: Int] = [:]
+            for line in out.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                result[fields.dropLast().joined(separator: "|")] = Int(fields.last!)
+            }
+            return result
+        }
+        XCTAssertEqual(got("count big by week(at), client"), counts({ _ in true }) { "\(week($0))|\(names[Int(client[$0])])" })
+        XCTAssertEqual(got("count big by client, week(at)"), counts({ _ in true }) { "\(names[Int(client[$0])])|\(week($0))" })
+        XCTAssertEqual(got("count big where v >= 10 by v % 7 = 0, week(at)"),
+                       counts({ v[$0] >= 10 }) { "\(v[$0] % 7 == 0 ? "是" : "否")|\(week($0))" })
+        // Text from a computed dimension is grouped whole (each chunk would have its own dictionary).
+        XCTAssertEqual(got("count big by if(v > 500, \"多\", \"少\")"), counts({ _ in true }) { v[$0] > 500 ? "多" : "少" })
     }
 }

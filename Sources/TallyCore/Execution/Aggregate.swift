@@ -13,7 +13,7 @@ enum Aggregate {
     }
 
     /// `count` (rows), or `count(x)` (non-null values).
-    static func count(groups: [Int32], groupCount: Int, values: Vector?, filter: ([UInt8], NullMask?)?) -> Vector {
+    static func count(groups: [UInt32], groupCount: Int, values: Vector?, filter: ([UInt8], NullMask?)?) -> Vector {
         var out = [Int64](repeating: 0, count: groupCount)
         let nulls = values?.nulls
         if filter == nil && nulls == nil {
@@ -34,7 +34,7 @@ enum Aggregate {
         return m
     }
 
-    static func sum(groups: [Int32], groupCount: Int, values: Vector, filter: ([UInt8], NullMask?)?) throws -> Vector {
+    static func sum(groups: [UInt32], groupCount: Int, values: Vector, filter: ([UInt8], NullMask?)?) throws -> Vector {
         var seen = [Bool](repeating: false, count: groupCount)
         if case .boolean(let v, let m) = values {
             // A count of the true values: no overflow, no conversion to integers first.
@@ -78,7 +78,7 @@ enum Aggregate {
         }
     }
 
-    static func avg(groups: [Int32], groupCount: Int, values: Vector, filter: ([UInt8], NullMask?)?) throws -> Vector {
+    static func avg(groups: [UInt32], groupCount: Int, values: Vector, filter: ([UInt8], NullMask?)?) throws -> Vector {
         let s = try sum(groups: groups, groupCount: groupCount, values: values, filter: filter)
         let c = count(groups: groups, groupCount: groupCount, values: values, filter: filter)
         guard case .integer(let counts, _) = c else { return s }
@@ -102,7 +102,7 @@ enum Aggregate {
     }
 
     /// `min` and `max` keep the values' type; text compares by its characters.
-    static func extreme(max isMax: Bool, groups: [Int32], groupCount: Int, values: Vector, filter: ([UInt8], NullMask?)?) throws -> Vector {
+    static func extreme(max isMax: Bool, groups: [UInt32], groupCount: Int, values: Vector, filter: ([UInt8], NullMask?)?) throws -> Vector {
         var seen = [Bool](repeating: false, count: groupCount)
         func pick<T: Comparable>(_ v: [T], _ m: NullMask?, _ zero: T) -> [T] {
             var out = [T](repeating: zero, count: groupCount)
@@ -128,7 +128,7 @@ enum Aggregate {
         }
     }
 
-    static func median(groups: [Int32], groupCount: Int, values: Vector, filter: ([UInt8], NullMask?)?) throws -> Vector {
+    static func median(groups: [UInt32], groupCount: Int, values: Vector, filter: ([UInt8], NullMask?)?) throws -> Vector {
         let nums = try VectorOps.numbers(values, "median")
         let v = nums.doubles
         // Bucket the values by group, then select the middle of each bucket.
@@ -159,7 +159,7 @@ enum Aggregate {
 
     /// For `sum(distinct x)` and `avg(distinct x)`: a filter keeping the first row of each
     /// (group, value) pair among the rows the given filter keeps.
-    static func firstOccurrences(groups: [Int32], values: Vector, filter: ([UInt8], NullMask?)?) -> ([UInt8], NullMask?) {
+    static func firstOccurrences(groups: [UInt32], values: Vector, filter: ([UInt8], NullMask?)?) -> ([UInt8], NullMask?) {
         let keys = GroupKeys.denseCodes(values)
         var seen = IntHashMap(capacity: 1024)
         var keep = [UInt8](repeating: 0, count: groups.count)
@@ -172,7 +172,7 @@ enum Aggregate {
     }
 
     /// `count(distinct x)`: sorts (group, value key) pairs and counts the changes.
-    static func countDistinct(groups: [Int32], groupCount: Int, values: Vector, filter: ([UInt8], NullMask?)?) -> Vector {
+    static func countDistinct(groups: [UInt32], groupCount: Int, values: Vector, filter: ([UInt8], NullMask?)?) -> Vector {
         let keys = GroupKeys.denseCodes(values)
         var pairs: [UInt64] = []
         pairs.reserveCapacity(groups.count)

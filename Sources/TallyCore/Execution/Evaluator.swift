@@ -4,20 +4,30 @@
 /// - `groups`: one value per group (a query's measures): columns only inside aggregates.
 final class RowFrame {
     let table: Table
-    /// The rows in scope, or nil for all of them.
+    /// The rows in scope, or nil for all of them (or for those of `range`).
     let rows: [Int32]?
+    /// The rows in scope when they are one run of the table's rows (a chunk of it).
+    let range: Range<Int>?
     private var cache: [String: Vector] = [:]
 
-    init(table: Table, rows: [Int32]?) {
+    init(table: Table, rows: [Int32]?, range: Range<Int>? = nil) {
         self.table = table
         self.rows = rows
+        self.range = rows == nil ? range : nil
     }
 
-    var count: Int { rows?.count ?? table.rowCount }
+    var count: Int { rows?.count ?? range?.count ?? table.rowCount }
+
+    /// The frame of the rows at positions `r` of this one.
+    func slice(_ r: Range<Int>) -> RowFrame {
+        if let rows { return RowFrame(table: table, rows: Array(rows[r])) }
+        let first = range?.lowerBound ?? 0
+        return RowFrame(table: table, rows: nil, range: first + r.lowerBound..<first + r.upperBound)
+    }
 
     func column(_ c: Table.Column) -> Vector {
         if let v = cache[c.name] { return v }
-        let v = rows.map { c.vector.gather($0) } ?? c.vector
+        let v = rows.map { c.vector.gather($0) } ?? range.map { c.vector.slice($0) } ?? c.vector
         cache[c.name] = v
         return v
     }
@@ -33,7 +43,7 @@ final class RowFrame {
 enum Scope {
     case scalar
     case rows(RowFrame)
-    case groups(RowFrame, ids: [Int32], count: Int)
+    case groups(RowFrame, ids: [UInt32], count: Int)
 
     var count: Int {
         switch self {
@@ -192,7 +202,7 @@ struct Evaluator {
         if target === f.table { return f.column(column) }
         let map = try located(t.span.to(c.span)) { try Join.rowMap(catalog: catalog, base: f.table, target: target) }
         return f.cached("\(target.name).\(column.name)") {
-            let rows = f.rows.map { sel in sel.map { map[Int($0)] } } ?? map
+            let rows = f.rows.map { sel in sel.map { map[Int($0)] } } ?? f.range.map { Array(map[$0]) } ?? map
             return column.vector.gather(rows)
         }
     }
@@ -294,7 +304,7 @@ struct Evaluator {
 
     /// An aggregate over the groups of `frame`: `count`, `sum(x)`, `avg(distinct x)`, `count(where c)`…
     private mutating func aggregate(_ fn: String, _ name: Name, _ args: [Expr], _ distinct: Bool, _ filter: Expr?, _ span: Span,
-                                    _ frame: RowFrame, _ ids: [Int32], _ count: Int) throws -> Vector {
+                                    _ frame: RowFrame, _ ids: [UInt32], _ count: Int) throws -> Vector {
         let rowScope = Scope.rows(frame)
         var cond: ([UInt8], NullMask?)?
         if let filter {

@@ -19,8 +19,18 @@ struct QueryRunner {
         // A dimension read through a key that is itself a dimension (`by teacher_id,
         // teachers.name`) adds no groups: it is read once per group, not once per row.
         let perGroup = q.having == nil && q.bucket == nil ? dependentDimensions(q, table) : [:]
+        // A dimension computed per row (`week(login_at)`) over many rows is grouped a chunk of
+        // rows at a time, so its values are never held for all rows at once.
+        var chunked: Int?, chunkedGrouping: GroupKeys.Grouping?
+        if q.having == nil && q.bucket == nil && frame.count > 2 * GroupKeys.chunkRows,
+           let i = q.dimensions.indices.first(where: { perGroup[$0] == nil && isComputedPerRow(q.dimensions[$0].expr, table, top: true) }),
+           let grouping = try GroupKeys.groupIds(rowCount: frame.count, values: { r in try evaluator.eval(q.dimensions[i].expr, .rows(frame.slice(r))) }) {
+            (chunked, chunkedGrouping) = (i, grouping)
+        }
         var dims: [Vector] = []
-        for (i, d) in q.dimensions.enumerated() where perGroup[i] == nil { dims.append(try evaluator.eval(d.expr, .rows(frame))) }
+        for (i, d) in q.dimensions.enumerated() where perGroup[i] == nil && chunked != i {
+            dims.append(try evaluator.eval(d.expr, .rows(frame)))
+        }
         if let having = q.having {
             (frame, dims) = try keepGroups(having, q, frame, dims)
         }
@@ -28,15 +38,26 @@ struct QueryRunner {
         if let bounds = q.bucket {
             result = try bucket(q, bounds, frame, dims)
         } else {
-            let (ids, groupCount, firstRows) = GroupKeys.groupIds(dims, rowCount: frame.count)
+            let grouping: GroupKeys.Grouping
+            if var g = chunkedGrouping.take() {   // taken, so that its ids are combined in place, not copied
+                GroupKeys.add(dims, to: &g)
+                grouping = g
+            } else {
+                grouping = GroupKeys.groupIds(dims, rowCount: frame.count)
+            }
+            let (ids, groupCount, firstRows) = grouping
             var columns: [ResultTable.Column] = []
             var next = dims.makeIterator()
+            // The table rows the groups' dimension values are read from (without `by`, the one
+            // group of an empty selection has no such row).
+            let baseRows = q.dimensions.isEmpty ? [] : firstRows.map { frame.rows?[Int($0)] ?? $0 }
             for i in q.dimensions.indices {
                 let vector: Vector
                 if let (target, column) = perGroup[i] {
-                    let baseRows = firstRows.map { frame.rows?[Int($0)] ?? $0 }
                     let rows = try located(q.dimensions[i].expr.span) { try Join.rows(catalog: evaluator.catalog, base: table, target: target, at: baseRows) }
                     vector = column.vector.gather(rows)
+                } else if chunked == i {
+                    vector = try evaluator.eval(q.dimensions[i].expr, .rows(RowFrame(table: table, rows: baseRows)))
                 } else {
                     vector = next.next()!.gather(firstRows)
                 }
@@ -49,7 +70,7 @@ struct QueryRunner {
             result = ResultTable(columns: columns)
             if q.pct { result.columns.append(try share(of: result.columns[q.dimensions.count], q)) }
             if let label = q.total, !q.dimensions.isEmpty {  // without `by` the one row is already the total
-                let all = Scope.groups(frame, ids: [Int32](repeating: 0, count: frame.count), count: 1)
+                let all = Scope.groups(frame, ids: [UInt32](repeating: 0, count: frame.count), count: 1)
                 var total: [Value] = q.dimensions.indices.map { $0 == 0 ? .string(label) : .null }
                 for item in q.items { total.append(try evaluator.eval(item.expr, all).value(at: 0)) }
                 if q.pct { total.append(result.rowCount > 0 ? .decimal(100) : .null) }
@@ -58,6 +79,24 @@ struct QueryRunner {
         }
         result = try sortAndCut(result, q, dimensions: q.bucket == nil ? q.dimensions.count : 0)
         return result
+    }
+
+    /// Whether an expression is computed from its own row of `table` alone (`week(login_at)`,
+    /// `score >= 60`), so that it can be evaluated a chunk of rows at a time; a column by
+    /// itself (`top`) is not computed: it is read in place.
+    private func isComputedPerRow(_ e: Expr, _ table: Table, top: Bool = false) -> Bool {
+        let perRow = { (x: Expr) in isComputedPerRow(x, table) }
+        switch e.kind {
+        case .literal: return !top
+        case .name(let n): return !top && (table.column(named: n) != nil || evaluator.catalog.variable(n) != nil)
+        case .negate(let x), .not(let x), .isNull(let x, _): return perRow(x)
+        case .binary(_, let a, let b): return perRow(a) && perRow(b)
+        case .between(let x, let lo, let hi, _): return perRow(x) && perRow(lo) && perRow(hi)
+        case .inList(let x, let values, let filter, _): return filter == nil && perRow(x) && values.allSatisfy(perRow)
+        case .call(let name, let args, let distinct, let filter):
+            return !distinct && filter == nil && Functions.table[name.text.lowercased()] != nil && args.allSatisfy(perRow)
+        case .interpolated, .qualified, .subquery: return false
+        }
     }
 
     /// The dimensions `T.column` whose link key (the query's table's column) is also a plain
@@ -86,8 +125,8 @@ struct QueryRunner {
                         notes: ["count courses by provider having count > 10"])
         }
         let n = frame.count
-        let (ids, groupCount): ([Int32], Int) = dims.isEmpty
-            ? ((0..<Int32(n)).map { $0 }, n)
+        let (ids, groupCount): ([UInt32], Int) = dims.isEmpty
+            ? ((0..<UInt32(n)).map { $0 }, n)
             : { let g = GroupKeys.groupIds(dims, rowCount: n); return (g.ids, g.count) }()
         let cond = try evaluator.eval(having, .groups(frame, ids: ids, count: groupCount))
         let (keep, mask) = try located(having.span) { try VectorOps.bools(cond, "having") }
@@ -144,9 +183,9 @@ struct QueryRunner {
         guard q.items.count == 1 else {
             throw error("bucket bands one measure; this query has \(q.items.count)", q.items[1].expr.span)
         }
-        let ids: [Int32], groupCount: Int
+        let ids: [UInt32], groupCount: Int
         if dims.isEmpty {
-            ids = (0..<Int32(frame.count)).map { $0 }
+            ids = (0..<UInt32(frame.count)).map { $0 }
             groupCount = frame.count
         } else {
             (ids, groupCount, _) = GroupKeys.groupIds(dims, rowCount: frame.count)

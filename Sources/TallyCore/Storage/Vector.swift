@@ -74,6 +74,27 @@ public enum Vector: Sendable {
         }
     }
 
+    /// The rows of `range`, in order (a chunk of a column).
+    public func slice(_ range: Range<Int>) -> Vector {
+        func mask(_ m: NullMask?) -> NullMask? {
+            guard let m else { return nil }
+            var out: NullMask?
+            for i in range where m.isNull(i) {
+                if out == nil { out = NullMask(count: range.count) }
+                out!.setNull(i - range.lowerBound)
+            }
+            return out
+        }
+        switch self {
+        case .integer(let v, let m): return .integer(Array(v[range]), mask(m))
+        case .decimal(let v, let m): return .decimal(Array(v[range]), mask(m))
+        case .boolean(let v, let m): return .boolean(Array(v[range]), mask(m))
+        case .date(let v, let m): return .date(Array(v[range]), mask(m))
+        case .timestamp(let v, let m): return .timestamp(Array(v[range]), mask(m))
+        case .string(let v, let d, let m): return .string(Array(v[range]), d, mask(m))
+        }
+    }
+
     /// A text vector of these values (no nulls), its dictionary in order of first appearance.
     public static func text(_ values: [String], nulls: NullMask? = nil) -> Vector {
         var codes: [String: UInt32] = [:]
