@@ -39,6 +39,16 @@ final class ParallelReadTests: XCTestCase {
         XCTAssertEqual(t.column(named: "note")!.vector.value(at: 199), .string("line one\nline \"two\",\n\nthree"))
     }
 
+    func testLargePartsAreJoinedExactly() throws {
+        // Parts of many pages: each part's values are given back to the system as they are
+        // copied into the joined column, text codes through the first part's string table.
+        var text = "id,teacher_id,hours,paid,at\n"
+        for i in 0..<60_000 {
+            text += "\(i),GZ\(i * 7 % 20_011),\(Double(i % 97) / 4),\(i % 3 == 0 ? "是" : "否"),2020-10-\(10 + i % 20) 08:00:00\n"
+        }
+        try assertSameInParts(text)
+    }
+
     func testBoundariesStartRows() throws {
         let text = "a,b\n1,\"x\ny\"\n2,\"\"\"\n\"\n3,z\n"
         let bytes = Array(text.utf8)

@@ -24,6 +24,20 @@ final class StorageTests: XCTestCase {
         XCTAssertNil(g.invariantViolation())
     }
 
+    func testSliceKeepsNulls() {
+        var m = NullMask(count: 5)
+        m.setNull(1)
+        m.setNull(4)
+        let v = Vector.integer([10, 20, 30, 40, 50], m)
+        let s = v.slice(1..<4)
+        XCTAssertEqual((0..<3).map { s.value(at: $0) }, [.null, .integer(30), .integer(40)])
+        XCTAssertNil(s.invariantViolation())
+        XCTAssertNil(v.slice(2..<4).nulls)
+        XCTAssertEqual(v.slice(5..<5).count, 0)
+        let t = Vector.string([0, 1, 1], StringDictionary(["甲", "乙"]), nil).slice(1..<3)
+        XCTAssertEqual((0..<2).map { t.value(at: $0) }, [.string("乙"), .string("乙")])
+    }
+
     func testInvariantChecksCatchBrokenVectors() {
         let d = StringDictionary(["a", "b"])
         XCTAssertNil(Vector.string([0, 1, 1], d, nil).invariantViolation())

@@ -88,6 +88,23 @@ final class StringInternerTests: XCTestCase {
         XCTAssertEqual(left.strings(), ["A", ""])
     }
 
+    func testTheIndexIsBuiltAgainWhenNeededAfterItWent() {
+        let a = corpus(3_000, distinct: 500), b = corpus(3_000, distinct: 900)
+        var (interner, _) = internOneByOne(a)
+        var (other, otherCodes) = internOneByOne(b)
+        interner.dropIndex()
+        other.dropIndex()
+        // Adding another table's strings (its index is not needed) builds this one's again.
+        let remap = interner.absorb(other)
+        let (whole, wholeCodes) = internOneByOne(a + b)
+        XCTAssertEqual(interner.strings(), whole.strings())
+        for (k, c) in otherCodes.enumerated() { XCTAssertEqual(remap[Int(c)], wholeCodes[a.count + k]) }
+        interner.dropIndex()
+        let again = b.map { s in s.withUnsafeBufferPointer { interner.intern($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, s.count) } }
+        XCTAssertEqual(again, Array(wholeCodes[a.count...]))
+        XCTAssertEqual(interner.count, whole.count)
+    }
+
     func testNotUTF8IsNoticed() {
         var interner = StringInterner()
         let bad: [UInt8] = [0xB9, 0xE3, 0xD6, 0xDD]   // 广州 in GBK
