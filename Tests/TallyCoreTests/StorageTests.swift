@@ -62,6 +62,20 @@ final class StorageTests: XCTestCase {
         XCTAssertFalse(StringDictionary(left + ["GZ17"]).isValid())
     }
 
+    func testTranslationsDoNotKeepTheirTargetsAlive() {
+        let d = StringDictionary(["甲", "乙"])
+        weak var gone: StringDictionary?
+        do {
+            let literal = StringDictionary(["乙"])   // as a query's `= "乙"` makes
+            gone = literal
+            XCTAssertEqual(d.translation(to: literal), [-1, 0])
+        }
+        XCTAssertNil(gone)
+        let kept = StringDictionary(["乙", "甲"])
+        XCTAssertEqual(d.translation(to: kept), [1, 0])
+        XCTAssertEqual(d.translation(to: kept), [1, 0])
+    }
+
     func testTableInvariants() {
         let ok = Table(name: "t", columns: [.init(name: "a", vector: .integer([1, 2], nil)), .init(name: "b", vector: .decimal([1, 2], nil))])
         XCTAssertNil(ok.invariantViolation())

@@ -12,8 +12,13 @@ public final class StringDictionary: Sendable {
     public let strings: [String]
     private let sortRanks = Mutex<[Int32]?>(nil)
     /// Code translations into other dictionaries (joins, membership, equality across tables),
-    /// kept with the dictionary they lead to.
-    private let translations = Mutex<[(StringDictionary, [Int32])]>([])
+    /// kept while the dictionary they lead to lives: a table's, not a query's literals.
+    private let translations = Mutex<[Translation]>([])
+
+    private struct Translation {
+        weak var target: StringDictionary?
+        let codes: [Int32]
+    }
 
     public init(_ strings: [String]) {
         self.strings = strings
@@ -76,9 +81,12 @@ public final class StringDictionary: Sendable {
     /// million teacher ids it is 32 MB, and the translation is all later lookups need.
     public func translation(to other: StringDictionary) -> [Int32] {
         if other === self { return (0..<Int32(strings.count)).map { $0 } }
-        if let t = translations.withLock({ $0.first { $0.0 === other }?.1 }) { return t }
+        if let t = translations.withLock({ $0.first { $0.target === other }?.codes }) { return t }
         let t = ByteIndex(other.strings).find(all: strings, in: other.strings)
-        translations.withLock { $0.append((other, t)) }
+        translations.withLock { list in
+            list.removeAll { $0.target == nil }
+            list.append(Translation(target: other, codes: t))
+        }
         return t
     }
 
