@@ -103,51 +103,53 @@ public final class StringDictionary: Sendable {
 /// candidates' strings, then the batch is compared, so the cache misses overlap.
 struct ByteIndex: Sendable {
     private let slots: [UInt64]
-    private let mask: Int
+    private var size: Int { slots.count }
     let hasDuplicates: Bool
 
     private static let batch = 64
 
+    /// The first slot to try for a hash: its low 32 bits scaled to the table's size (the tag is
+    /// the high 32 bits, so the two are independent).
+    @inline(__always) private static func home(_ h: UInt64, _ size: Int) -> Int { Int(((h & 0xFFFF_FFFF) &* UInt64(size)) >> 32) }
+
     init(_ strings: [String]) {
-        var size = 16
-        while size < strings.count * 2 { size <<= 1 }
+        // At most 70 % full; any size, not only powers of two (see `home`).
+        let size = max(16, strings.count * 10 / 7 + 1)
         var slots = [UInt64](repeating: 0, count: size)
-        let mask = size - 1
         var duplicates = false
         var hashes = [UInt64](repeating: 0, count: ByteIndex.batch)
         for first in stride(from: 0, to: strings.count, by: ByteIndex.batch) {
             let range = first..<min(first + ByteIndex.batch, strings.count)
             for code in range {
                 hashes[code - first] = ByteIndex.hash(strings[code])
-                slots.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: hashes[code - first]) & mask)) }
+                slots.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + ByteIndex.home(hashes[code - first], size)) }
             }
             for code in range {
                 let h = hashes[code - first], tag = h & 0xFFFF_FFFF_0000_0000
-                var slot = Int(truncatingIfNeeded: h) & mask
+                var slot = ByteIndex.home(h, size)
                 var duplicate = false
                 while slots[slot] != 0 {
                     if slots[slot] & 0xFFFF_FFFF_0000_0000 == tag && ByteIndex.equal(strings[Int(slots[slot] & 0xFFFF_FFFF) - 1], strings[code]) {
                         duplicate = true
                         break
                     }
-                    slot = (slot + 1) & mask
+                    slot = slot + 1 == size ? 0 : slot + 1
                 }
                 if duplicate { duplicates = true } else { slots[slot] = tag | UInt64(code + 1) }
             }
         }
         self.slots = slots
-        self.mask = mask
         self.hasDuplicates = duplicates
     }
 
     @inline(__always)
     private func find(_ h: UInt64, _ s: String, in strings: [String]) -> Int32 {
         let tag = h & 0xFFFF_FFFF_0000_0000
-        var slot = Int(truncatingIfNeeded: h) & mask
+        var slot = ByteIndex.home(h, size)
         while slots[slot] != 0 {
             let code = Int(slots[slot] & 0xFFFF_FFFF) - 1
             if slots[slot] & 0xFFFF_FFFF_0000_0000 == tag && ByteIndex.equal(strings[code], s) { return Int32(code) }
-            slot = (slot + 1) & mask
+            slot = slot + 1 == size ? 0 : slot + 1
         }
         return -1
     }
@@ -173,10 +175,10 @@ struct ByteIndex: Sendable {
                     let batch = first..<min(first + ByteIndex.batch, range.upperBound)
                     for q in batch {
                         hashes[q - first] = ByteIndex.hash(queries[q])
-                        tally_prefetch(table.baseAddress! + (Int(truncatingIfNeeded: hashes[q - first]) & mask))
+                        tally_prefetch(table.baseAddress! + ByteIndex.home(hashes[q - first], size))
                     }
                     for q in batch {
-                        let s = table[Int(truncatingIfNeeded: hashes[q - first]) & mask]
+                        let s = table[ByteIndex.home(hashes[q - first], size)]
                         if s != 0 { tally_prefetch(targets.baseAddress! + Int(s & 0xFFFF_FFFF) - 1) }
                     }
                     for q in batch { out[q] = find(hashes[q - first], queries[q], in: strings) }
