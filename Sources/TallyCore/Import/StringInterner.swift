@@ -25,6 +25,8 @@ struct StringInterner {
     /// The hash's high 32 bits (the tag) and code + 1; 0 is empty.
     private var slots: [UInt64]
     private var mask: Int
+    /// A string's first slot is its hash's top bits (`home`): 64 − log2(slots).
+    private var shift: UInt64
     /// Set when a new string is not valid UTF-8: the file was not UTF-8 after all.
     private(set) var sawInvalidUTF8 = false
 
@@ -33,9 +35,14 @@ struct StringInterner {
         while !StringInterner.roomy(capacity, size) { size <<= 1 }
         slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
+        shift = UInt64(64 - size.trailingZeroBitCount)
     }
 
     @inline(__always) private static func tag(_ h: UInt64) -> UInt64 { h & 0xFFFF_FFFF_0000_0000 }
+
+    /// The first slot to try: the hash's top bits. A slot keeps the top 32 bits (the tag), so a
+    /// larger table places its strings from the slots alone, in order, without hashing again.
+    @inline(__always) private static func home(_ h: UInt64, _ shift: UInt64) -> Int { Int(truncatingIfNeeded: h >> shift) }
 
     /// Whether `size` slots hold `count` strings with room to spare: at most 70 % full. Linear
     /// probing stays short at that load (a probe reads a slot's tag, rarely a string; eight slots
@@ -76,20 +83,20 @@ struct StringInterner {
     /// writing its code to `codes[index]`.
     mutating func intern(batch: UnsafeBufferPointer<Pending>, into codes: UnsafeMutablePointer<UInt32>) {
         if slots.isEmpty { restoreIndex() }
-        let mask = self.mask
+        let shift = self.shift
         slots.withUnsafeBufferPointer { s in
             offsets.withUnsafeBufferPointer { o in
                 arena.withUnsafeBufferPointer { a in
                     // The slot of each, then where the first candidate's bytes are, then the bytes.
-                    for f in batch { tally_prefetch(s.baseAddress! + (Int(truncatingIfNeeded: f.hash) & mask)) }
+                    for f in batch { tally_prefetch(s.baseAddress! + StringInterner.home(f.hash, shift)) }
                     for f in batch {
-                        let key = s[Int(truncatingIfNeeded: f.hash) & mask]
+                        let key = s[StringInterner.home(f.hash, shift)]
                         if key != 0 && key & 0xFFFF_FFFF_0000_0000 == StringInterner.tag(f.hash) {
                             tally_prefetch(o.baseAddress! + Int(key & 0xFFFF_FFFF) - 1)
                         }
                     }
                     for f in batch {
-                        let key = s[Int(truncatingIfNeeded: f.hash) & mask]
+                        let key = s[StringInterner.home(f.hash, shift)]
                         if key != 0 && key & 0xFFFF_FFFF_0000_0000 == StringInterner.tag(f.hash), let base = a.baseAddress {
                             tally_prefetch(base + o[Int(key & 0xFFFF_FFFF) - 1])
                         }
@@ -103,7 +110,7 @@ struct StringInterner {
     @inline(__always)
     private mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ascii: Bool) -> UInt32 {
         let tag = StringInterner.tag(h)
-        var i = Int(truncatingIfNeeded: h) & mask
+        var i = StringInterner.home(h, shift)
         while true {
             let key = slots[i]
             if key == 0 { break }
@@ -140,19 +147,33 @@ struct StringInterner {
         return UnsafeRawPointer(a + n - 8).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(b + n - 8).loadUnaligned(as: UInt64.self)
     }
 
-    private mutating func grow() { rehash(size: slots.count * 2) }
+    /// Twice the slots. Each slot's tag gives its new place, and in the order of the old slots
+    /// the new places rise too: one pass, no string read.
+    private mutating func grow() {
+        let old = slots
+        let size = old.count * 2
+        var fresh = [UInt64](repeating: 0, count: size)
+        mask = size - 1
+        shift -= 1
+        let (mask, shift) = (self.mask, self.shift)
+        fresh.withUnsafeMutableBufferPointer { f in
+            for key in old where key != 0 {
+                var i = StringInterner.home(key, shift)
+                while f[i] != 0 { i = (i + 1) & mask }
+                f[i] = key
+            }
+        }
+        slots = fresh
+    }
 
-    /// The index again after `dropIndex()`.
+    /// The index again after `dropIndex()`, from the strings.
     private mutating func restoreIndex() {
         var size = 16
         while !StringInterner.roomy(count + 1, size) { size <<= 1 }
-        rehash(size: size)
-    }
-
-    /// Puts every string's slot into a new index of `size` slots.
-    private mutating func rehash(size: Int) {
         var fresh = [UInt64](repeating: 0, count: size)
         mask = size - 1
+        shift = UInt64(64 - size.trailingZeroBitCount)
+        let (mask, shift) = (self.mask, self.shift)
         // In batches, prefetching the slots first, as `intern(batch:)` does.
         var hashes = [UInt64](repeating: 0, count: StringInterner.batchSize)
         arena.withUnsafeBufferPointer { a in
@@ -162,11 +183,11 @@ struct StringInterner {
                     for code in batch {
                         let h = StringInterner.hash(a.baseAddress! + offsets[code], offsets[code + 1] - offsets[code]).hash
                         hashes[code - first] = h
-                        tally_prefetch(f.baseAddress! + (Int(truncatingIfNeeded: h) & mask))
+                        tally_prefetch(f.baseAddress! + StringInterner.home(h, shift))
                     }
                     for code in batch {
                         let h = hashes[code - first]
-                        var i = Int(truncatingIfNeeded: h) & mask
+                        var i = StringInterner.home(h, shift)
                         while f[i] != 0 { i = (i + 1) & mask }
                         f[i] = StringInterner.tag(h) | UInt64(code + 1)
                     }
