@@ -72,11 +72,14 @@ final class GroupKeysTests: XCTestCase {
         // wide for a direct table part of the way through.
         let shifting = Vector.integer((0..<n).map { i in Int64((i / chunk) % 2 == 0 ? 1 : -1) * Int64(i / chunk * 10) + Int64.random(in: 0..<5, using: &rng) }, nulls(n, every: 11))
         let widening = Vector.integer((0..<n).map { i in i < 600 ? Int64.random(in: 0..<9, using: &rng) : [Int64.min, 3, Int64.max, 1 << 40][Int.random(in: 0..<4, using: &rng)] }, nil)
+        // A range from below zero, then the largest integer: its width does not fit in 64 bits.
+        let jumping = Vector.integer((0..<n).map { i in i < 500 ? Int64.random(in: -5...5, using: &rng) : [Int64.max, 0][Int.random(in: 0..<2, using: &rng)] }, nil)
         let days = Vector.date((0..<n).map { _ in Int64.random(in: 0..<30, using: &rng) * 86_400 }, nil)
         let flags = Vector.boolean((0..<n).map { _ in UInt8.random(in: 0...1, using: &rng) }, nulls(n, every: 7))
         let amounts = Vector.decimal((0..<n).map { _ in [0.5, -0.0, 0.0, 2.25][Int.random(in: 0..<4, using: &rng)] }, nulls(n, every: 13))
         let allNull = Vector.nulls(.integer, count: n)
-        for v in [shifting, widening, days, flags, amounts, allNull] {
+        let lowest = Vector.integer((0..<n).map { i in Int64.min + Int64(i % 3) }, nulls(n, every: 5))
+        for v in [shifting, widening, jumping, lowest, days, flags, amounts, allNull] {
             var got = try XCTUnwrap(GroupKeys.groupIds(rowCount: n, chunkRows: chunk) { v.slice($0) })
             var want = expected([v], rows: n)
             XCTAssertEqual(got.ids, want.ids.map { UInt32($0) }, "\(v.type)")

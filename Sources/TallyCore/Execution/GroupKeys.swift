@@ -172,8 +172,8 @@ enum GroupKeys {
         private mutating func makeRoom(_ lo: Int64, _ hi: Int64) {
             let newLow = table.isEmpty ? lo : min(low, lo)
             let newHigh = table.isEmpty ? hi : max(low + Int64(table.count - 1), hi)
-            if newLow == low && newHigh - newLow < Int64(table.count) { return }
-            let (range, overflow) = newHigh.subtractingReportingOverflow(newLow)
+            let (range, overflow) = newHigh.subtractingReportingOverflow(newLow)   // -5 … Int64.max overflows
+            if !overflow && newLow == low && range < Int64(table.count) { return }   // covered already
             if overflow || range >= 1 << 22 {
                 var m = IntHashMap(capacity: 1024)
                 for (i, g) in table.enumerated() where g > 0 { _ = m.insertNew(low + Int64(i), Int32(g - 1)) }
@@ -182,7 +182,7 @@ enum GroupKeys {
                 return
             }
             var wider = [UInt32](repeating: 0, count: Int(range) + 1)
-            let offset = Int(low - newLow)
+            let offset = table.isEmpty ? 0 : Int(low - newLow)
             for (i, g) in table.enumerated() { wider[offset + i] = g }
             table = wider
             low = newLow
