@@ -10,6 +10,9 @@ enum GroupKeys {
         var cardinality: Int
     }
 
+    /// A decimal as an integer key: its bits, with −0.0 as 0.0.
+    @inline(__always) private static func key(_ x: Double) -> Int64 { x == 0 ? 0 : Int64(bitPattern: x.bitPattern) }
+
     static func denseCodes(_ v: Vector) -> Dense {
         let n = v.count
         let nulls = v.nulls
@@ -39,7 +42,7 @@ enum GroupKeys {
         case .integer(let a, _), .date(let a, _), .timestamp(let a, _):
             return fromInts(a)
         case .decimal(let a, _):
-            return fromInts(a.map { $0 == 0 ? 0 : Int64(bitPattern: $0.bitPattern) })
+            return fromInts(a.map(key))
         }
     }
 
@@ -103,19 +106,15 @@ enum GroupKeys {
         var type: DataType?
         for start in stride(from: 0, to: n, by: chunkRows) {
             let v = try values(start..<min(n, start + chunkRows))
-            guard v.type != .string, type == nil || v.type == type else { return nil }
+            guard type == nil || v.type == type else { return nil }
             type = v.type
             // Integers are their own keys; booleans and decimals are made integers first.
-            switch v {
-            case .integer, .date, .timestamp: break
-            case .boolean(let a, _): for j in a.indices { keys[j] = Int64(a[j]) }
-            case .decimal(let a, _): for j in a.indices { keys[j] = a[j] == 0 ? 0 : Int64(bitPattern: a[j].bitPattern) }
-            case .string: return nil
-            }
             let chunk: [Int64]
             switch v {
             case .integer(let a, _), .date(let a, _), .timestamp(let a, _): chunk = a
-            default: chunk = keys
+            case .boolean(let a, _): for j in a.indices { keys[j] = Int64(a[j]) }; chunk = keys
+            case .decimal(let a, _): for j in a.indices { keys[j] = key(a[j]) }; chunk = keys
+            case .string: return nil
             }
             ids.withUnsafeMutableBufferPointer { out in
                 chunk.withUnsafeBufferPointer { k in

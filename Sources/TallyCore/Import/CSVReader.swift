@@ -172,7 +172,8 @@ struct RowScanner: RowSource {
         for k in 1..<max(1, parts) {
             let cut = start + (length - start) * k / parts
             guard cut > bounds.last! else { continue }
-            // Counting the quotes up to the cut, a block at a time, letting each block's pages go.
+            // Counting the quotes up to the cut, a block at a time, letting each block's pages go
+            // until the parts read them.
             while scanned < cut {
                 let end = min(cut, scanned + (16 << 20))
                 let from = scanned

@@ -218,8 +218,6 @@ enum TableBuilder {
     private static func readInParallel(_ scanner: RowScanner, from start: Int, parts: Int, plan: RowPlan,
                                        expectedRows: Int, isCancelled: () -> Bool) throws -> [Chunk] {
         let bounds = scanner.rowBoundaries(from: start, parts: parts)
-        // Finding the cuts read the text up to the last one: let those pages go until the parts read them.
-        scanner.release(start, bounds[bounds.count - 2])
         let n = bounds.count - 1
         let results = UnsafeMutablePointer<Result<Chunk, Error>?>.allocate(capacity: n)
         results.initialize(repeating: nil, count: n)

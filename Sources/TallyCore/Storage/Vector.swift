@@ -95,7 +95,7 @@ public enum Vector: Sendable {
         }
     }
 
-    /// A text vector of these values (no nulls), its dictionary in order of first appearance.
+    /// A text vector of these values, its dictionary in order of first appearance.
     public static func text(_ values: [String], nulls: NullMask? = nil) -> Vector {
         var codes: [String: UInt32] = [:]
         var strings: [String] = []
