@@ -231,10 +231,10 @@ final class ImportTests: XCTestCase {
         // And the values themselves, worked out by hand: 1234+56+225319+0, 10+20+8+10, (92.13+50+100)/3.
         let (s, _) = Messy.run(#"load t from "courses_gbk.csv""#)
         let source = SourceFile(name: "q", text: "count, sum(选课人数), sum(学时), avg(通过率), sum(是否必修) t")
-        var runner = QueryRunner(evaluator: Evaluator(catalog: s.catalog, source: source, isCancelled: { false }))
         let q = try Parser.parseOrThrow(source)
         guard case .query(let query) = q[0].kind else { return XCTFail() }
-        let r = try runner.run(query)
+        var binder = Binder(catalog: s.catalog, source: source)
+        let r = try QueryRunner(evaluator: Evaluator(catalog: s.catalog, isCancelled: { false })).run(try binder.bind(query))
         let values = r.columns.map { $0.vector.value(at: 0) }
         XCTAssertEqual(values.map(\.asDouble), [4, 226609, 48, values[3].asDouble, 2])
         XCTAssertEqual(values[3].asDouble ?? 0, 80.71, accuracy: 1e-9)

@@ -1,7 +1,7 @@
-/// Where an expression is evaluated.
-/// - `scalar`: outside any table (print, check, let): names are variables.
-/// - `rows`: one value per row in scope (where, by, an aggregate's argument).
-/// - `groups`: one value per group (a query's measures): columns only inside aggregates.
+import Synchronization
+
+/// The rows an expression is evaluated over: a table's rows, a selection of them, or a run
+/// of them (a chunk). Columns read and values computed for it are kept while it lives.
 final class RowFrame {
     let table: Table
     /// The rows in scope, or nil for all of them (or for those of `range`).
@@ -25,13 +25,16 @@ final class RowFrame {
         return RowFrame(table: table, rows: nil, range: first + r.lowerBound..<first + r.upperBound)
     }
 
-    func column(_ c: Table.Column) -> Vector {
-        if let v = cache[c.name] { return v }
-        let v = rows.map { c.vector.gather($0) } ?? range.map { c.vector.slice($0) } ?? c.vector
-        cache[c.name] = v
-        return v
+    /// The frame's rows of a vector of the table's length.
+    func restrict(_ v: Vector) -> Vector {
+        rows.map { v.gather($0) } ?? range.map { v.slice($0) } ?? v
     }
 
+    func column(_ c: Table.Column) -> Vector {
+        cached("column " + c.name) { restrict(c.vector) }
+    }
+
+    /// A value computed over this frame, under the key of its bound form.
     func cached(_ key: String, _ make: () throws -> Vector) rethrows -> Vector {
         if let v = cache[key] { return v }
         let v = try make()
@@ -43,62 +46,74 @@ final class RowFrame {
 enum Scope {
     case scalar
     case rows(RowFrame)
-    case groups(RowFrame, ids: [UInt32], count: Int)
+    /// The groups of a frame: each row's group id, the number of groups, and each `by` item's
+    /// value per group (empty for the total row, whose `by` items are null).
+    case groups(RowFrame, ids: [UInt32], count: Int, dimensions: [Vector])
 
     var count: Int {
         switch self {
         case .scalar: 1
         case .rows(let f): f.count
-        case .groups(_, _, let n): n
+        case .groups(_, _, let n, _): n
         }
     }
 }
 
-/// Evaluates expressions to vectors. Name, type and arithmetic errors come back as
-/// diagnostics located at the offending part of the expression.
+/// A cancelled statement: the person at the prompt pressed Ctrl-C.
+struct Cancelled: Error {}
+
+/// Counts the vector operations execution runs, so a test can check that a statement whose
+/// error the binder finds runs none.
+enum ExecutionCounter {
+    static let operations = Atomic<Int>(0)
+}
+
+/// Evaluates bound expressions to vectors. Every name is already resolved; what can still go
+/// wrong depends on the values (an overflow, a text that is not a date, a duplicated key), and
+/// comes back as a diagnostic located at the node's origin.
 struct Evaluator {
     let catalog: Catalog
-    var source: SourceFile
     /// Polled between operations; true cancels the statement.
     let isCancelled: @Sendable () -> Bool
-    /// Measures being expanded, to report a measure defined in terms of itself.
-    private var expanding: [String] = []
 
-    init(catalog: Catalog, source: SourceFile, isCancelled: @escaping @Sendable () -> Bool) {
+    init(catalog: Catalog, isCancelled: @escaping @Sendable () -> Bool) {
         self.catalog = catalog
-        self.source = source
         self.isCancelled = isCancelled
     }
 
-    func error(_ message: String, _ span: Span, notes: [String] = []) -> Diagnostic {
-        Diagnostic(.error, message, in: source, span: span, notes: notes)
+    /// Runs an operation, turning its `OperationError` into a diagnostic at `origin`.
+    func located<T>(_ origin: Origin, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as OperationError { throw origin.error(e.message, notes: e.notes) }
     }
 
-    /// Runs an operation, turning its `OperationError` into a diagnostic at `span`.
-    func located<T>(_ span: Span, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as OperationError { throw error(e.message, span) }
-    }
-
-    mutating func eval(_ e: Expr, _ scope: Scope) throws -> Vector {
-        if isCancelled() { throw Diagnostic(.error, "cancelled") }
+    func eval(_ e: BoundExpr, _ scope: Scope) throws -> Vector {
+        if isCancelled() { throw Cancelled() }
+        ExecutionCounter.operations.add(1, ordering: .relaxed)
         switch e.kind {
         case .literal(let v):
-            return v.repeated(scope.count)
-        case .interpolated(let parts):
-            return .string([UInt32](repeating: 0, count: scope.count), StringDictionary([try interpolate(parts, scope)]), nil)
-        case .name(let n):
-            return try name(n, e.span, scope)
-        case .qualified(let t, let c):
-            return try qualified(t, c, scope)
+            return v.repeated(scope.count, as: e.type ?? .integer)
+        case .column(let c):
+            guard case .rows(let f) = scope else { throw misplaced(e) }
+            return f.column(c)
+        case .lookup(let link, let column):
+            guard case .rows(let f) = scope else { throw misplaced(e) }
+            return try f.cached("lookup " + e.key) {
+                let map = try located(e.origin) { try Join.rowMap(link, catalog: catalog) }
+                let rows = f.rows.map { sel in sel.map { map[Int($0)] } } ?? f.range.map { Array(map[$0]) } ?? map
+                return column.vector.gather(rows)
+            }
+        case .dimension(let i):
+            guard case .groups(_, _, let n, let dims) = scope else { throw misplaced(e) }
+            return i < dims.count ? dims[i] : .nulls(e.type ?? .integer, count: n)
         case .negate(let x):
             let v = try eval(x, scope)
-            return try located(e.span) { try VectorOps.negate(v) }
+            return try located(e.origin) { try VectorOps.negate(v) }
         case .not(let x):
             let v = try eval(x, scope)
-            return try located(e.span) { try VectorOps.not(v) }
+            return try located(e.origin) { try VectorOps.not(v) }
         case .binary(let op, let l, let r):
             let a = try eval(l, scope), b = try eval(r, scope)
-            return try located(e.span) {
+            return try located(e.origin) {
                 switch op {
                 case .and, .or: try VectorOps.logic(op, a, b)
                 case .eq, .ne, .lt, .le, .gt, .ge: try VectorOps.compare(op, a, b)
@@ -109,246 +124,105 @@ struct Evaluator {
             return VectorOps.isNull(try eval(x, scope), negated: negated)
         case .between(let x, let lo, let hi, let negated):
             let v = try eval(x, scope), a = try eval(lo, scope), b = try eval(hi, scope)
-            return try located(e.span) {
+            return try located(e.origin) {
                 let r = try VectorOps.logic(.and, try VectorOps.compare(.ge, v, a), try VectorOps.compare(.le, v, b))
                 return negated ? try VectorOps.not(r) : r
             }
-        case .inList(let x, let values, let filter, let negated):
-            let r = try inList(x, values, filter, e.span, scope)
-            return negated ? try located(e.span) { try VectorOps.not(r) } : r
-        case .call(let name, let args, let distinct, let filter):
-            return try call(name, args, distinct, filter, e.span, scope)
-        case .subquery(let q):
-            var runner = QueryRunner(evaluator: self)
-            let result = try runner.run(q)
-            guard result.rowCount == 1 && result.columns.count == 1 + (result.columns.first?.role == .dimension ? 1 : 0),
-                  let column = result.columns.last else {
-                throw error("this query gives \(result.rowCount) row\(result.rowCount == 1 ? "" : "s") × \(result.columns.count) columns; a value is needed here",
-                            e.span, notes: ["a query used as a value must give one value, as in (count courses where tutors > 0)"])
+        case .inValues(let x, let values, let negated):
+            let probe = try eval(x, scope)
+            var result: Vector?
+            for v in values {
+                let c = try located(e.origin) { try VectorOps.compare(.eq, probe, try eval(v, scope)) }
+                result = try result.map { r in try located(e.origin) { try VectorOps.logic(.or, r, c) } } ?? c
             }
+            return negated ? try located(e.origin) { try VectorOps.not(result!) } : result!
+        case .membership(let x, let target, let column, let filter, let negated):
+            let compute = {
+                let probe = try eval(x, scope)
+                var members = column.vector
+                if let filter {
+                    let cond = try eval(filter, .rows(RowFrame(table: target, rows: nil)))
+                    members = members.gather(try located(filter.origin) { try VectorOps.selection(cond, within: nil) })
+                }
+                let r = try located(e.origin) { try Join.membership(probe, members: members) }
+                return negated ? try located(e.origin) { try VectorOps.not(r) } : r
+            }
+            // The same membership twice in a query (in two measures) is computed once.
+            if case .rows(let f) = scope { return try f.cached("in " + e.key, compute) }
+            return try compute()
+        case .scalar(let f, let args):
+            var vs: [Vector] = []
+            for a in args { vs.append(try eval(a, scope)) }
+            return try located(e.origin) { try f.definition.apply(vs) }
+        case .aggregate(let fn, let argument, let distinct, let filter):
+            guard case .groups(let f, let ids, let count, _) = scope else { throw misplaced(e) }
+            // The same aggregate twice in a query (`sum(x)` and `sum(x) / count`) is computed once.
+            // Within one frame, groupings with as many groups are the same grouping: the query's
+            // groups, or all rows as one (the total row, or a query whose rows form one group).
+            return try f.cached("aggregate \(count) " + e.key) {
+                try aggregate(fn, argument, distinct, filter, e.origin, f, ids, count)
+            }
+        case .interpolated(let parts):
+            return try interpolate(parts, scope)
+        case .subquery(let q):
+            let result = try QueryRunner(evaluator: self).run(q)
+            let column = result.columns[result.columns.count - 1]
             return column.vector.value(at: 0).repeated(scope.count, as: column.vector.type)
         }
     }
 
-    // MARK: Names
-
-    private mutating func name(_ n: String, _ span: Span, _ scope: Scope) throws -> Vector {
-        switch scope {
-        case .rows(let f):
-            if let c = f.table.column(named: n) { return f.column(c) }
-            if catalog.measure(n) != nil {
-                throw error("`\(n)` is a measure (an aggregate); it cannot be used per row here", span,
-                            notes: ["use it as a query's measure: \(n) \(f.table.name) by …"])
-            }
-            if let v = catalog.variable(n) { return v.repeated(f.count) }
-            throw unknown(n, span, candidates: f.table.columns.map(\.name) + catalog.variableNames, what: "column", in: f.table)
-        case .groups(let f, _, _):
-            if let m = catalog.measure(n) {
-                if expanding.contains(m.name) {
-                    throw error("measure `\(m.name)` is defined in terms of itself", span)
-                }
-                let saved = source
-                expanding.append(m.name)
-                source = m.source
-                defer { source = saved; expanding.removeLast() }
-                return try eval(m.expr, scope)
-            }
-            if f.table.column(named: n) != nil {
-                throw error("column `\(n)` must be inside an aggregate here", span,
-                            notes: ["a query's measures are computed per group: sum(\(n)), avg(\(n)), count(distinct \(n)); or group by it: … by \(n)"])
-            }
-            if let v = catalog.variable(n) { return v.repeated(scope.count) }
-            throw unknown(n, span, candidates: catalog.measureOrder + f.table.columns.map(\.name) + catalog.variableNames,
-                          what: "measure or column", in: f.table)
-        case .scalar:
-            if let v = catalog.variable(n) { return v.repeated(1) }
-            if let t = catalog.table(n) {
-                throw error("`\(t.name)` is a table; a value is needed here", span, notes: ["count its rows with (count \(t.name))"])
-            }
-            throw unknown(n, span, candidates: catalog.variableNames, what: "variable", in: nil)
-        }
-    }
-
-    private func unknown(_ n: String, _ span: Span, candidates: [String], what: String, in table: Table?) -> Diagnostic {
-        var notes: [String] = []
-        if let s = Suggest.closest(to: n, in: candidates) { notes.append("did you mean `\(s)`?") }
-        if let t = table, notes.isEmpty {
-            let shown = t.columns.prefix(12).map(\.name).joined(separator: ", ")
-            notes.append("\(t.name) has: \(shown)\(t.columns.count > 12 ? ", …" : "")")
-        }
-        return error("unknown \(what) `\(n)`" + (table.map { " in table \($0.name)" } ?? ""), span, notes: notes)
-    }
-
-    func table(_ name: Name) throws -> Table {
-        if let t = catalog.table(name.text) { return t }
-        var notes: [String] = []
-        if let s = Suggest.closest(to: name.text, in: catalog.tableOrder) { notes.append("did you mean `\(s)`?") }
-        else if catalog.tableOrder.isEmpty { notes.append("no table is loaded yet: load \"exports/\" loads a folder of CSV files") }
-        else { notes.append("loaded tables: \(catalog.tableOrder.joined(separator: ", "))") }
-        throw error("unknown table `\(name.text)`", name.span, notes: notes)
-    }
-
-    private mutating func qualified(_ t: Name, _ c: Name, _ scope: Scope) throws -> Vector {
-        guard case .rows(let f) = scope else {
-            if case .groups = scope {
-                throw error("`\(t.text).\(c.text)` must be inside an aggregate or listed after by", t.span.to(c.span))
-            }
-            throw error("`\(t.text).\(c.text)` names a column; it needs a query over a table", t.span.to(c.span))
-        }
-        let target = try table(t)
-        guard let column = target.column(named: c.text) else {
-            throw unknown(c.text, c.span, candidates: target.columns.map(\.name), what: "column", in: target)
-        }
-        if target === f.table { return f.column(column) }
-        let map = try located(t.span.to(c.span)) { try Join.rowMap(catalog: catalog, base: f.table, target: target) }
-        return f.cached("\(target.name).\(column.name)") {
-            let rows = f.rows.map { sel in sel.map { map[Int($0)] } } ?? f.range.map { Array(map[$0]) } ?? map
-            return column.vector.gather(rows)
-        }
-    }
-
-    // MARK: Membership
-
-    private mutating func inList(_ x: Expr, _ values: [Expr], _ filter: Expr?, _ span: Span, _ scope: Scope) throws -> Vector {
-        let probe = try eval(x, scope)
-        // `x in (table [where …])` or `x in (table.column [where …])`
-        if values.count == 1 {
-            var target: Table?, columnName: String?, tableSpan = values[0].span
-            switch values[0].kind {
-            case .name(let n) where catalog.table(n) != nil:
-                if case .rows(let f) = scope, f.table.column(named: n) != nil { break }
-                target = catalog.table(n)
-            case .qualified(let t, let c) where catalog.table(t.text) != nil:
-                target = catalog.table(t.text); columnName = c.text; tableSpan = t.span
-            default: break
-            }
-            if let target, case .rows(let f) = scope {
-                // The same membership twice in a query (in two measures) is computed once.
-                return try f.cached("in " + source.slice(span)) { try membership(probe, x, target, columnName, filter, span, tableSpan) }
-            }
-            if let target {
-                return try membership(probe, x, target, columnName, filter, span, tableSpan)
-            }
-        }
-        if let filter { throw error("`where` inside `in (…)` needs a table: x in (table where …)", filter.span) }
-        var result: Vector?
-        for v in values {
-            let c = try located(span) { try VectorOps.compare(.eq, probe, try eval(v, scope)) }
-            result = try result.map { r in try located(span) { try VectorOps.logic(.or, r, c) } } ?? c
-        }
-        return result!
-    }
-
-    /// `x in (table [where …])`: is each value of `probe` in the table's column?
-    private mutating func membership(_ probe: Vector, _ x: Expr, _ target: Table, _ columnName: String?, _ filter: Expr?,
-                                     _ span: Span, _ tableSpan: Span) throws -> Vector {
-        let wanted = columnName ?? self.columnName(of: x)
-        guard let wanted, let column = target.column(named: wanted) else {
-            throw error("which column of \(target.name) should `\(source.slice(x.span))` be looked for in?", tableSpan,
-                        notes: ["name it: \(source.slice(x.span)) in (\(target.name).COLUMN where …)"])
-        }
-        let frame = RowFrame(table: target, rows: nil)
-        var members = column.vector
-        if let filter {
-            let cond = try eval(filter, .rows(frame))
-            let rows = try located(filter.span) { try VectorOps.selection(cond, within: nil) }
-            members = members.gather(rows)
-        }
-        return try located(span) { try Join.membership(probe, members: members) }
-    }
-
-    private func columnName(of e: Expr) -> String? {
-        switch e.kind {
-        case .name(let n): n
-        case .qualified(_, let c): c.text
-        default: nil
-        }
-    }
-
-    // MARK: Calls
-
-    private mutating func call(_ name: Name, _ args: [Expr], _ distinct: Bool, _ filter: Expr?, _ span: Span, _ scope: Scope) throws -> Vector {
-        let fn = name.text.lowercased()
-        if Aggregate.names.contains(fn) {
-            guard case .groups(let f, let ids, let count) = scope else {
-                let place: String
-                switch scope {
-                case .rows: place = "per row (in where, by, or inside another aggregate)"
-                default: place = "outside a query"
-                }
-                throw error("aggregate `\(name.text)` cannot be used \(place)", span,
-                            notes: ["aggregates go in a query's measures: \(source.slice(span)) TABLE where …"])
-            }
-            // The same aggregate twice in a query (`sum(x)` and `sum(x) / count`) is computed once.
-            // Within one frame, groupings with as many groups are the same grouping: the query's
-            // groups, or all rows as one (the total row, or a query whose rows form one group).
-            return try f.cached("\u{1}aggregate \(count) " + source.slice(span)) {
-                try aggregate(fn, name, args, distinct, filter, span, f, ids, count)
-            }
-        }
-        if distinct || filter != nil {
-            throw error("`distinct` and `where` go inside an aggregate (count, sum, …), not \(name.text)", span)
-        }
-        guard let f = Functions.table[fn] else {
-            throw error("unknown function `\(name.text)`", name.span,
-                        notes: [Suggest.closest(to: fn, in: (Array(Functions.table.keys) + Array(Aggregate.names)).sorted()).map { "did you mean `\($0)`?" }
-                                ?? "functions: \((Array(Aggregate.names) + Functions.table.keys).sorted().joined(separator: ", "))"])
-        }
-        guard f.arity.contains(args.count) else {
-            throw error("\(fn) takes \(f.arity.lowerBound == f.arity.upperBound ? "\(f.arity.lowerBound)" : "\(f.arity.lowerBound)–\(f.arity.upperBound)") argument\(f.arity.upperBound == 1 ? "" : "s"), not \(args.count)", span)
-        }
-        var vs: [Vector] = []
-        for a in args { vs.append(try eval(a, scope)) }
-        return try located(span) { try f.apply(vs) }
+    /// A node the binder never places in this scope: a defect in Tally, reported plainly.
+    private func misplaced(_ e: BoundExpr) -> Diagnostic {
+        e.origin.error("internal error: `\(e.key)` was bound for another context", notes: ["please report this statement"])
     }
 
     /// An aggregate over the groups of `frame`: `count`, `sum(x)`, `avg(distinct x)`, `count(where c)`…
-    private mutating func aggregate(_ fn: String, _ name: Name, _ args: [Expr], _ distinct: Bool, _ filter: Expr?, _ span: Span,
-                                    _ frame: RowFrame, _ ids: [UInt32], _ count: Int) throws -> Vector {
+    private func aggregate(_ fn: AggregateFunction, _ argument: BoundExpr?, _ distinct: Bool, _ filter: BoundExpr?, _ origin: Origin,
+                           _ frame: RowFrame, _ ids: [UInt32], _ count: Int) throws -> Vector {
         let rowScope = Scope.rows(frame)
         var cond: ([UInt8], NullMask?)?
         if let filter {
             let c = try eval(filter, rowScope)
-            cond = try located(filter.span) { try VectorOps.bools(c, "the aggregate's where") }
+            cond = try located(filter.origin) { try VectorOps.bools(c, "the aggregate's where") }
         }
-        if distinct && !(fn == "count" || fn == "sum" || fn == "avg") {
-            throw error("distinct works with count, sum and avg", span)
-        }
-        if fn == "count" && args.isEmpty {
-            if distinct { throw error("count(distinct …) needs a column", span) }
-            return Aggregate.count(groups: ids, groupCount: count, values: nil, filter: cond)
-        }
-        guard args.count == 1 else {
-            throw error("\(name.text) takes one argument, not \(args.count)", span)
-        }
-        let v = try eval(args[0], rowScope)
-        if distinct && fn != "count" { cond = Aggregate.firstOccurrences(groups: ids, values: v, filter: cond) }
-        return try located(span) {
+        guard let argument else { return Aggregate.count(groups: ids, groupCount: count, values: nil, filter: cond) }
+        let v = try eval(argument, rowScope)
+        if distinct && fn != .count { cond = Aggregate.firstOccurrences(groups: ids, values: v, filter: cond) }
+        return try located(origin) {
             switch fn {
-            case "count" where distinct: return Aggregate.countDistinct(groups: ids, groupCount: count, values: v, filter: cond)
-            case "count": return Aggregate.count(groups: ids, groupCount: count, values: v, filter: cond)
-            case "sum": return try Aggregate.sum(groups: ids, groupCount: count, values: v, filter: cond)
-            case "avg": return try Aggregate.avg(groups: ids, groupCount: count, values: v, filter: cond)
-            case "min", "max": return try Aggregate.extreme(max: fn == "max", groups: ids, groupCount: count, values: v, filter: cond)
-            default: return try Aggregate.median(groups: ids, groupCount: count, values: v, filter: cond)
+            case .count where distinct: return Aggregate.countDistinct(groups: ids, groupCount: count, values: v, filter: cond)
+            case .count: return Aggregate.count(groups: ids, groupCount: count, values: v, filter: cond)
+            case .sum: return try Aggregate.sum(groups: ids, groupCount: count, values: v, filter: cond)
+            case .avg: return try Aggregate.avg(groups: ids, groupCount: count, values: v, filter: cond)
+            case .min, .max: return try Aggregate.extreme(max: fn == .max, groups: ids, groupCount: count, values: v, filter: cond)
+            case .median: return try Aggregate.median(groups: ids, groupCount: count, values: v, filter: cond)
             }
         }
     }
 
     // MARK: Strings
 
-    mutating func interpolate(_ parts: [StringPart], _ scope: Scope) throws -> String {
-        var out = ""
-        for p in parts {
-            switch p {
-            case .text(let t): out += t
-            case .expr(let e, let decimals):
-                let v = try eval(e, scope)
-                guard v.count >= 1 else { continue }
-                let value = v.value(at: 0)
-                if let decimals, let d = value.asDouble { out += Format.fixed(d, digits: decimals) } else { out += Format.display(value) }
+    /// `"…{expr}…"`, for each row (or group) in scope.
+    private func interpolate(_ parts: [BoundPart], _ scope: Scope) throws -> Vector {
+        var values: [(Vector, Int?)] = []
+        for case .value(let e, let decimals) in parts { values.append((try eval(e, scope), decimals)) }
+        let n = scope.count
+        var out = [String]()
+        out.reserveCapacity(n)
+        for row in 0..<n {
+            var s = "", k = 0
+            for p in parts {
+                switch p {
+                case .text(let t): s += t
+                case .value:
+                    let (v, decimals) = values[k]
+                    k += 1
+                    let value = v.value(at: row)
+                    if let decimals, let d = value.asDouble { s += Format.fixed(d, digits: decimals) } else { s += Format.display(value) }
+                }
             }
+            out.append(s)
         }
-        return out
+        return .text(out)
     }
 }

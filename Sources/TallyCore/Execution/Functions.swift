@@ -1,7 +1,18 @@
-/// Scalar functions, applied element-wise: date parts, rounding, null handling.
+/// Scalar functions, applied element-wise: date parts, rounding, null handling. Each entry
+/// says how many arguments it takes, the type of its result (or why the arguments do not fit),
+/// and how it computes; the registry (FunctionRegistry.swift) lists them beside the aggregates.
 struct Functions: Sendable {
     let arity: ClosedRange<Int>
+    /// The result's type for the arguments' types (nil: a typeless null), or the error.
+    let resultType: @Sendable (_ name: String, _ args: [DataType?]) -> Result<DataType?, OperationError>
     let apply: @Sendable ([Vector]) throws -> Vector
+
+    init(arity: ClosedRange<Int>, result: @escaping @Sendable (_ name: String, _ args: [DataType?]) -> Result<DataType?, OperationError>,
+         apply: @escaping @Sendable ([Vector]) throws -> Vector) {
+        self.arity = arity
+        self.resultType = result
+        self.apply = apply
+    }
 
     static let table: [String: Functions] = [
         "year": datePart { CivilCalendar.civil(fromDays: $0).year },
@@ -9,15 +20,20 @@ struct Functions: Sendable {
         "day": datePart { CivilCalendar.civil(fromDays: $0).day },
         "week": datePart { CivilCalendar.isoWeek(ofDays: $0) },
         "weekday": datePart { CivilCalendar.weekday(ofDays: $0) },
-        "hour": Functions(arity: 1...1) { v in
+        "hour": Functions(arity: 1...1, result: temporalArgument(.integer)) { v in
             let (s, m) = try seconds(v[0], "hour")
             return .integer(s.map { ($0 - Int64(CivilCalendar.days(ofSeconds: $0)) * 86400) / 3600 }, m)
         },
-        "date": Functions(arity: 1...1) { v in
+        "date": Functions(arity: 1...1, result: temporalArgument(.date)) { v in
             let (s, m) = try seconds(v[0], "date")
             return .date(s.map { Int64(CivilCalendar.days(ofSeconds: $0)) * 86400 }, m)
         },
-        "round": Functions(arity: 1...2) { v in
+        "round": Functions(arity: 1...2, result: { name, args in
+            if args.count == 2, let t = args[1], t != .integer {
+                return .failure(OperationError(message: "round's second argument is a whole number of decimals"))
+            }
+            return numeric(name, args[0]).map { $0 == .boolean ? .integer : $0 }
+        }) { v in
             var digits: Int64 = 0
             if v.count == 2 {
                 guard case .integer(let d, nil) = v[1], let first = d.first else {
@@ -30,7 +46,7 @@ struct Functions: Sendable {
             case .doubles(let a, let m): return .decimal(a.map { Format.roundHalfAway($0, digits: Int(digits)) }, m)
             }
         },
-        "abs": Functions(arity: 1...1) { v in
+        "abs": Functions(arity: 1...1, result: { name, args in numeric(name, args[0]).map { $0 == .boolean ? .integer : $0 } }) { v in
             switch try VectorOps.numbers(v[0], "abs") {
             case .ints(let a, let m):
                 if a.contains(Int64.min) { throw OperationError(message: "integer overflow in abs") }
@@ -38,13 +54,22 @@ struct Functions: Sendable {
             case .doubles(let a, let m): return .decimal(a.map { abs($0) }, m)
             }
         },
-        "coalesce": Functions(arity: 2...16) { v in
+        "coalesce": Functions(arity: 2...16, result: { _, args in .success(args.dropFirst().reduce(args[0], unifiedType)) }) { v in
             var out = v[0]
             for next in v.dropFirst() { out = try choose(VectorOps.isNull(out, negated: true), out, next) }
             return out
         },
-        "if": Functions(arity: 3...3) { v in try choose(v[0], v[1], v[2]) },
-        "length": Functions(arity: 1...1) { v in
+        "if": Functions(arity: 3...3, result: { _, args in
+            if let c = args[0], c != .boolean {
+                return .failure(OperationError(message: "if needs a condition (true or false) first, not \(VectorOps.describe(c))"))
+            }
+            return .success(unifiedType(args[1], args[2]))
+        }) { v in try choose(v[0], v[1], v[2]) },
+        "length": Functions(arity: 1...1, result: { _, args in
+            if let t = args[0], t != .string { return .failure(OperationError(message: "length needs text, not \(VectorOps.describe(t))")) }
+            return .success(.integer)
+        }) { v in
+            if VectorOps.allNull(v[0]) { return .nulls(.integer, count: v[0].count) }
             guard case .string(let codes, let d, let m) = v[0] else { throw OperationError(message: "length needs text") }
             // Per row or per distinct string, whichever is fewer (a few rows may share a large dictionary).
             if codes.count < d.count { return .integer(codes.map { Int64(d.strings[Int($0)].count) }, m) }
@@ -53,7 +78,34 @@ struct Functions: Sendable {
         },
     ]
 
+    /// A function of one date or timestamp (text is read as one) whose result has type `t`.
+    private static func temporalArgument(_ t: DataType) -> @Sendable (String, [DataType?]) -> Result<DataType?, OperationError> {
+        { name, args in
+            guard let a = args[0] else { return .success(t) }
+            if a.isTemporal || a == .string { return .success(t) }
+            return .failure(OperationError(message: "\(name) needs a date or timestamp, not \(VectorOps.describe(a))"))
+        }
+    }
+
+    /// The type of a numeric argument (integers, decimals, booleans as 0/1), or the error.
+    static func numeric(_ name: String, _ t: DataType?) -> Result<DataType?, OperationError> {
+        guard let t else { return .success(nil) }
+        if t.isNumeric || t == .boolean { return .success(t) }
+        return .failure(OperationError(message: "\(name) needs numbers, not \(VectorOps.describe(t))"))
+    }
+
+    /// The type two values are brought to when either may be taken (`if`, `coalesce`), as `unify` does.
+    static func unifiedType(_ a: DataType?, _ b: DataType?) -> DataType? {
+        guard let a else { return b }
+        guard let b else { return a }
+        if a == b { return a }
+        if a.isNumeric && b.isNumeric { return .decimal }
+        if a.isTemporal && b.isTemporal { return .timestamp }
+        return .string
+    }
+
     private static func seconds(_ v: Vector, _ name: String) throws -> ([Int64], NullMask?) {
+        if VectorOps.allNull(v) { return ([Int64](repeating: 0, count: v.count), Vector.nulls(.integer, count: v.count).nulls) }
         switch v {
         case .date(let a, let m), .timestamp(let a, let m): return (a, m)
         case .string: return try seconds(VectorOps.asTemporal(v), name)
@@ -64,7 +116,7 @@ struct Functions: Sendable {
     /// A part of the date (the day number's function): computed once per day in the vector's
     /// range, then looked up per row.
     private static func datePart(_ f: @escaping @Sendable (Int) -> Int) -> Functions {
-        Functions(arity: 1...1) { v in
+        Functions(arity: 1...1, result: temporalArgument(.integer)) { v in
             let (s, m) = try seconds(v[0], "this date part")
             var lo = Int64.max, hi = Int64.min
             for (i, t) in s.enumerated() where m == nil || !m!.isNull(i) { lo = min(lo, t); hi = max(hi, t) }

@@ -1,56 +1,96 @@
 /// Many-to-one lookups (`teachers.district` from `enrollments`) and membership tests
 /// (`teacher_id in (enrollments where paid)`), both through a hash index on the key.
+/// Links themselves are resolved by the binder (Semantics/Links.swift); these kernels run them.
 enum Join {
-    /// For each row of `base`, the row of `target` whose key equals the base's key column,
-    /// or -1. The link is the declared one, or else inferred: the first column of `target`
-    /// whose values are unique and whose name `base` also has.
-    static func rowMap(catalog: Catalog, base: Table, target: Table) throws -> [Int32] {
-        let cacheKey = pairKey(base, target)
-        if let cached = catalog.joinCache[cacheKey]?.rows { return cached }
-        let (b, k, index) = try linked(catalog: catalog, base: base, target: target)
-        let map = try lookup(b, in: index, keyType: k.type)
-        catalog.joinCache[cacheKey]?.rows = map
+    /// For each row of the link's base, the row of its target with the same key, or -1.
+    static func rowMap(_ link: Link, catalog: Catalog) throws -> [Int32] {
+        if let cached = catalog.rowMaps[link.cacheKey] { return cached }
+        let map: [Int32]
+        if link.keyColumns.count == 1 {
+            map = try lookup(link.baseColumns[0].vector, in: try index(link), keyType: link.keyColumns[0].vector.type)
+        } else {
+            map = try compositeRowMap(link)
+        }
+        catalog.rowMaps[link.cacheKey] = map
         return map
     }
 
     /// The target rows of only the given base rows (a dimension read once per group): no
     /// map of every base row is made unless one is already there.
-    static func rows(catalog: Catalog, base: Table, target: Table, at baseRows: [Int32]) throws -> [Int32] {
-        if let cached = catalog.joinCache[pairKey(base, target)]?.rows { return baseRows.map { cached[Int($0)] } }
-        let (b, k, index) = try linked(catalog: catalog, base: base, target: target)
-        return try lookup(b.gather(baseRows), in: index, keyType: k.type)
+    static func rows(_ link: Link, catalog: Catalog, at baseRows: [Int32]) throws -> [Int32] {
+        if let cached = catalog.rowMaps[link.cacheKey] { return baseRows.map { cached[Int($0)] } }
+        guard link.keyColumns.count == 1 else { return try rowMap(link, catalog: catalog).pick(baseRows) }
+        return try lookup(link.baseColumns[0].vector.gather(baseRows), in: try index(link), keyType: link.keyColumns[0].vector.type)
     }
 
-    /// The link's base column, the target's key column, and an index of the key.
-    private static func linked(catalog: Catalog, base: Table, target: Table) throws -> (Vector, Vector, Index) {
-        let (baseColumn, keyColumn) = try linkColumns(catalog: catalog, base: base, target: target)
-        guard let b = base.column(named: baseColumn)?.vector, let k = target.column(named: keyColumn)?.vector else {
-            throw OperationError(message: "the link \(base.name).\(baseColumn) → \(target.name).\(keyColumn) names a missing column")
+    /// The index of a single-column key; a duplicated value is an error naming it.
+    private static func index(_ link: Link) throws -> Index {
+        let k = link.keyColumns[0]
+        guard let index = uniqueIndex(k.vector) else {
+            throw OperationError(message: "\(link.target.name).\(k.name) is not a key: \(duplicateDescription(k.vector)) appears twice, so a row of \(link.base.name) could match several rows")
         }
-        guard let index = uniqueIndex(k) else {
-            throw OperationError(message: "\(target.name).\(keyColumn) is not a key: a value appears twice, so a row of \(base.name) could match several rows")
-        }
-        return (b, k, index)
+        return index
     }
 
-    private static func pairKey(_ base: Table, _ target: Table) -> String {
-        "\(ObjectIdentifier(base).hashValue)|\(ObjectIdentifier(target).hashValue)"
+    /// A composite key: each key column's values numbered densely, the numbers combined one
+    /// column at a time (a base row whose value is absent from the target matches nothing).
+    private static func compositeRowMap(_ link: Link) throws -> [Int32] {
+        let n = link.target.rowCount, m = link.base.rowCount
+        var targetIds = [Int64](repeating: 0, count: n), baseIds = [Int64](repeating: 0, count: m)
+        var targetValid = [Bool](repeating: true, count: n), baseValid = [Bool](repeating: true, count: m)
+        for (bc, kc) in zip(link.baseColumns, link.keyColumns) {
+            let (t, b, width) = try sharedCodes(key: kc.vector, probe: bc.vector)
+            var combined = IntHashMap(capacity: n)
+            for i in 0..<n {
+                guard targetValid[i], t[i] >= 0 else { targetValid[i] = false; continue }
+                targetIds[i] = Int64(combined.valueInserting(targetIds[i] * width + t[i]))
+            }
+            for i in 0..<m {
+                guard baseValid[i], b[i] >= 0 else { baseValid[i] = false; continue }
+                let v = combined.value(baseIds[i] * width + b[i])
+                if v < 0 { baseValid[i] = false } else { baseIds[i] = Int64(v) }
+            }
+        }
+        var rowOf = [Int32](repeating: -1, count: n)
+        for i in 0..<n where targetValid[i] {
+            if rowOf[Int(targetIds[i])] >= 0 {
+                let values = link.keyColumns.map { Format.display($0.vector.value(at: i)) }.joined(separator: ", ")
+                let names = link.keyColumns.map(\.name).joined(separator: ", ")
+                throw OperationError(message: "\(link.target.name).(\(names)) is not a key: (\(values)) appears twice, so a row of \(link.base.name) could match several rows")
+            }
+            rowOf[Int(targetIds[i])] = Int32(i)
+        }
+        return (0..<m).map { baseValid[$0] ? rowOf[Int(baseIds[$0])] : -1 }
     }
 
-    /// The link's two columns; an inferred link is found once per pair of tables.
-    static func linkColumns(catalog: Catalog, base: Table, target: Table) throws -> (String, String) {
-        let cacheKey = pairKey(base, target)
-        if let cached = catalog.joinCache[cacheKey] { return (cached.base, cached.key) }
-        let found: (String, String)
-        if let l = catalog.links.first(where: { $0.table.lowercased() == base.name.lowercased() && $0.target.lowercased() == target.name.lowercased() }) {
-            found = (l.column, l.key)
-        } else if let c = target.columns.first(where: { base.column(named: $0.name) != nil && uniqueIndex($0.vector) != nil }) {
-            found = (base.column(named: c.name)!.name, c.name)
-        } else {
-            throw OperationError(message: "no link from \(base.name) to \(target.name): they share no column that is a key of \(target.name)")
+    /// The key column's values and the probe column's as numbers in one dense range (-1 for
+    /// null, and for a probe value the key column does not have), and the range's width.
+    private static func sharedCodes(key: Vector, probe: Vector) throws -> ([Int64], [Int64], Int64) {
+        switch (key, probe) {
+        case (.string(let kc, let kd, let km), .string(let pc, let pd, let pm)):
+            let translate = pd.translation(to: kd)
+            let k = kc.indices.map { km?.isNull($0) ?? false ? -1 : Int64(kc[$0]) }
+            let p = pc.indices.map { pm?.isNull($0) ?? false ? -1 : Int64(translate[Int(pc[$0])]) }
+            return (k, p, Int64(max(1, kd.count)))
+        default:
+            guard let ka = intsOf(key), let pa = intsOf(probe) else {
+                throw OperationError(message: "cannot match \(VectorOps.describe(probe.type)) keys against \(VectorOps.describe(key.type)) keys")
+            }
+            var numbering = IntHashMap(capacity: ka.count)
+            let k = ka.indices.map { key.isNull($0) ? -1 : Int64(numbering.valueInserting(ka[$0])) }
+            let p = pa.indices.map { probe.isNull($0) ? -1 : Int64(numbering.value(pa[$0])) }
+            return (k, p, Int64(max(1, numbering.count)))
         }
-        catalog.joinCache[cacheKey] = (found.0, found.1, nil)
-        return found
+    }
+
+    /// The first value that appears twice among the non-null values, as text for an error.
+    static func duplicateDescription(_ v: Vector) -> String {
+        var seen = Set<String>()
+        for i in 0..<v.count where !v.isNull(i) {
+            let s = Format.display(v.value(at: i))
+            if !seen.insert(s).inserted { return v.type == .string ? "\"\(s)\"" : s }
+        }
+        return "a value"
     }
 
     enum Index {
@@ -124,4 +164,9 @@ enum Join {
         default: nil
         }
     }
+}
+
+extension Array where Element == Int32 {
+    /// The elements at the given positions.
+    func pick(_ positions: [Int32]) -> [Int32] { positions.map { self[Int($0)] } }
 }

@@ -1,42 +1,40 @@
-/// Runs a query: filter to a selection, group, evaluate the measures per group, then
+/// Runs a bound query: filter to a selection, group, evaluate the measures per group, then
 /// bucket, share of total, total row, sort and top.
 struct QueryRunner {
-    var evaluator: Evaluator
+    let evaluator: Evaluator
 
-    private func error(_ m: String, _ s: Span, notes: [String] = []) -> Diagnostic { evaluator.error(m, s, notes: notes) }
-
-    mutating func run(_ q: Query) throws -> ResultTable {
-        let table = try evaluator.table(q.table)
+    func run(_ q: LogicalQuery) throws -> ResultTable {
+        let table = q.table
         var rows: [Int32]?
         if let filter = q.filter {
             let cond = try evaluator.eval(filter, .rows(RowFrame(table: table, rows: nil)))
-            rows = try located(filter.span) { try VectorOps.selection(cond, within: nil) }
+            rows = try located(filter.origin) { try VectorOps.selection(cond, within: nil) }
         }
         var frame = RowFrame(table: table, rows: rows)
-        let names = outputNames(q)
+        if q.listing { return try list(q, frame) }
 
         // Groups: one per distinct combination of the dimensions (one group without `by`).
         // A dimension read through a key that is itself a dimension (`by teacher_id,
         // teachers.name`) adds no groups: it is read once per group, not once per row.
-        let perGroup = q.having == nil && q.bucket == nil ? dependentDimensions(q, table) : [:]
+        let perGroup = q.having == nil && q.bucket == nil
         // A dimension computed per row (`week(login_at)`) over many rows is grouped a chunk of
         // rows at a time, so its values are never held for all rows at once.
         var chunked: Int?, chunkedGrouping: GroupKeys.Grouping?
         if q.having == nil && q.bucket == nil && frame.count > 2 * GroupKeys.chunkRows,
-           let i = q.dimensions.indices.first(where: { perGroup[$0] == nil && isComputedPerRow(q.dimensions[$0].expr, table, top: true) }),
+           let i = q.dimensions.indices.first(where: { q.dimensions[$0].readPerGroup == nil && QueryRunner.isComputedPerRow(q.dimensions[$0].expr, top: true) }),
            let grouping = try GroupKeys.groupIds(rowCount: frame.count, values: { r in try evaluator.eval(q.dimensions[i].expr, .rows(frame.slice(r))) }) {
             (chunked, chunkedGrouping) = (i, grouping)
         }
         var dims: [Vector] = []
-        for (i, d) in q.dimensions.enumerated() where perGroup[i] == nil && chunked != i {
+        for (i, d) in q.dimensions.enumerated() where !(perGroup && d.readPerGroup != nil) && chunked != i {
             dims.append(try evaluator.eval(d.expr, .rows(frame)))
         }
         if let having = q.having {
             (frame, dims) = try keepGroups(having, q, frame, dims)
         }
         var result: ResultTable
-        if let bounds = q.bucket {
-            result = try bucket(q, bounds, frame, dims)
+        if let b = q.bucket {
+            result = try bucket(q, b, frame, dims)
         } else {
             let grouping: GroupKeys.Grouping
             if var g = chunkedGrouping.take() {   // taken, so that its ids are combined in place, not copied
@@ -51,85 +49,74 @@ struct QueryRunner {
             // The table rows the groups' dimension values are read from (without `by`, the one
             // group of an empty selection has no such row).
             let baseRows = q.dimensions.isEmpty ? [] : firstRows.map { frame.rows?[Int($0)] ?? $0 }
-            for i in q.dimensions.indices {
+            for (i, d) in q.dimensions.enumerated() {
                 let vector: Vector
-                if let (target, column) = perGroup[i] {
-                    let rows = try located(q.dimensions[i].expr.span) { try Join.rows(catalog: evaluator.catalog, base: table, target: target, at: baseRows) }
+                if perGroup, let (link, column) = d.readPerGroup {
+                    let rows = try located(d.expr.origin) { try Join.rows(link, catalog: evaluator.catalog, at: baseRows) }
                     vector = column.vector.gather(rows)
                 } else if chunked == i {
-                    vector = try evaluator.eval(q.dimensions[i].expr, .rows(RowFrame(table: table, rows: baseRows)))
+                    vector = try evaluator.eval(d.expr, .rows(RowFrame(table: table, rows: baseRows)))
                 } else {
                     vector = next.next()!.gather(firstRows)
                 }
-                columns.append(.init(name: names.dims[i], vector: vector, role: .dimension))
+                columns.append(.init(name: d.name, vector: vector, role: .dimension))
             }
-            let scope = Scope.groups(frame, ids: ids, count: groupCount)
-            for (i, item) in q.items.enumerated() {
-                columns.append(.init(name: names.items[i], vector: try evaluator.eval(item.expr, scope), role: .measure))
+            let scope = Scope.groups(frame, ids: ids, count: groupCount, dimensions: columns.map(\.vector))
+            for m in q.measures {
+                columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, scope), role: .measure))
             }
             result = ResultTable(columns: columns)
-            if q.pct { result.columns.append(try share(of: result.columns[q.dimensions.count], q)) }
+            if let share = q.share { result.columns.append(self.share(of: result.columns[q.dimensions.count], named: share)) }
             if let label = q.total, !q.dimensions.isEmpty {  // without `by` the one row is already the total
-                let all = Scope.groups(frame, ids: [UInt32](repeating: 0, count: frame.count), count: 1)
+                let all = Scope.groups(frame, ids: [UInt32](repeating: 0, count: frame.count), count: 1, dimensions: [])
                 var total: [Value] = q.dimensions.indices.map { $0 == 0 ? .string(label) : .null }
-                for item in q.items { total.append(try evaluator.eval(item.expr, all).value(at: 0)) }
-                if q.pct { total.append(result.rowCount > 0 ? .decimal(100) : .null) }
+                for m in q.measures { total.append(try evaluator.eval(m.expr, all).value(at: 0)) }
+                if q.share != nil { total.append(result.rowCount > 0 ? .decimal(100) : .null) }
                 result.totalRow = total
             }
         }
-        result = try sortAndCut(result, q, dimensions: q.bucket == nil ? q.dimensions.count : 0)
-        return result
+        return sortAndCut(result, q, dimensions: q.bucket == nil ? q.dimensions.count : 0)
     }
 
-    /// Whether an expression is computed from its own row of `table` alone (`week(login_at)`,
+    /// `list`: each row's columns, sorted and cut. Without `sort`, only the rows `top` keeps
+    /// are read.
+    private func list(_ q: LogicalQuery, _ all: RowFrame) throws -> ResultTable {
+        var frame = all
+        if q.sort.isEmpty, let top = q.top, top < all.count {
+            frame = RowFrame(table: q.table, rows: all.rows.map { Array($0.prefix(top)) } ?? (0..<Int32(top)).map { $0 })
+        }
+        var columns: [ResultTable.Column] = []
+        for m in q.measures { columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, .rows(frame)), role: .dimension)) }
+        return sortAndCut(ResultTable(columns: columns), q, dimensions: 0)
+    }
+
+    /// Whether an expression is computed from its own row alone (`week(login_at)`,
     /// `score >= 60`), so that it can be evaluated a chunk of rows at a time; a column by
     /// itself (`top`) is not computed: it is read in place.
-    private func isComputedPerRow(_ e: Expr, _ table: Table, top: Bool = false) -> Bool {
-        let perRow = { (x: Expr) in isComputedPerRow(x, table) }
+    static func isComputedPerRow(_ e: BoundExpr, top: Bool = false) -> Bool {
+        let perRow = { (x: BoundExpr) in isComputedPerRow(x) }
         switch e.kind {
         case .literal: return !top
-        case .name(let n): return !top && (table.column(named: n) != nil || evaluator.catalog.variable(n) != nil)
+        case .column: return !top
         case .negate(let x), .not(let x), .isNull(let x, _): return perRow(x)
         case .binary(_, let a, let b): return perRow(a) && perRow(b)
         case .between(let x, let lo, let hi, _): return perRow(x) && perRow(lo) && perRow(hi)
-        case .inList(let x, let values, let filter, _): return filter == nil && perRow(x) && values.allSatisfy(perRow)
-        case .call(let name, let args, let distinct, let filter):
-            return !distinct && filter == nil && Functions.table[name.text.lowercased()] != nil && args.allSatisfy(perRow)
-        case .interpolated, .qualified, .subquery: return false
+        case .inValues(let x, let values, _): return perRow(x) && values.allSatisfy(perRow)
+        case .scalar(_, let args): return args.allSatisfy(perRow)
+        case .interpolated, .lookup, .membership, .subquery, .aggregate, .dimension: return false
         }
-    }
-
-    /// The dimensions `T.column` whose link key (the query's table's column) is also a plain
-    /// dimension: they depend on it, so they can be read per group.
-    private func dependentDimensions(_ q: Query, _ table: Table) -> [Int: (Table, Table.Column)] {
-        let plain = Set(q.dimensions.compactMap { d -> String? in
-            if case .name(let n) = d.expr.kind { return table.column(named: n)?.name }
-            return nil
-        })
-        var out: [Int: (Table, Table.Column)] = [:]
-        for (i, d) in q.dimensions.enumerated() {
-            guard case .qualified(let t, let c) = d.expr.kind, let target = evaluator.catalog.table(t.text), target !== table,
-                  let column = target.column(named: c.text),
-                  let (key, _) = try? Join.linkColumns(catalog: evaluator.catalog, base: table, target: target),
-                  plain.contains(key) else { continue }
-            out[i] = (target, column)
-        }
-        return out
     }
 
     /// `having`: evaluates the condition per group (per row for `bucket` without `by`) and keeps
     /// the rows of the groups where it is true; everything after sees only those rows.
-    private mutating func keepGroups(_ having: Expr, _ q: Query, _ frame: RowFrame, _ dims: [Vector]) throws -> (RowFrame, [Vector]) {
-        guard !dims.isEmpty || q.bucket != nil else {
-            throw error("having keeps or drops groups: add by (or bucket)", having.span,
-                        notes: ["count courses by provider having count > 10"])
-        }
+    private func keepGroups(_ having: BoundExpr, _ q: LogicalQuery, _ frame: RowFrame, _ dims: [Vector]) throws -> (RowFrame, [Vector]) {
         let n = frame.count
-        let (ids, groupCount): ([UInt32], Int) = dims.isEmpty
-            ? ((0..<UInt32(n)).map { $0 }, n)
-            : { let g = GroupKeys.groupIds(dims, rowCount: n); return (g.ids, g.count) }()
-        let cond = try evaluator.eval(having, .groups(frame, ids: ids, count: groupCount))
-        let (keep, mask) = try located(having.span) { try VectorOps.bools(cond, "having") }
+        let (ids, groupCount, firstRows): ([UInt32], Int, [Int32]) = dims.isEmpty
+            ? ((0..<UInt32(n)).map { $0 }, n, [])
+            : GroupKeys.groupIds(dims, rowCount: n)
+        let groupValues = dims.map { $0.gather(firstRows) }
+        let cond = try evaluator.eval(having, .groups(frame, ids: ids, count: groupCount, dimensions: groupValues))
+        let (keep, mask) = try located(having.origin) { try VectorOps.bools(cond, "having") }
         var positions: [Int32] = []
         for i in 0..<n {
             let g = Int(ids[i])
@@ -139,34 +126,11 @@ struct QueryRunner {
         return (RowFrame(table: frame.table, rows: rows), dims.map { $0.gather(positions) })
     }
 
-    private func located<T>(_ span: Span, _ body: () throws -> T) throws -> T { try evaluator.located(span, body) }
+    private func located<T>(_ origin: Origin, _ body: () throws -> T) throws -> T { try evaluator.located(origin, body) }
 
-    /// Output column names: the alias, else a measure's or column's name, else the expression as written.
-    private func outputNames(_ q: Query) -> (items: [String], dims: [String]) {
-        var used = Set<String>()
-        func name(_ item: Item) -> String {
-            var base: String
-            if let a = item.alias { base = a.text } else {
-                switch item.expr.kind {
-                case .name(let n): base = n
-                case .call where evaluator.source.slice(item.expr.span).lowercased() == "count": base = "count"
-                case .qualified(_, let c): base = c.text
-                default: base = evaluator.source.slice(item.expr.span)
-                }
-            }
-            var n = base, k = 2
-            while used.contains(n) { n = "\(base)_\(k)"; k += 1 }
-            used.insert(n)
-            return n
-        }
-        let dims = q.dimensions.map(name)
-        return (q.items.map(name), dims)
-    }
-
-    private func share(of column: ResultTable.Column, _ q: Query) throws -> ResultTable.Column {
-        guard let nums = try? VectorOps.numbers(column.vector, "pct") else {
-            throw error("pct needs a numeric first measure", q.items[0].expr.span)
-        }
+    /// `pct`: each row's first measure as a percentage of the column's sum (null when it is 0).
+    private func share(of column: ResultTable.Column, named name: String) -> ResultTable.Column {
+        let nums = (try? VectorOps.numbers(column.vector, "pct")) ?? .ints([Int64](repeating: 0, count: column.vector.count), NullMask?.none)
         let values = nums.doubles
         var total = 0.0
         for (i, v) in values.enumerated() where !(nums.mask?.isNull(i) ?? false) { total += v }
@@ -175,23 +139,23 @@ struct QueryRunner {
         for i in values.indices {
             if total == 0 { if mask == nil { mask = NullMask(count: values.count) }; mask!.setNull(i) } else { out[i] = values[i] / total * 100 }
         }
-        return .init(name: q.shareName, vector: .decimal(out, mask), role: .share)
+        return .init(name: name, vector: .decimal(out, mask), role: .share)
     }
 
     /// `bucket`: the first measure per row (or per group with `by`), banded at the thresholds.
-    private mutating func bucket(_ q: Query, _ bounds: [(value: Double, text: String)], _ frame: RowFrame, _ dims: [Vector]) throws -> ResultTable {
-        guard q.items.count == 1 else {
-            throw error("bucket bands one measure; this query has \(q.items.count)", q.items[1].expr.span)
-        }
-        let ids: [UInt32], groupCount: Int
+    private func bucket(_ q: LogicalQuery, _ b: LogicalQuery.Bucket, _ frame: RowFrame, _ dims: [Vector]) throws -> ResultTable {
+        let bounds = b.bounds
+        let ids: [UInt32], groupCount: Int, firstRows: [Int32]
         if dims.isEmpty {
             ids = (0..<UInt32(frame.count)).map { $0 }
             groupCount = frame.count
+            firstRows = []
         } else {
-            (ids, groupCount, _) = GroupKeys.groupIds(dims, rowCount: frame.count)
+            (ids, groupCount, firstRows) = GroupKeys.groupIds(dims, rowCount: frame.count)
         }
-        let v = try evaluator.eval(q.items[0].expr, .groups(frame, ids: ids, count: groupCount))
-        let nums = try located(q.items[0].expr.span) { try VectorOps.numbers(v, "bucket") }
+        let measure = q.measures[0]
+        let v = try evaluator.eval(measure.expr, .groups(frame, ids: ids, count: groupCount, dimensions: dims.map { $0.gather(firstRows) }))
+        let nums = try located(measure.expr.origin) { try VectorOps.numbers(v, "bucket") }
         let values = nums.doubles
         // Bands from the highest threshold down when written descending, else from the lowest up.
         let descending = bounds.count < 2 || bounds[0].value > bounds[1].value
@@ -215,8 +179,8 @@ struct QueryRunner {
         if total == 0 { shareMask = NullMask(count: counts.count); for i in counts.indices { shareMask!.setNull(i) } }
         let d = StringDictionary(labels)
         var result = ResultTable(columns: [
-            .init(name: outputNames(q).items[0], vector: .string((0..<UInt32(labels.count)).map { $0 }, d, nil), role: .dimension),
-            .init(name: q.bucketCountName, vector: .integer(counts, nil), role: .measure),
+            .init(name: measure.name, vector: .string((0..<UInt32(labels.count)).map { $0 }, d, nil), role: .dimension),
+            .init(name: b.countName, vector: .integer(counts, nil), role: .measure),
             .init(name: q.shareName, vector: .decimal(shares, shareMask), role: .share),
         ])
         if let label = q.total { result.totalRow = [.string(label), .integer(Int64(groupCount)), groupCount > 0 ? .decimal(100) : .null] }
@@ -224,25 +188,20 @@ struct QueryRunner {
     }
 
     /// Orders the rows by the `sort` keys, then by the first `dimensions` columns ascending (so
-    /// groups come out in the order of their values, nulls last, and ties are deterministic),
-    /// and keeps the `top` rows. With a small `top`, only those rows are selected, not all sorted.
-    private func sortAndCut(_ r: ResultTable, _ q: Query, dimensions: Int) throws -> ResultTable {
+    /// groups come out in the order of their values, nulls last, and ties are deterministic;
+    /// listed rows keep the table's order), and keeps the `top` rows — with ties, or per value
+    /// of the `per` columns — numbering them when `rank` is asked for. With a small plain
+    /// `top`, only those rows are selected, not all sorted.
+    private func sortAndCut(_ r: ResultTable, _ q: LogicalQuery, dimensions: Int) -> ResultTable {
         var result = r
         var keys: [(SortKeyValues, Bool)] = []
         let n = result.rowCount
-        let few = q.top.map { $0 <= n / 8 } ?? false
-        do {
-            for s in q.sort {
-                guard let c = result.columns.first(where: { $0.name == s.column.text })
-                        ?? result.columns.first(where: { $0.name.lowercased() == s.column.text.lowercased() }) else {
-                    let names = result.columns.map(\.name)
-                    throw error("no output column `\(s.column.text)` to sort by", s.column.span,
-                                notes: [Suggest.closest(to: s.column.text, in: names).map { "did you mean `\($0)`?" }
-                                        ?? "the output columns are: \(names.joined(separator: ", "))"])
-                }
-                keys.append((SortKeyValues(c.vector, order: s.order, fewComparisons: few), s.descending))
-            }
+        let ranking = q.rank != nil || q.withTies || !q.per.isEmpty
+        let few = !ranking && (q.top.map { $0 <= n / 8 } ?? false)
+        for s in q.sort {
+            keys.append((SortKeyValues(result.columns[s.column].vector, order: s.order, fewComparisons: few), s.descending))
         }
+        let sortKeys = keys.count
         for d in 0..<dimensions { keys.append((SortKeyValues(result.columns[d].vector, fewComparisons: few), false)) }
         func less(_ a: Int32, _ b: Int32) -> Bool {
             for (k, desc) in keys {
@@ -251,6 +210,7 @@ struct QueryRunner {
             }
             return a < b
         }
+        if ranking { return ranked(result, q, order: (0..<Int32(n)).sorted(by: less), keys: Array(keys.prefix(sortKeys))) }
         if q.top == 0 { return result.gather([]) }
         if let top = q.top, top < n, top <= n / 8 {
             var best: [Int32] = []   // the `top` smallest so far, in order
@@ -265,6 +225,34 @@ struct QueryRunner {
         }
         if !keys.isEmpty { result = result.gather((0..<Int32(n)).sorted(by: less)) }
         if let top = q.top, top < result.rowCount { result = result.gather((0..<Int32(top)).map { $0 }) }
+        return result
+    }
+
+    /// Ranks sorted rows within each value of the `per` columns (all rows, without `per`): a
+    /// row's rank is 1 + the number of rows before it that sort strictly before it (1, 2, 2, 4).
+    /// `top N` keeps the rows ranked ≤ N with ties, else the first N of each.
+    private func ranked(_ r: ResultTable, _ q: LogicalQuery, order: [Int32], keys: [(SortKeyValues, Bool)]) -> ResultTable {
+        let partitions = q.per.isEmpty ? [UInt32](repeating: 0, count: r.rowCount)
+            : GroupKeys.groupIds(q.per.map { r.columns[$0].vector }, rowCount: r.rowCount).ids
+        var seen: [UInt32: (count: Int, last: Int32, rank: Int)] = [:]
+        var kept: [Int32] = [], ranks: [Int64] = []
+        for row in order {
+            let p = partitions[Int(row)]
+            var state = seen[p] ?? (0, -1, 0)
+            state.count += 1
+            let tied = state.last >= 0 && keys.allSatisfy { $0.0.compare(Int(state.last), Int(row), nullsLast: true, descending: $0.1) == 0 }
+            if !tied { state.rank = state.count }
+            state.last = row
+            seen[p] = state
+            if let top = q.top, q.withTies ? state.rank > top : state.count > top { continue }
+            kept.append(row)
+            ranks.append(Int64(state.rank))
+        }
+        var result = r.gather(kept)
+        if let name = q.rank {
+            result.columns.insert(.init(name: name, vector: .integer(ranks, nil), role: .dimension), at: 0)
+            result.totalRow?.insert(.null, at: 0)
+        }
         return result
     }
 }

@@ -1,7 +1,10 @@
 /// Element-wise operations over whole vectors: arithmetic, comparison, logic.
 /// Each switches on the operand types once and runs one loop; nulls propagate through masks.
 /// They throw `OperationError`, which the evaluator turns into a located diagnostic.
-struct OperationError: Error { let message: String }
+struct OperationError: Error {
+    let message: String
+    var notes: [String] = []
+}
 
 enum VectorOps {
     // MARK: Masks

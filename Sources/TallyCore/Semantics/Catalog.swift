@@ -10,8 +10,10 @@ public final class Catalog: @unchecked Sendable {
         public var text: String { source.slice(expr.span) }
     }
 
+    /// `link table.column to target.key`, or `link table.(a, b) to target.(x, y)`: the columns
+    /// pair up in order.
     public struct LinkDefinition: Sendable {
-        public var table: String, column: String, target: String, key: String
+        public var table: String, columns: [String], target: String, keys: [String]
     }
 
     public private(set) var tableOrder: [String] = []
@@ -22,9 +24,10 @@ public final class Catalog: @unchecked Sendable {
     public internal(set) var variables: [String: Value] = [:]
     /// Values given on the command line: a `set` in a script does not override them.
     public internal(set) var overrides: [String: Value] = [:]
-    /// Resolved links and their row maps, per pair of loaded tables; emptied when a table or a
-    /// link changes.
-    var joinCache: [String: (base: String, key: String, rows: [Int32]?)] = [:]
+    /// Inferred links per pair of loaded tables (or why there is none), and each link's row map;
+    /// emptied when a table or a link changes.
+    var inferredLinks: [String: Result<Link, OperationError>] = [:]
+    var rowMaps: [String: [Int32]] = [:]
 
     public init() {}
 
@@ -37,7 +40,7 @@ public final class Catalog: @unchecked Sendable {
     public func add(_ table: Table) {
         if tableMap[table.name] == nil { tableOrder.append(table.name) }
         tableMap[table.name] = table
-        joinCache = [:]
+        forgetLinks()
     }
 
     public func defineMeasure(_ m: MeasureDefinition) {
@@ -59,7 +62,12 @@ public final class Catalog: @unchecked Sendable {
     func addLink(_ l: LinkDefinition) {
         links.removeAll { $0.table.lowercased() == l.table.lowercased() && $0.target.lowercased() == l.target.lowercased() }
         links.append(l)
-        joinCache = [:]
+        forgetLinks()
+    }
+
+    private func forgetLinks() {
+        inferredLinks = [:]
+        rowMaps = [:]
     }
 
     public var variableNames: [String] { Array(Set(variables.keys).union(overrides.keys)).sorted() }

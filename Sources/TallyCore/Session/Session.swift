@@ -79,12 +79,8 @@ public final class Session: @unchecked Sendable {
             do {
                 try execute(s, source: source, baseDirectory: baseDirectory, outcome: &outcome)
                 succeeded.append(source.slice(s.span))
-            } catch let d as Diagnostic {
-                output.diagnostic(d)
-                outcome.errors += 1
-                return outcome
             } catch {
-                output.diagnostic(Diagnostic(.error, "\(error)"))
+                output.diagnostic(error as? Diagnostic ?? (error is Cancelled ? Diagnostic(.error, "cancelled") : Diagnostic(.error, "\(error)")))
                 outcome.errors += 1
                 return outcome
             }
@@ -118,19 +114,23 @@ public final class Session: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    private func evaluator(_ source: SourceFile) -> Evaluator {
-        Evaluator(catalog: catalog, source: source, isCancelled: isCancelled)
-    }
+    private func binder(_ source: SourceFile) -> Binder { Binder(catalog: catalog, source: source) }
 
+    private var evaluator: Evaluator { Evaluator(catalog: catalog, isCancelled: isCancelled) }
+
+    /// A query: bound (every error that does not depend on the data is found here, before any
+    /// of it runs), then run.
     private func run(_ q: Query, _ source: SourceFile) throws -> ResultTable {
-        var runner = QueryRunner(evaluator: evaluator(source))
-        return try runner.run(q)
+        var b = binder(source)
+        let bound = try b.bind(q)
+        return try QueryRunner(evaluator: evaluator).run(bound)
     }
 
     /// A scalar value: a literal, variables, arithmetic, or a query in parentheses.
     private func scalar(_ e: Expr, _ source: SourceFile) throws -> Value {
-        var ev = evaluator(source)
-        return try ev.eval(e, .scalar).value(at: 0)
+        var b = binder(source)
+        let bound = try b.bind(e, .scalar)
+        return try evaluator.eval(bound, .scalar).value(at: 0)
     }
 
     private func text(_ e: Expr, _ source: SourceFile, what: String) throws -> String {
@@ -168,29 +168,36 @@ public final class Session: @unchecked Sendable {
             if catalog.table(name.text) != nil {
                 throw Diagnostic(.error, "`\(name.text)` is already a table's name", in: source, span: name.span)
             }
+            try binder(source).checkMeasure(name.text, expr)
             catalog.defineMeasure(.init(name: name.text, expr: expr, source: source))
 
-        case .link(let table, let column, let target, let key):
-            let ev = evaluator(source)
-            let t = try ev.table(table), u = try ev.table(target)
-            guard let c = t.column(named: column.text) else {
-                throw Diagnostic(.error, "unknown column `\(column.text)` in table \(t.name)", in: source, span: column.span,
-                                 notes: Suggest.closest(to: column.text, in: t.columns.map(\.name)).map { ["did you mean `\($0)`?"] } ?? [])
+        case .link(let table, let columns, let target, let keys):
+            let b = binder(source)
+            let t = try b.table(table), u = try b.table(target)
+            var from: [Table.Column] = [], to: [Table.Column] = []
+            for (c, k) in zip(columns, keys) {
+                from.append(try b.column(c, of: t))
+                to.append(try b.column(k, of: u))
             }
-            let keyName = key?.text ?? c.name
-            guard let k = u.column(named: keyName) else {
-                throw Diagnostic(.error, "unknown column `\(keyName)` in table \(u.name)", in: source, span: (key ?? column).span)
+            let link = Link(base: t, target: u, baseColumns: from, keyColumns: to, declared: true)
+            do { _ = try Join.rowMap(link, catalog: catalog) } catch let e as OperationError {
+                throw Diagnostic(.error, e.message, in: source, span: keys.count == 1 && keys[0].span != columns[0].span ? keys[0].span : target.span)
             }
-            guard Join.uniqueIndex(k.vector) != nil else {
-                throw Diagnostic(.error, "\(u.name).\(k.name) is not a key: a value appears twice", in: source, span: (key ?? target).span)
-            }
-            catalog.addLink(.init(table: t.name, column: c.name, target: u.name, key: k.name))
+            catalog.addLink(.init(table: t.name, columns: from.map(\.name), target: u.name, keys: to.map(\.name)))
 
         case .set(let name, let expr):
             if catalog.overrides[name.text] == nil { catalog.setVariable(name.text, try scalar(expr, source)) }
 
         case .let(let name, let expr):
-            catalog.setVariable(name.text, try scalar(expr, source))
+            // A query with `by`, `bucket` or `list` gives a table; any other a value.
+            if case .subquery(let q) = expr.kind, q.listing || !q.dimensions.isEmpty || q.bucket != nil {
+                let result = try run(q, source)
+                catalog.add(Table(name: name.text, columns: result.columns.map { Table.Column(name: $0.name, vector: $0.vector) },
+                                  rowCount: result.rowCount))
+                output.info("\(name.text): \(result.rowCount) rows × \(result.columns.count) columns")
+            } else {
+                catalog.setVariable(name.text, try scalar(expr, source))
+            }
 
         case .print(let expr):
             if case .subquery(let q) = expr.kind {
@@ -238,9 +245,12 @@ public final class Session: @unchecked Sendable {
             }
             output.info("wrote \(result.rowCount) rows to \(path)")
 
+        case .explain(let q):
+            var b = binder(source)
+            output.result(try b.bind(q).explanation + "\n")
+
         case .describe(let name, let mode):
-            let ev = evaluator(source)
-            let t = try ev.table(name)
+            let t = try binder(source).table(name)
             if mode == .load {
                 guard let from = t.source else { throw Diagnostic(.error, "\(t.name) was not loaded from a file", in: source, span: name.span) }
                 output.result(from.loadStatement(for: t))

@@ -56,8 +56,11 @@ public struct SortKey: Sendable {
     public var order: [String]?
 }
 
-/// `measures TABLE [where …] [by …] [bucket …] [pct] [total] [sort …] [top N]`
+/// `measures TABLE [where …] [by …] [bucket …] [pct] [total] [sort …] [top N]`, or
+/// `list [columns] TABLE [where …] [sort …] [top N]` (the rows themselves).
 public struct Query: Sendable {
+    /// `list`: the items are columns of each row, not measures.
+    public var listing = false
     public var items: [Item]
     public var table: Name
     public var filter: Expr?
@@ -73,6 +76,14 @@ public struct Query: Sendable {
     public var total: String?
     public var sort: [SortKey] = []
     public var top: Int?
+    /// `top N with ties`: rows tied with the last one kept are kept too.
+    public var withTies = false
+    /// `top N per col, …`: the first N rows of each value of these output columns.
+    public var per: [Name] = []
+    /// `rank [as NAME]`: a column numbering the rows in the sort's order (1, 2, 2, 4).
+    public var rank: String?
+    /// Where each clause keyword was written, for errors about clauses.
+    public var clauseSpans: [String: Span] = [:]
     public var span: Span
 }
 
@@ -94,7 +105,8 @@ public enum StatementKind: Sendable {
     case query(Query)
     case load(name: Name?, path: Expr, options: [LoadOption])
     case measure(Name, Expr)
-    case link(table: Name, column: Name, target: Name, key: Name?)
+    /// `link t.c to u[.k]`, or `link t.(a, b) to u.(x, y)` for a key of several columns.
+    case link(table: Name, columns: [Name], target: Name, keys: [Name])
     case set(Name, Expr)
     case `let`(Name, Expr)
     case print(Expr)
@@ -102,6 +114,8 @@ public enum StatementKind: Sendable {
     case include(Expr)
     case export(Query, to: Expr)
     case describe(Name, DescribeMode)
+    /// `explain QUERY`: the logical query the binder makes of it, with its resolved links.
+    case explain(Query)
 }
 
 public struct Statement: Sendable {

@@ -210,16 +210,27 @@ public struct Parser {
             try expect(.eq, "`=` after the measure's name")
             return done(.measure(name, try parseExpr()))
         case .keyword(.link):
-            // link -> "link" table "." column "to" table [ "." column ]
+            // link -> "link" table "." columns "to" table [ "." columns ] ;  columns -> name | "(" name { "," name } ")"
             pos += 1
             let table = try expectName("a table name")
             try expect(.dot, "`.` and the column that holds the key")
-            let column = try expectName("a column name")
+            let columns = try parseLinkColumns("a column name")
             try expect(.to, "`to` and the table the key points to")
             let target = try expectName("a table name")
-            var key: Name?
-            if match(.dot) { key = try expectName("the key column") }
-            return done(.link(table: table, column: column, target: target, key: key))
+            var keys = columns
+            if match(.dot) {
+                keys = try parseLinkColumns("the key column")
+                guard keys.count == columns.count else {
+                    throw error("the link pairs \(columns.count) column\(columns.count == 1 ? "" : "s") with \(keys.count) key column\(keys.count == 1 ? "" : "s")",
+                                keys[0].span.to(keys[keys.count - 1].span),
+                                notes: ["pair them in order: link tutor_ratings.(course_id, tutor_id) to tutors.(course_id, tutor_id)"])
+                }
+            }
+            return done(.link(table: table, columns: columns, target: target, keys: keys))
+        case .keyword(.explain):
+            // explain -> "explain" query
+            pos += 1
+            return done(.explain(try parseQuery()))
         case .keyword(.set), .keyword(.let):
             // set -> "set" name "=" expr ;  let -> "let" name "=" ( query | expr )
             pos += 1
@@ -258,12 +269,54 @@ public struct Parser {
         }
     }
 
-    /// query -> item { "," item } table { clause }
+    /// values -> value { "," value } ")"   (after the opening parenthesis; strings and numbers, as text)
+    private mutating func parseValueList(_ what: String) throws -> [String] {
+        var values: [String] = []
+        repeat {
+            let negative = match(.minus)
+            let v = peek()
+            guard v.kind == .string || v.kind == .integer || v.kind == .decimal, !(negative && v.kind == .string) else {
+                throw unexpected(v, expected: what)
+            }
+            pos += 1
+            values.append((negative ? "-" : "") + v.text)
+        } while match(.comma)
+        try expect(.rparen, "`)` to close the list of values")
+        return values
+    }
+
+    /// columns -> name | "(" name { "," name } ")"
+    private mutating func parseLinkColumns(_ what: String) throws -> [Name] {
+        guard match(.lparen) else { return [try expectName(what)] }
+        var names = [try expectName(what)]
+        while match(.comma) { names.append(try expectName(what)) }
+        try expect(.rparen, "`)` to close the list of columns")
+        return names
+    }
+
+    /// query -> item { "," item } table { clause } | "list" [ item { "," item } ] table { clause }
     mutating func parseQuery() throws -> Query {
         let start = peek().span
+        if match(.list) { return try parseList(start) }
         var items = [try parseItem()]
         while match(.comma) { items.append(try parseItem()) }
         return try parseQueryTail(items: items, start: start)
+    }
+
+    /// `list TABLE …` (every column) or `list col, … TABLE …`.
+    private mutating func parseList(_ start: Span) throws -> Query {
+        var items: [Item] = []
+        let first = peek()
+        let second = pos + 1 < tokens.count ? tokens[pos + 1] : first
+        let bareTable = first.kind == .identifier && second.kind != .identifier && second.kind != .symbol(.comma)
+            && second.kind != .symbol(.dot) && second.kind != .symbol(.lparen) && second.kind != .keyword(.as)
+        if !bareTable {
+            items = [try parseItem()]
+            while match(.comma) { items.append(try parseItem()) }
+        }
+        var q = try parseQueryTail(items: items, start: start)
+        q.listing = true
+        return q
     }
 
     private mutating func parseItem() throws -> Item {
@@ -298,9 +351,16 @@ public struct Parser {
         func once(_ k: Token) throws {
             let word = source.slice(k.span).lowercased()
             if !seen.insert(word).inserted { throw error("`\(word)` is given twice in this query", k.span) }
+            q.clauseSpans[word] = k.span
         }
         clauses: while true {
             let k = peekOptional()
+            if k.kind == .identifier && k.text.lowercased() == "rank" {
+                // rank -> "rank" [ "as" colname ]   (a word, not a keyword: a column may be called rank)
+                try once(k); pos += 1
+                q.rank = match(.as) ? try parseColumnName("a name for the rank column").text : "rank"
+                continue
+            }
             guard case .keyword(let kw) = k.kind else { break }
             switch kw {
             case .where:
@@ -345,17 +405,7 @@ public struct Parser {
                     let name = try parseColumnName("an output column to sort by")
                     var order: [String]?
                     if match(.lparen) {
-                        var values: [String] = []
-                        repeat {
-                            let v = peek()
-                            guard v.kind == .string || v.kind == .integer || v.kind == .decimal else {
-                                throw unexpected(v, expected: "a value to sort by, as in sort rating (\"很满意\", \"满意\")")
-                            }
-                            pos += 1
-                            values.append(v.text)
-                        } while match(.comma)
-                        try expect(.rparen, "`)` to close the list of values")
-                        order = values
+                        order = try parseValueList("a value to sort by, as in sort rating (\"很满意\", \"满意\")")
                     }
                     var descending = false
                     if match(.desc) { descending = true } else { _ = match(.asc) }
@@ -369,6 +419,17 @@ public struct Parser {
                 }
                 pos += 1
                 q.top = v
+                // top N [ "with" "ties" ] [ "per" colname { "," colname } ]
+                if check(.with) {
+                    let t = tokens[pos + 1 < tokens.count ? pos + 1 : pos]
+                    guard t.kind == .identifier, t.text.lowercased() == "ties" else { break }
+                    pos += 2
+                    q.withTies = true
+                }
+                if peekOptional().kind == .identifier && current.text.lowercased() == "per" {
+                    pos += 1
+                    repeat { q.per.append(try parseColumnName("an output column, as in top 5 per district")) } while match(.comma)
+                }
             default:
                 break clauses
             }
@@ -380,6 +441,10 @@ public struct Parser {
     /// An expression, or a query whose first measure is that expression (`let`, `print`, `( … )`).
     private mutating func parseExprOrQuery() throws -> Expr {
         let start = peek().span
+        if peek().kind == .keyword(.list) {
+            let q = try parseQuery()
+            return Expr(kind: .subquery(q), span: q.span)
+        }
         let first = try parseItem()
         let next = peekOptional()
         if next.kind == .identifier || (next.kind == .symbol(.comma) && first.expr.isAggregateLike) || first.alias != nil {

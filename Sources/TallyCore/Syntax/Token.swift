@@ -30,9 +30,9 @@ public enum Symbol: String, Sendable, CaseIterable {
 /// keywords: a column may be called `month`.
 public enum Keyword: String, Sendable, CaseIterable {
     // statements
-    case load, from, with, measure, link, to, set, `let`, print, check, warn, include, export, describe, summary
+    case load, from, with, measure, link, to, set, `let`, print, check, warn, include, export, describe, summary, explain
     // query clauses
-    case `where`, by, having, bucket, pct, total, sort, asc, desc, top, `as`
+    case `where`, by, having, bucket, pct, total, sort, asc, desc, top, `as`, list
     // expressions
     case and, or, not, `in`, between, `is`, null, `true`, `false`, count, distinct
 

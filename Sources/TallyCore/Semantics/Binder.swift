@@ -1,0 +1,607 @@
+/// The binder: between the parser and execution, it resolves every name of a statement —
+/// table, column, measure, variable, link, function — decides every type and output name,
+/// and reports every error that does not depend on the data's values, before any of the
+/// statement runs. Its product is a `LogicalQuery` or a `BoundExpr`; execution reads only that.
+///
+/// Names inside a query: per row (where, by, an aggregate's argument) a name is a column of
+/// the query's table, else a variable; per group (the measures, having) a name is a measure,
+/// else a `by` item, else a variable — a column there must be inside an aggregate. `having`
+/// and `sort` may also name the query's output columns (aliases included).
+struct Binder {
+    let catalog: Catalog
+    private(set) var source: SourceFile
+    /// Measures being inlined, innermost last: a cycle or a chain too deep is an error.
+    private var expanding: [String] = []
+    /// How deeply measures may be defined through one another.
+    static let maxMeasureDepth = 64
+
+    init(catalog: Catalog, source: SourceFile) {
+        self.catalog = catalog
+        self.source = source
+    }
+
+    /// Where an expression is bound.
+    enum Context {
+        /// Outside any table (print, check, let): names are variables.
+        case scalar
+        /// One value per row of the table.
+        case rows(Table)
+        /// One value per group of a query over the table.
+        case groups(Table, Groups)
+    }
+
+    /// What a grouped context can name besides measures: the `by` items, and (in `having`)
+    /// the measures' output names.
+    struct Groups {
+        var dimensions: [(name: String, expr: BoundExpr)] = []
+        var outputs: [String: BoundExpr] = [:]
+    }
+
+    func error(_ message: String, _ span: Span, notes: [String] = []) -> Diagnostic {
+        Diagnostic(.error, message, in: source, span: span, notes: notes)
+    }
+
+    private func origin(_ span: Span) -> Origin { Origin(source: source, span: span) }
+
+    // MARK: Tables and links
+
+    func table(_ name: Name) throws -> Table {
+        if let t = catalog.table(name.text) { return t }
+        var notes: [String] = []
+        if let s = Suggest.closest(to: name.text, in: catalog.tableOrder) { notes.append("did you mean `\(s)`?") }
+        else if catalog.tableOrder.isEmpty { notes.append("no table is loaded yet: load \"exports/\" loads a folder of CSV files") }
+        else { notes.append("loaded tables: \(catalog.tableOrder.joined(separator: ", "))") }
+        throw error("unknown table `\(name.text)`", name.span, notes: notes)
+    }
+
+    func column(_ name: Name, of t: Table) throws -> Table.Column {
+        if let c = t.column(named: name.text) { return c }
+        throw unknown(name.text, name.span, candidates: t.columns.map(\.name), what: "column", in: t)
+    }
+
+    private func unknown(_ n: String, _ span: Span, candidates: [String], what: String, in table: Table?) -> Diagnostic {
+        var notes: [String] = []
+        if let s = Suggest.closest(to: n, in: candidates) { notes.append("did you mean `\(s)`?") }
+        if let t = table, notes.isEmpty {
+            let shown = t.columns.prefix(12).map(\.name).joined(separator: ", ")
+            notes.append("\(t.name) has: \(shown)\(t.columns.count > 12 ? ", …" : "")")
+        }
+        return error("unknown \(what) `\(n)`" + (table.map { " in table \($0.name)" } ?? ""), span, notes: notes)
+    }
+
+    /// The link from `base` to `target`: the declared one, else the one inferred (see
+    /// `Links.resolve`); an error at `span` shows the `link` statement to write.
+    func link(from base: Table, to target: Table, _ span: Span) throws -> Link {
+        do { return try Links.resolve(catalog: catalog, base: base, target: target) } catch let e as OperationError {
+            throw error(e.message, span, notes: e.notes)
+        }
+    }
+
+    // MARK: Queries
+
+    /// Binds a query: its table, filter, groups, measures and clauses, and the names and types
+    /// of its output columns.
+    mutating func bind(_ q: Query) throws -> LogicalQuery {
+        let table = try self.table(q.table)
+        let filter = try q.filter.map { try condition($0, .rows(table), what: "`where`") }
+
+        var used = Set<String>()
+        func outputName(_ item: Item) -> String {
+            var base: String
+            if let a = item.alias { base = a.text } else {
+                switch item.expr.kind {
+                case .name(let n): base = n
+                case .call where source.slice(item.expr.span).lowercased() == "count": base = "count"
+                case .qualified(_, let c): base = c.text
+                default: base = source.slice(item.expr.span)
+                }
+            }
+            var n = base, k = 2
+            while used.contains(n) { n = "\(base)_\(k)"; k += 1 }
+            used.insert(n)
+            return n
+        }
+
+        if q.listing {
+            for word in ["by", "having", "bucket", "pct", "total"] {
+                if let span = q.clauseSpans[word] {
+                    throw error("`list` shows rows one by one; `\(word)` works on groups", span,
+                                notes: ["to count them, ask a query: count \(table.name) … \(word) …"])
+                }
+            }
+        }
+        var dimensions: [LogicalQuery.Dimension] = []
+        var measures: [LogicalQuery.Measure] = []
+        var having: BoundExpr?
+        var bucket: LogicalQuery.Bucket?
+        var columns: [(name: String, type: DataType?)]
+        if q.listing {
+            if q.items.isEmpty {
+                for c in table.columns {
+                    used.insert(c.name)
+                    measures.append(.init(expr: BoundExpr(kind: .column(c), type: Binder.type(of: c), origin: origin(q.table.span),
+                                                          key: "\(table.name).\(c.name)"), name: c.name))
+                }
+            }
+            for item in q.items {
+                measures.append(.init(expr: try bind(item.expr, .rows(table)), name: outputName(item)))
+            }
+            columns = measures.map { ($0.name, $0.expr.type) }
+        } else {
+            var groups = Groups()
+            for d in q.dimensions {
+                let e = try bind(d.expr, .rows(table))
+                let name = outputName(d)
+                dimensions.append(.init(expr: e, name: name))
+                groups.dimensions.append((name, e))
+            }
+            // A lookup whose link's key is a plain `by` column is read once per group.
+            let plain = Set(dimensions.compactMap { d -> String? in
+                if case .column(let c) = d.expr.kind { return c.name }
+                return nil
+            })
+            for i in dimensions.indices {
+                if case .lookup(let l, let c) = dimensions[i].expr.kind, l.baseColumns.count == 1, plain.contains(l.baseColumns[0].name) {
+                    dimensions[i].readPerGroup = (l, c)
+                }
+            }
+
+            for item in q.items {
+                measures.append(.init(expr: try bind(item.expr, .groups(table, groups)), name: outputName(item)))
+            }
+
+            if let h = q.having {
+                guard !q.dimensions.isEmpty || q.bucket != nil else {
+                    throw error("having keeps or drops groups: add by (or bucket)", h.span,
+                                notes: ["count courses by provider having count > 10"])
+                }
+                var withOutputs = groups
+                for m in measures { withOutputs.outputs[m.name] = m.expr }
+                having = try condition(h, .groups(table, withOutputs), what: "having")
+            }
+
+            if let bounds = q.bucket {
+                guard q.items.count == 1 else {
+                    throw error("bucket bands one measure; this query has \(q.items.count)", q.items[1].expr.span)
+                }
+                if let t = measures[0].expr.type, !(t.isNumeric || t == .boolean) {
+                    throw error("bucket needs numbers, not \(t.rawValue) values", q.items[0].expr.span)
+                }
+                bucket = .init(bounds: bounds, countName: q.bucketCountName)
+                columns = [(measures[0].name, .string), (q.bucketCountName, .integer), (q.shareName, .decimal)]
+            } else {
+                if q.pct, let t = measures[0].expr.type, !(t.isNumeric || t == .boolean) {
+                    throw error("pct needs a numeric first measure", q.items[0].expr.span)
+                }
+                columns = dimensions.map { ($0.name, $0.expr.type) } + measures.map { ($0.name, $0.expr.type) }
+                if q.pct { columns.append((q.shareName, .decimal)) }
+            }
+        }
+
+        var sort: [LogicalQuery.SortKey] = []
+        for s in q.sort {
+            guard let i = columns.firstIndex(where: { $0.name == s.column.text })
+                    ?? columns.firstIndex(where: { $0.name.lowercased() == s.column.text.lowercased() }) else {
+                let names = columns.map(\.name)
+                throw error("no output column `\(s.column.text)` to sort by", s.column.span,
+                            notes: [Suggest.closest(to: s.column.text, in: names).map { "did you mean `\($0)`?" }
+                                    ?? "the output columns are: \(names.joined(separator: ", "))"])
+            }
+            sort.append(.init(column: i, descending: s.descending, order: s.order))
+        }
+
+        // Ranking: rank numbers, ties kept at the cut, top N within each value of some columns.
+        var per: [Int] = []
+        for p in q.per {
+            guard let i = columns.firstIndex(where: { $0.name.lowercased() == p.text.lowercased() }) else {
+                throw error("no output column `\(p.text)` to rank within", p.span,
+                            notes: ["the output columns are: \(columns.map(\.name).joined(separator: ", "))"])
+            }
+            per.append(i)
+        }
+        if q.sort.isEmpty, let what = q.rank != nil ? "rank" : q.withTies ? "top … with ties" : !q.per.isEmpty ? "top … per" : nil {
+            throw error("\(what) needs sort: rows are ranked in the sort's order", q.clauseSpans[q.rank != nil ? "rank" : "top"] ?? q.span,
+                        notes: ["count logins by teachers.school sort count desc top 10 with ties"])
+        }
+        if let r = q.rank { columns.insert((r, .integer), at: 0) }
+
+        return LogicalQuery(listing: q.listing, table: table, filter: filter, dimensions: dimensions, having: having, measures: measures,
+                            bucket: bucket, share: q.pct && bucket == nil ? q.shareName : nil, shareName: q.shareName,
+                            total: q.total, sort: sort, top: q.top, withTies: q.withTies, per: per, rank: q.rank,
+                            columns: columns, origin: origin(q.span))
+    }
+
+    /// A condition: boolean (or a typeless null), else an error naming `what` needs one.
+    mutating func condition(_ e: Expr, _ ctx: Context, what: String) throws -> BoundExpr {
+        let b = try bind(e, ctx)
+        if let t = b.type, t != .boolean {
+            throw error("\(what) needs a condition (true or false), not \(VectorOps.describe(t))", e.span)
+        }
+        return b
+    }
+
+    // MARK: Expressions
+
+    mutating func bind(_ e: Expr, _ ctx: Context) throws -> BoundExpr {
+        func node(_ k: BoundExpr.Kind, _ t: DataType?, _ key: String) -> BoundExpr {
+            BoundExpr(kind: k, type: t, origin: origin(e.span), key: key)
+        }
+        switch e.kind {
+        case .literal(let v):
+            return node(.literal(v), v.type, Binder.literalKey(v))
+
+        case .interpolated(let parts):
+            var bound: [BoundPart] = []
+            var key = "\""
+            for p in parts {
+                switch p {
+                case .text(let t): bound.append(.text(t)); key += t.replacingOccurrences(of: "{", with: "{{")
+                case .expr(let x, let decimals):
+                    let b = try bind(x, ctx)
+                    bound.append(.value(b, decimals: decimals))
+                    key += "{\(b.key)\(decimals.map { ":.\($0)" } ?? "")}"
+                }
+            }
+            return node(.interpolated(bound), .string, key + "\"")
+
+        case .name(let n):
+            return try name(n, e, ctx)
+
+        case .qualified(let t, let c):
+            switch ctx {
+            case .rows(let base):
+                let target = try table(t)
+                let column = try self.column(c, of: target)
+                if target === base { return node(.column(column), Binder.type(of: column), "\(base.name).\(column.name)") }
+                let l = try link(from: base, to: target, t.span.to(c.span))
+                return node(.lookup(l, column), Binder.type(of: column), "\(target.name).\(column.name)")
+            case .groups(let base, let g):
+                var inner = self
+                if let b = try? inner.bind(e, .rows(base)), let i = g.dimensions.firstIndex(where: { $0.expr.key == b.key }) {
+                    return node(.dimension(i), b.type, g.dimensions[i].name)
+                }
+                throw error("`\(t.text).\(c.text)` must be inside an aggregate or listed after by", t.span.to(c.span))
+            case .scalar:
+                throw error("`\(t.text).\(c.text)` names a column; it needs a query over a table", t.span.to(c.span))
+            }
+
+        case .negate(let x):
+            let b = try bind(x, ctx)
+            let t = try numeric(b.type, "`-`", e.span)
+            return node(.negate(b), t == .boolean ? .integer : t, "-(\(b.key))")
+
+        case .not(let x):
+            let b = try bind(x, ctx)
+            try boolean(b.type, "`not`", e.span)
+            return node(.not(b), .boolean, "not (\(b.key))")
+
+        case .binary(let op, let l, let r):
+            let a = try bind(l, ctx), b = try bind(r, ctx)
+            let t: DataType?
+            switch op {
+            case .and, .or:
+                try boolean(a.type, "`\(op.rawValue)`", e.span)
+                try boolean(b.type, "`\(op.rawValue)`", e.span)
+                t = .boolean
+            case .eq, .ne, .lt, .le, .gt, .ge:
+                try comparable(a, b, e.span)
+                t = .boolean
+            default:
+                t = try arithmeticType(op, a.type, b.type, e.span)
+            }
+            return node(.binary(op, a, b), t, "(\(a.key) \(op.rawValue) \(b.key))")
+
+        case .isNull(let x, let negated):
+            let b = try bind(x, ctx)
+            return node(.isNull(b, negated: negated), .boolean, "(\(b.key) is \(negated ? "not " : "")null)")
+
+        case .between(let x, let lo, let hi, let negated):
+            let v = try bind(x, ctx), a = try bind(lo, ctx), b = try bind(hi, ctx)
+            try comparable(v, a, e.span)
+            try comparable(v, b, e.span)
+            return node(.between(v, low: a, high: b, negated: negated), .boolean,
+                        "(\(v.key) \(negated ? "not " : "")between \(a.key) and \(b.key))")
+
+        case .inList(let x, let values, let filter, let negated):
+            let probe = try bind(x, ctx)
+            if values.count == 1, let (target, columnName, tableSpan) = membershipTarget(values[0], ctx) {
+                let wanted = columnName ?? Binder.columnName(of: x)
+                guard let wanted, let column = target.column(named: wanted) else {
+                    throw error("which column of \(target.name) should `\(source.slice(x.span))` be looked for in?", tableSpan,
+                                notes: ["name it: \(source.slice(x.span)) in (\(target.name).COLUMN where …)"])
+                }
+                let f = try filter.map { try condition($0, .rows(target), what: "`where`") }
+                try membershipTypes(probe.type, Binder.type(of: column), e.span)
+                let key = "(\(probe.key) \(negated ? "not " : "")in (\(target.name).\(column.name)\(f.map { " where \($0.key)" } ?? "")))"
+                return node(.membership(probe, table: target, column: column, filter: f, negated: negated), .boolean, key)
+            }
+            if let filter { throw error("`where` inside `in (…)` needs a table: x in (table where …)", filter.span) }
+            var bound: [BoundExpr] = []
+            for v in values {
+                let b = try bind(v, ctx)
+                try comparable(probe, b, e.span)
+                bound.append(b)
+            }
+            return node(.inValues(probe, bound, negated: negated), .boolean,
+                        "(\(probe.key) \(negated ? "not " : "")in (\(bound.map(\.key).joined(separator: ", "))))")
+
+        case .call(let name, let args, let distinct, let filter):
+            return try call(name, args, distinct, filter, e, ctx)
+
+        case .subquery(let q):
+            var inner = Binder(catalog: catalog, source: source)
+            inner.expanding = expanding
+            let lq = try inner.bind(q)
+            if q.listing || !q.dimensions.isEmpty || q.bucket != nil || q.pct || q.items.count != 1 {
+                let why = q.listing ? "it lists rows" : !q.dimensions.isEmpty ? "it has `by`, so it gives a row per group"
+                    : q.bucket != nil ? "it has `bucket`, so it gives a row per band"
+                    : q.pct ? "it has `pct`, so it gives a share beside its value"
+                    : "it gives \(q.items.count) measures"
+                throw error("this query is not one value (\(why)); a value is needed here", e.span,
+                            notes: ["a query used as a value must give one value, as in (count courses where tutors > 0)",
+                                    "to use its rows as a table, name it: let NAME = …; then count NAME"])
+            }
+            return node(.subquery(lq), lq.measures[0].expr.type, "(" + lq.explanation.replacingOccurrences(of: "\n", with: "; ") + ")")
+        }
+    }
+
+    /// `x in (table …)` or `x in (table.column …)`: the table, the named column, and where the
+    /// table is written. A name that is a column of the rows in scope is a value, not a table.
+    private func membershipTarget(_ v: Expr, _ ctx: Context) -> (Table, String?, Span)? {
+        switch v.kind {
+        case .name(let n):
+            guard let t = catalog.table(n) else { return nil }
+            if case .rows(let base) = ctx, base.column(named: n) != nil { return nil }
+            return (t, nil, v.span)
+        case .qualified(let t, let c):
+            guard let table = catalog.table(t.text) else { return nil }
+            return (table, c.text, t.span)
+        default:
+            return nil
+        }
+    }
+
+    private static func columnName(of e: Expr) -> String? {
+        switch e.kind {
+        case .name(let n): n
+        case .qualified(_, let c): c.text
+        default: nil
+        }
+    }
+
+    // MARK: Names
+
+    private mutating func name(_ n: String, _ e: Expr, _ ctx: Context) throws -> BoundExpr {
+        let span = e.span
+        func value(_ v: Value) -> BoundExpr {
+            BoundExpr(kind: .literal(v), type: v.type, origin: origin(span), key: Binder.literalKey(v))
+        }
+        switch ctx {
+        case .rows(let t):
+            if let c = t.column(named: n) {
+                return BoundExpr(kind: .column(c), type: Binder.type(of: c), origin: origin(span), key: "\(t.name).\(c.name)")
+            }
+            if catalog.measure(n) != nil {
+                throw error("`\(n)` is a measure (an aggregate); it cannot be used per row here", span,
+                            notes: ["use it as a query's measure: \(n) \(t.name) by …"])
+            }
+            if let v = catalog.variable(n) { return value(v) }
+            throw unknown(n, span, candidates: t.columns.map(\.name) + catalog.variableNames, what: "column", in: t)
+        case .groups(let t, let g):
+            if let out = g.outputs[n] ?? g.outputs.first(where: { $0.key.lowercased() == n.lowercased() })?.value { return out }
+            if let m = catalog.measure(n) { return try measure(m, span, ctx) }
+            if let i = g.dimensions.firstIndex(where: { $0.name == n }) ?? g.dimensions.firstIndex(where: { $0.name.lowercased() == n.lowercased() }) {
+                return BoundExpr(kind: .dimension(i), type: g.dimensions[i].expr.type, origin: origin(span), key: g.dimensions[i].name)
+            }
+            if t.column(named: n) != nil {
+                throw error("column `\(n)` must be inside an aggregate here", span,
+                            notes: ["a query's measures are computed per group: sum(\(n)), avg(\(n)), count(distinct \(n)); or group by it: … by \(n)"])
+            }
+            if let v = catalog.variable(n) { return value(v) }
+            throw unknown(n, span, candidates: catalog.measureOrder + t.columns.map(\.name) + catalog.variableNames,
+                          what: "measure or column", in: t)
+        case .scalar:
+            if let v = catalog.variable(n) { return value(v) }
+            if let t = catalog.table(n) {
+                throw error("`\(t.name)` is a table; a value is needed here", span, notes: ["count its rows with (count \(t.name))"])
+            }
+            throw unknown(n, span, candidates: catalog.variableNames, what: "variable", in: nil)
+        }
+    }
+
+    /// A named measure, bound where it is used: its definition's names against the query's
+    /// table. An error inside it points at the definition, with a note naming the use.
+    private mutating func measure(_ m: Catalog.MeasureDefinition, _ use: Span, _ ctx: Context) throws -> BoundExpr {
+        if expanding.contains(m.name) {
+            throw error("measure `\(m.name)` is defined in terms of itself", use)
+        }
+        guard expanding.count < Binder.maxMeasureDepth else {
+            throw error("measures are defined through one another more than \(Binder.maxMeasureDepth) deep", use)
+        }
+        let saved = source
+        expanding.append(m.name)
+        source = m.source
+        defer { source = saved; expanding.removeLast() }
+        do {
+            return try bind(m.expr, ctx)
+        } catch var d as Diagnostic {
+            let (line, column) = saved.lineAndColumn(of: use.start)
+            d.notes.append("in measure `\(m.name)`, used at \(saved.name):\(line):\(column)")
+            throw d
+        }
+    }
+
+    /// Checks a measure's definition before it is stored: known functions with the right
+    /// number of arguments, no measure defined through itself, a bounded depth. Its column
+    /// names are bound at each use, against the query's table.
+    func checkMeasure(_ name: String, _ expr: Expr) throws {
+        var chain = [name]
+        let fail = { (m: String, s: Span) in Diagnostic(.error, m, in: self.source, span: s) }
+        /// `perRow`: inside an aggregate's argument or filter, where a name is a column first.
+        /// `entry`: the name of the new definition the walk went through, where errors point.
+        func walk(_ e: Expr, perRow: Bool, entry: Span?) throws {
+            let sub = { (x: Expr) in try walk(x, perRow: perRow, entry: entry) }
+            switch e.kind {
+            case .name(let n):
+                guard !perRow else { return }
+                let at = entry ?? e.span
+                if n.lowercased() == name.lowercased() || chain.dropFirst().contains(where: { $0.lowercased() == n.lowercased() }) {
+                    throw fail("measure `\(name)` would be defined in terms of itself" + (chain.count > 1 ? " (through `\(chain[1])`)" : ""), at)
+                }
+                guard let m = catalog.measure(n) else { return }
+                guard chain.count < Binder.maxMeasureDepth else {
+                    throw fail("measures are defined through one another more than \(Binder.maxMeasureDepth) deep", at)
+                }
+                chain.append(m.name)
+                defer { chain.removeLast() }
+                try walk(m.expr, perRow: false, entry: at)
+            case .call(let fn, let args, _, let filter):
+                var inner = perRow
+                switch FunctionRegistry.lookup(fn.text) {
+                case nil:
+                    if entry == nil { throw unknownFunction(fn) }
+                case .scalar(let f)?:
+                    if entry == nil && !f.definition.arity.contains(args.count) { throw fail(Binder.arityMessage(f.name, f.definition.arity, args.count), e.span) }
+                case .aggregate(let a)?:
+                    if entry == nil && a != .count && args.count != 1 { throw fail("\(fn.text) takes one argument, not \(args.count)", e.span) }
+                    inner = true
+                }
+                for a in args { try walk(a, perRow: inner, entry: entry) }
+                if let filter { try walk(filter, perRow: inner, entry: entry) }
+            case .literal, .qualified, .subquery: return
+            case .interpolated(let parts):
+                for case .expr(let x, _) in parts { try sub(x) }
+            case .negate(let x), .not(let x), .isNull(let x, _): try sub(x)
+            case .binary(_, let a, let b): try sub(a); try sub(b)
+            case .between(let x, let lo, let hi, _): try sub(x); try sub(lo); try sub(hi)
+            case .inList(let x, let values, let filter, _):
+                try sub(x)
+                for v in values { try sub(v) }
+                if let filter { try walk(filter, perRow: true, entry: entry) }
+            }
+        }
+        try walk(expr, perRow: false, entry: nil)
+    }
+
+    // MARK: Calls
+
+    func unknownFunction(_ name: Name) -> Diagnostic {
+        let names = FunctionRegistry.names
+        return error("unknown function `\(name.text)`", name.span,
+                     notes: [Suggest.closest(to: name.text.lowercased(), in: names).map { "did you mean `\($0)`?" }
+                             ?? "functions: \(names.joined(separator: ", "))"])
+    }
+
+    static func arityMessage(_ name: String, _ arity: ClosedRange<Int>, _ n: Int) -> String {
+        let allowed = arity.lowerBound == arity.upperBound ? "\(arity.lowerBound)" : "\(arity.lowerBound)–\(arity.upperBound)"
+        return "\(name) takes \(allowed) argument\(arity.upperBound == 1 ? "" : "s"), not \(n)"
+    }
+
+    private mutating func call(_ name: Name, _ args: [Expr], _ distinct: Bool, _ filter: Expr?, _ e: Expr, _ ctx: Context) throws -> BoundExpr {
+        guard let entry = FunctionRegistry.lookup(name.text) else { throw unknownFunction(name) }
+        switch entry {
+        case .aggregate(let fn):
+            guard case .groups(let table, _) = ctx else {
+                let place = if case .rows = ctx { "per row (in where, by, or inside another aggregate)" } else { "outside a query" }
+                throw error("aggregate `\(name.text)` cannot be used \(place)", e.span,
+                            notes: ["aggregates go in a query's measures: \(source.slice(e.span)) TABLE where …"])
+            }
+            let cond = try filter.map { try condition($0, .rows(table), what: "the aggregate's where") }
+            if distinct && !fn.allowsDistinct { throw error("distinct works with count, sum and avg", e.span) }
+            var argument: BoundExpr?
+            if fn == .count && args.isEmpty {
+                if distinct { throw error("count(distinct …) needs a column", e.span) }
+            } else {
+                guard args.count == 1 else { throw error("\(name.text) takes one argument, not \(args.count)", e.span) }
+                argument = try bind(args[0], .rows(table))
+            }
+            let type: DataType?
+            switch fn.resultType(argument?.type) {
+            case .success(let t): type = t
+            case .failure(let f):
+                throw error("\(fn.rawValue) needs numbers, not \(argument?.type?.rawValue ?? "null") values", e.span, notes: f.notes)
+            }
+            let key = "\(fn.rawValue)(\(distinct ? "distinct " : "")\(argument?.key ?? "*")\(cond.map { " where \($0.key)" } ?? ""))"
+            return BoundExpr(kind: .aggregate(fn, argument: argument, distinct: distinct, filter: cond), type: type, origin: origin(e.span), key: key)
+        case .scalar(let f):
+            if distinct || filter != nil {
+                throw error("`distinct` and `where` go inside an aggregate (count, sum, …), not \(name.text)", e.span)
+            }
+            guard f.definition.arity.contains(args.count) else {
+                throw error(Binder.arityMessage(f.name, f.definition.arity, args.count), e.span)
+            }
+            var bound: [BoundExpr] = []
+            for a in args { bound.append(try bind(a, ctx)) }
+            switch f.definition.resultType(f.name, bound.map(\.type)) {
+            case .success(let t):
+                return BoundExpr(kind: .scalar(f, bound), type: t, origin: origin(e.span),
+                                 key: "\(f.name)(\(bound.map(\.key).joined(separator: ", ")))")
+            case .failure(let failure):
+                throw error(failure.message, e.span)
+            }
+        }
+    }
+
+    // MARK: Types
+
+    /// A column's type; a column with no values at all is a typeless null (it fits any type).
+    static func type(of c: Table.Column) -> DataType? {
+        VectorOps.allNull(c.vector) ? nil : c.vector.type
+    }
+
+    static func literalKey(_ v: Value) -> String {
+        switch v {
+        case .null: "null"
+        case .integer(let i): "\(i)"
+        case .decimal(let d): "\(d)d"
+        case .boolean(let b): "\(b)"
+        case .date(let s): "date(\(s))"
+        case .timestamp(let s): "timestamp(\(s))"
+        case .string(let s): "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+        }
+    }
+
+    private func numeric(_ t: DataType?, _ what: String, _ span: Span) throws -> DataType? {
+        guard let t else { return nil }
+        guard t.isNumeric || t == .boolean else { throw error("\(what) needs numbers, not \(t.rawValue) values", span) }
+        return t
+    }
+
+    private func boolean(_ t: DataType?, _ what: String, _ span: Span) throws {
+        if let t, t != .boolean { throw error("\(what) needs a condition (true or false), not \(VectorOps.describe(t))", span) }
+    }
+
+    private func arithmeticType(_ op: BinaryOp, _ a: DataType?, _ b: DataType?, _ span: Span) throws -> DataType? {
+        if op == .subtract, let a, let b, a.isTemporal, b.isTemporal { return .integer }
+        let x = try numeric(a, "`\(op.rawValue)`", span), y = try numeric(b, "`\(op.rawValue)`", span)
+        guard let x, let y else { return nil }
+        if op == .divide || x == .decimal || y == .decimal { return .decimal }
+        return .integer
+    }
+
+    /// Whether two values can be compared: numbers with numbers, text with text, booleans with
+    /// booleans, dates and timestamps with each other or with text that reads as one.
+    private func comparable(_ a: BoundExpr, _ b: BoundExpr, _ span: Span) throws {
+        guard let x = a.type, let y = b.type else { return }
+        if x == y || (x.isNumeric && y.isNumeric) || (x.isTemporal && y.isTemporal) { return }
+        if (x == .string && y.isTemporal) || (x.isTemporal && y == .string) {
+            // Text compared with a date is read as one: a literal is checked here, a column as it runs.
+            for side in [a, b] {
+                if case .literal(.string(let s)) = side.kind {
+                    do { _ = try VectorOps.asTemporal(Value.string(s).repeated(1)) } catch let e as OperationError {
+                        throw error(e.message, span)
+                    }
+                }
+            }
+            return
+        }
+        throw error("cannot compare \(VectorOps.describe(x)) with \(VectorOps.describe(y))", span)
+    }
+
+    private func membershipTypes(_ probe: DataType?, _ members: DataType?, _ span: Span) throws {
+        guard let p = probe, let m = members else { return }
+        let integral: (DataType) -> Bool = { $0 == .integer || $0.isTemporal || $0 == .boolean }
+        if (p == .string && m == .string) || (integral(p) && integral(m)) { return }
+        throw error("cannot look for \(VectorOps.describe(p)) values among \(VectorOps.describe(m)) values", span)
+    }
+}
