@@ -12,6 +12,10 @@ struct QueryRunner {
         }
         var frame = RowFrame(table: table, rows: rows)
         if q.listing { return try list(q, frame) }
+        if let a = q.across { return sortAndCut(try crossTab(q, a, frame), q, dimensions: q.dimensions.count) }
+        if let column = q.dimensions.first?.allValues {
+            return sortAndCut(try everyValue(q, column, frame), q, dimensions: 1)
+        }
 
         // Groups: one per distinct combination of the dimensions (one group without `by`).
         // A dimension read through a key that is itself a dimension (`by teacher_id,
@@ -65,17 +69,98 @@ struct QueryRunner {
             for m in q.measures {
                 columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, scope), role: .measure))
             }
-            result = ResultTable(columns: columns)
-            if let share = q.share { result.columns.append(self.share(of: result.columns[q.dimensions.count], named: share)) }
-            if let label = q.total, !q.dimensions.isEmpty {  // without `by` the one row is already the total
-                let all = Scope.groups(frame, ids: [UInt32](repeating: 0, count: frame.count), count: 1, dimensions: [])
+            result = try shareAndTotal(ResultTable(columns: columns), q, frame)
+        }
+        return sortAndCut(result, q, dimensions: q.bucket == nil ? q.dimensions.count : 0)
+    }
+
+    /// `pct` and `total` of a grouped result: each row's share of the first measure, and the
+    /// measures over every row in scope (without `by` the one row is already the total).
+    private func shareAndTotal(_ r: ResultTable, _ q: LogicalQuery, _ frame: RowFrame) throws -> ResultTable {
+        var result = r
+        if let share = q.share { result.columns.append(self.share(of: result.columns[q.dimensions.count], named: share)) }
+        if let label = q.total, !q.dimensions.isEmpty {
+            let all = Scope.groups(frame, ids: [UInt32](repeating: 0, count: frame.count), count: 1, dimensions: [])
+            var total: [Value] = q.dimensions.indices.map { $0 == 0 ? .string(label) : .null }
+            for m in q.measures { total.append(try evaluator.eval(m.expr, all).value(at: 0)) }
+            if q.share != nil { total.append(result.rowCount > 0 ? .decimal(100) : .null) }
+            result.totalRow = total
+        }
+        return result
+    }
+
+    /// `by all x`: the groups are every value of the column `x` reads (its whole table), with
+    /// or without rows in scope; a group without rows has count 0 and null other measures.
+    private func everyValue(_ q: LogicalQuery, _ column: Table.Column, _ frame: RowFrame) throws -> ResultTable {
+        let d = q.dimensions[0]
+        let values = try evaluator.eval(d.expr, .rows(frame))
+        // The values in scope, then every value of the column: the groups of both, the ids of the first.
+        let extended = try located(d.expr.origin) { try values.appending(column.vector) }
+        let g = GroupKeys.groupIds([extended], rowCount: extended.count)
+        let dimension = extended.gather(g.firstRows)
+        var columns = [ResultTable.Column(name: d.name, vector: dimension, role: .dimension)]
+        let scope = Scope.groups(frame, ids: Array(g.ids[0..<frame.count]), count: g.count, dimensions: [dimension])
+        for m in q.measures { columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, scope), role: .measure)) }
+        return try shareAndTotal(ResultTable(columns: columns), q, frame)
+    }
+
+    /// `across x`: a cross-tab. The rows are the `by` groups, the columns the values of `x` (the
+    /// listed ones, in order — rows with other values are left out — or every value found, in
+    /// ascending order, null last), each cell the measure over the rows of both; `total` adds
+    /// the row totals as a last column and the column totals as a last row, each computed over
+    /// its rows, not summed.
+    private func crossTab(_ q: LogicalQuery, _ a: LogicalQuery.Across, _ all: RowFrame) throws -> ResultTable {
+        var frame = all
+        let values = try evaluator.eval(a.expr, .rows(frame))
+        let found = GroupKeys.groupIds([values], rowCount: frame.count)
+        let foundValues = values.gather(found.firstRows)
+        var column = [Int](repeating: -1, count: found.count)   // found value → result column
+        var names: [String]
+        if let listed = a.values {
+            names = listed
+            for g in 0..<found.count {
+                let v = foundValues.value(at: g)
+                column[g] = listed.firstIndex { l in v.asDouble.map { Double(l) == $0 } ?? (Format.display(v) == l) } ?? -1
+            }
+        } else {
+            let order = SortKeyValues(foundValues)
+            let sorted = (0..<found.count).sorted { order.compare($0, $1, nullsLast: true) < 0 }
+            for (k, g) in sorted.enumerated() { column[g] = k }
+            names = sorted.map { foundValues.isNull($0) ? "null" : Format.display(foundValues.value(at: $0)) }
+        }
+        var colIds = found.ids.map { UInt32(bitPattern: Int32(column[Int($0)])) }
+        if column.contains(-1) {   // rows whose value is not listed are left out
+            let keep = (0..<Int32(frame.count)).filter { column[Int(found.ids[Int($0)])] >= 0 }
+            frame = RowFrame(table: q.table, rows: frame.rows.map { rows in keep.map { rows[Int($0)] } } ?? keep)
+            colIds = keep.map { colIds[Int($0)] }
+        }
+        let n = frame.count, columns = names.count
+        var dims: [Vector] = []
+        for d in q.dimensions { dims.append(try evaluator.eval(d.expr, .rows(frame))) }
+        let rowsG = dims.isEmpty ? ([UInt32](repeating: 0, count: n), 1, [Int32]()) : GroupKeys.groupIds(dims, rowCount: n)
+        let rowCount = rowsG.1
+        // Each grouping over a frame of its own: the aggregate cache knows groupings by their size.
+        func measure(_ ids: [UInt32], _ count: Int) throws -> Vector {
+            try evaluator.eval(q.measures[0].expr, .groups(RowFrame(table: q.table, rows: frame.rows), ids: ids, count: count, dimensions: []))
+        }
+        let cells = try measure((0..<n).map { UInt32(Int(rowsG.0[$0]) * columns + Int(colIds[$0])) }, rowCount * columns)
+        var out: [ResultTable.Column] = []
+        for (i, d) in q.dimensions.enumerated() { out.append(.init(name: d.name, vector: dims[i].gather(rowsG.2), role: .dimension)) }
+        for c in 0..<columns {
+            out.append(.init(name: names[c], vector: cells.gather((0..<rowCount).map { Int32($0 * columns + c) }), role: .measure))
+        }
+        var result = ResultTable(columns: out)
+        if let label = q.total {
+            result.columns.append(.init(name: label, vector: try measure(rowsG.0, rowCount), role: .measure))
+            if !q.dimensions.isEmpty {
+                let perColumn = try measure(colIds, columns)
                 var total: [Value] = q.dimensions.indices.map { $0 == 0 ? .string(label) : .null }
-                for m in q.measures { total.append(try evaluator.eval(m.expr, all).value(at: 0)) }
-                if q.share != nil { total.append(result.rowCount > 0 ? .decimal(100) : .null) }
+                total += (0..<columns).map { perColumn.value(at: $0) }
+                total.append(try measure([UInt32](repeating: 0, count: n), 1).value(at: 0))
                 result.totalRow = total
             }
         }
-        return sortAndCut(result, q, dimensions: q.bucket == nil ? q.dimensions.count : 0)
+        return result
     }
 
     /// `list`: each row's columns, sorted and cut. Without `sort`, only the rows `top` keeps
@@ -144,7 +229,7 @@ struct QueryRunner {
 
     /// `bucket`: the first measure per row (or per group with `by`), banded at the thresholds.
     private func bucket(_ q: LogicalQuery, _ b: LogicalQuery.Bucket, _ frame: RowFrame, _ dims: [Vector]) throws -> ResultTable {
-        let bounds = b.bounds
+        if let value = b.value { return try bucketRows(q, b, value, frame) }
         let ids: [UInt32], groupCount: Int, firstRows: [Int32]
         if dims.isEmpty {
             ids = (0..<UInt32(frame.count)).map { $0 }
@@ -155,36 +240,68 @@ struct QueryRunner {
         }
         let measure = q.measures[0]
         let v = try evaluator.eval(measure.expr, .groups(frame, ids: ids, count: groupCount, dimensions: dims.map { $0.gather(firstRows) }))
-        let nums = try located(measure.expr.origin) { try VectorOps.numbers(v, "bucket") }
-        let values = nums.doubles
-        // Bands from the highest threshold down when written descending, else from the lowest up.
-        let descending = bounds.count < 2 || bounds[0].value > bounds[1].value
-        let sorted = bounds.sorted { $0.value > $1.value }
-        var counts = [Int64](repeating: 0, count: sorted.count + 1)
-        var nulls: Int64 = 0
-        for (g, x) in values.enumerated() {
-            if nums.mask?.isNull(g) ?? false || x.isNaN { nulls += 1; continue }
-            var band = sorted.count
-            for (k, b) in sorted.enumerated() where x >= b.value { band = k; break }
-            counts[band] += 1
-        }
-        var labels = ["≥\(sorted[0].text)"]
-        for k in sorted.indices.dropFirst() { labels.append("\(sorted[k].text)–\(sorted[k - 1].text)") }
-        labels.append("<\(sorted[sorted.count - 1].text)")
-        if !descending { labels.reverse(); counts.reverse() }
-        if nulls > 0 { labels.append("null"); counts.append(nulls) }
+        let bands = try band(v, b, measure.expr.origin)
+        var counts = [Int64](repeating: 0, count: b.labels.count + 1)
+        for k in bands { counts[Int(k)] += 1 }
+        var labels = b.labels
+        if counts[labels.count] > 0 { labels.append("null") } else { counts.removeLast() }
         let total = Double(groupCount)
         let shares = counts.map { total == 0 ? 0 : Double($0) / total * 100 }
         var shareMask: NullMask?
         if total == 0 { shareMask = NullMask(count: counts.count); for i in counts.indices { shareMask!.setNull(i) } }
-        let d = StringDictionary(labels)
         var result = ResultTable(columns: [
-            .init(name: measure.name, vector: .string((0..<UInt32(labels.count)).map { $0 }, d, nil), role: .dimension),
+            .init(name: b.valueName, vector: .string((0..<UInt32(labels.count)).map { $0 }, StringDictionary(labels), nil), role: .dimension),
             .init(name: b.countName, vector: .integer(counts, nil), role: .measure),
             .init(name: q.shareName, vector: .decimal(shares, shareMask), role: .share),
         ])
         if let label = q.total { result.totalRow = [.string(label), .integer(Int64(groupCount)), groupCount > 0 ? .decimal(100) : .null] }
         return result
+    }
+
+    /// `bucket VALUE at …`: each row's value is banded, and the bands are the groups the
+    /// measures are computed over (every band listed; the null band when it has rows).
+    private func bucketRows(_ q: LogicalQuery, _ b: LogicalQuery.Bucket, _ value: BoundExpr, _ frame: RowFrame) throws -> ResultTable {
+        let ids = try band(try evaluator.eval(value, .rows(frame)), b, value.origin)
+        var present = [Bool](repeating: false, count: b.labels.count + 1)
+        for k in ids { present[Int(k)] = true }
+        let bandCount = present[b.labels.count] ? b.labels.count + 1 : b.labels.count
+        let labels = b.labels + (bandCount > b.labels.count ? ["null"] : [])
+        let scope = Scope.groups(frame, ids: ids, count: b.labels.count + 1, dimensions: [])
+        var columns: [ResultTable.Column] = [
+            .init(name: b.valueName, vector: .string((0..<UInt32(labels.count)).map { $0 }, StringDictionary(labels), nil), role: .dimension),
+        ]
+        let kept = (0..<Int32(bandCount)).map { $0 }
+        for m in q.measures {
+            columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, scope).gather(kept), role: .measure))
+        }
+        var result = ResultTable(columns: columns)
+        result.columns.append(share(of: result.columns[1], named: q.shareName))
+        if let label = q.total {
+            let all = Scope.groups(frame, ids: [UInt32](repeating: 0, count: frame.count), count: 1, dimensions: [])
+            var total: [Value] = [.string(label)]
+            for m in q.measures { total.append(try evaluator.eval(m.expr, all).value(at: 0)) }
+            total.append(result.rowCount > 0 ? .decimal(100) : .null)
+            result.totalRow = total
+        }
+        return result
+    }
+
+    /// The band of each value, as a position in the bucket's labels (the null band is the
+    /// position after them). Lower bounds are inclusive; bands use the full value.
+    private func band(_ v: Vector, _ b: LogicalQuery.Bucket, _ origin: Origin) throws -> [UInt32] {
+        let nums = try located(origin) { try VectorOps.numbers(v, "bucket") }
+        let values = nums.doubles
+        let descending = b.bounds.count < 2 || b.bounds[0].value > b.bounds[1].value
+        let sorted = b.bounds.map(\.value).sorted(by: >)
+        let bands = UInt32(sorted.count + 1)
+        var out = [UInt32](repeating: 0, count: values.count)
+        for (i, x) in values.enumerated() {
+            if nums.mask?.isNull(i) ?? false || x.isNaN { out[i] = bands; continue }
+            var k = UInt32(sorted.count)
+            for (j, t) in sorted.enumerated() where x >= t { k = UInt32(j); break }
+            out[i] = descending ? k : bands - 1 - k
+        }
+        return out
     }
 
     /// Orders the rows by the `sort` keys, then by the first `dimensions` columns ascending (so

@@ -114,6 +114,7 @@ struct Binder {
         var measures: [LogicalQuery.Measure] = []
         var having: BoundExpr?
         var bucket: LogicalQuery.Bucket?
+        var across: LogicalQuery.Across?
         var columns: [(name: String, type: DataType?)]
         if q.listing {
             if q.items.isEmpty {
@@ -161,20 +162,66 @@ struct Binder {
             }
 
             if let bounds = q.bucket {
-                guard q.items.count == 1 else {
-                    throw error("bucket bands one measure; this query has \(q.items.count)", q.items[1].expr.span)
+                var value: BoundExpr?, valueName = measures[0].name
+                if let v = q.bucketValue {
+                    if let span = q.clauseSpans["by"] {
+                        throw error("`bucket … at` bands each row's value; `by` groups the rows another way: use one of them", span)
+                    }
+                    value = try bind(v.expr, .rows(table))
+                    valueName = outputName(v)
+                } else if q.items.count != 1 {
+                    throw error("bucket bands one measure; this query has \(q.items.count)", q.items[1].expr.span,
+                                notes: ["to band the rows by a value and compute several measures per band: … bucket VALUE at 90, 80, 70"])
                 }
-                if let t = measures[0].expr.type, !(t.isNumeric || t == .boolean) {
-                    throw error("bucket needs numbers, not \(t.rawValue) values", q.items[0].expr.span)
+                let banded = value ?? measures[0].expr
+                if let t = banded.type, !(t.isNumeric || t == .boolean) {
+                    throw error("bucket needs numbers, not \(t.rawValue) values", (q.bucketValue?.expr ?? q.items[0].expr).span)
                 }
-                bucket = .init(bounds: bounds, countName: q.bucketCountName)
-                columns = [(measures[0].name, .string), (q.bucketCountName, .integer), (q.shareName, .decimal)]
+                let labels = Binder.bandLabels(bounds, integral: banded.type == .integer || banded.type == .boolean)
+                if let given = q.bucketLabels {
+                    guard given.count == labels.count else {
+                        throw error("labels names each band: this bucket has \(labels.count) (\(labels.joined(separator: ", "))), not \(given.count)",
+                                    q.clauseSpans["bucket"] ?? q.span)
+                    }
+                }
+                bucket = .init(bounds: bounds, countName: q.bucketCountName, labels: q.bucketLabels ?? labels,
+                               value: value, valueName: valueName)
+                columns = value == nil ? [(valueName, .string), (q.bucketCountName, .integer), (q.shareName, .decimal)]
+                    : [(valueName, .string)] + measures.map { ($0.name, $0.expr.type) } + [(q.shareName, .decimal)]
             } else {
                 if q.pct, let t = measures[0].expr.type, !(t.isNumeric || t == .boolean) {
                     throw error("pct needs a numeric first measure", q.items[0].expr.span)
                 }
                 columns = dimensions.map { ($0.name, $0.expr.type) } + measures.map { ($0.name, $0.expr.type) }
                 if q.pct { columns.append((q.shareName, .decimal)) }
+            }
+
+            if let a = q.across {
+                let span = q.clauseSpans["across"] ?? q.span
+                if q.items.count != 1 { throw error("across spreads one measure over columns; this query has \(q.items.count)", q.items[1].expr.span) }
+                for word in ["bucket", "pct", "having"] where q.clauseSpans[word] != nil {
+                    throw error("across makes a cross-tab; `\(word)` does not combine with it", q.clauseSpans[word]!)
+                }
+                if !q.allValues.isEmpty { throw error("across makes a cross-tab; `by all` does not combine with it", span) }
+                let e = try bind(a.expr, .rows(table))
+                across = .init(expr: e, name: outputName(a), values: q.acrossValues)
+                // The columns are the across values: listed, or (the one output that depends on
+                // the data) every value found; then the row total.
+                columns = dimensions.map { ($0.name, $0.expr.type) } + (q.acrossValues ?? []).map { ($0, measures[0].expr.type) }
+                if let t = q.total { columns.append((t, measures[0].expr.type)) }
+            }
+
+            for i in q.allValues.sorted() {
+                guard q.dimensions.count == 1 else {
+                    throw error("`by all` shows every value of one `by` item; this query has \(q.dimensions.count)", q.clauseSpans["by"] ?? q.span)
+                }
+                if q.having != nil { throw error("`by all` keeps the groups with no rows; `having` would drop them", q.clauseSpans["having"] ?? q.span) }
+                switch dimensions[i].expr.kind {
+                case .column(let c): dimensions[i].allValues = c
+                case .lookup(_, let c): dimensions[i].allValues = c
+                default:
+                    throw error("`by all` needs a column (every value of it is a group), as in by all teachers.district", q.dimensions[i].expr.span)
+                }
             }
         }
 
@@ -206,9 +253,29 @@ struct Binder {
         if let r = q.rank { columns.insert((r, .integer), at: 0) }
 
         return LogicalQuery(listing: q.listing, table: table, filter: filter, dimensions: dimensions, having: having, measures: measures,
-                            bucket: bucket, share: q.pct && bucket == nil ? q.shareName : nil, shareName: q.shareName,
+                            bucket: bucket, across: across, share: q.pct && bucket == nil ? q.shareName : nil, shareName: q.shareName,
                             total: q.total, sort: sort, top: q.top, withTies: q.withTies, per: per, rank: q.rank,
                             columns: columns, origin: origin(q.span))
+    }
+
+    /// The bands' names, in the order the thresholds are written (high to low: `≥90`, `80–90`, …,
+    /// `<60`). Over whole numbers with whole thresholds they read as the numbers they hold:
+    /// `1, 2, 6` gives `<1`, `1`, `2–5`, `6+`.
+    static func bandLabels(_ bounds: [(value: Double, text: String)], integral: Bool) -> [String] {
+        let descending = bounds.count < 2 || bounds[0].value > bounds[1].value
+        let sorted = bounds.sorted { $0.value > $1.value }
+        var labels: [String]
+        if integral, sorted.allSatisfy({ $0.value == $0.value.rounded() && abs($0.value) < 1e15 }) {
+            let v = sorted.map { Int64($0.value) }
+            labels = ["\(v[0])+"]
+            for k in v.indices.dropFirst() { labels.append(v[k - 1] - 1 == v[k] ? "\(v[k])" : "\(v[k])–\(v[k - 1] - 1)") }
+            labels.append("<\(v[v.count - 1])")
+        } else {
+            labels = ["≥\(sorted[0].text)"]
+            for k in sorted.indices.dropFirst() { labels.append("\(sorted[k].text)–\(sorted[k - 1].text)") }
+            labels.append("<\(sorted[sorted.count - 1].text)")
+        }
+        return descending ? labels : labels.reversed()
     }
 
     /// A condition: boolean (or a typeless null), else an error naming `what` needs one.

@@ -86,6 +86,8 @@ struct LogicalQuery: Sendable {
         /// A lookup whose link key is itself a plain `by` column (`by teacher_id, teachers.name`):
         /// it adds no groups, so it is read once per group through the link.
         var readPerGroup: (link: Link, column: Table.Column)?
+        /// `by all`: every value of this column is a group, with or without rows.
+        var allValues: Table.Column?
     }
 
     struct Measure: Sendable {
@@ -96,6 +98,19 @@ struct LogicalQuery: Sendable {
     struct Bucket: Sendable {
         var bounds: [(value: Double, text: String)]
         var countName: String
+        /// The bands' names, in output order (the null band, when there is one, comes last).
+        var labels: [String]
+        /// `bucket VALUE at …`: the value banded per row; nil bands the query's one measure.
+        var value: BoundExpr?
+        var valueName: String
+    }
+
+    /// `across x`: the values of `x` become the result's columns.
+    struct Across: Sendable {
+        var expr: BoundExpr
+        var name: String
+        /// The values listed in the query, in order; nil: every value found, ascending.
+        var values: [String]?
     }
 
     struct SortKey: Sendable {
@@ -113,6 +128,7 @@ struct LogicalQuery: Sendable {
     var having: BoundExpr?
     var measures: [Measure]
     var bucket: Bucket?
+    var across: Across?
     /// The share column's name when the query has `pct` (bucket always has one).
     var share: String?
     var shareName: String
@@ -152,12 +168,15 @@ struct LogicalQuery: Sendable {
         if !dimensions.isEmpty {
             lines.append("group by " + dimensions.map { d in
                 let through = d.readPerGroup.map { " (read once per group through \($0.link.description))" } ?? ""
-                return "\(d.expr.key) as \(d.name)\(through)"
+                return "\(d.allValues == nil ? "" : "all ")\(d.expr.key) as \(d.name)\(through)"
             }.joined(separator: ", "))
         }
         if let having { lines.append("having \(having.key)") }
         lines.append((listing ? "columns " : "aggregate ") + measures.map { "\($0.expr.key) as \($0.name)" }.joined(separator: ", "))
-        if let b = bucket { lines.append("bucket \(b.bounds.map(\.text).joined(separator: ", ")) (lower bounds inclusive)") }
+        if let b = bucket {
+            lines.append("bucket \(b.value.map { "\($0.key) at " } ?? "")\(b.bounds.map(\.text).joined(separator: ", ")) (lower bounds inclusive) as \(b.labels.joined(separator: ", "))")
+        }
+        if let a = across { lines.append("across \(a.expr.key)\(a.values.map { " (\($0.joined(separator: ", ")))" } ?? " (a column per value found)")") }
         if let share { lines.append("pct as \(share)") }
         if let total { lines.append("total \"\(total)\"") }
         let shown = rank == nil ? columns : Array(columns.dropFirst())

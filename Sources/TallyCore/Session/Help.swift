@@ -129,6 +129,36 @@ public enum Help {
                 Example("count logins by month(login_at)", "logins per month"),
                 Example("count distinct teacher_id enrollments where participated by teachers.district",
                         "teachers who took part, per district (district is in teachers)"),
+                Example("count logins where client = \"App\" by all teachers.district",
+                        "every district, 0 where no one logged in with the App"),
+              ]),
+        Topic(name: "across", aliases: ["pivot", "crosstab", "cross-tab"], title: "across — a cross-tab, as a pivot table shows",
+              text: """
+                `across COLUMN` spreads the query's one measure over one column per value of
+                COLUMN: rows are the `by` groups, columns the values (ascending, null last, or
+                the ones listed, in that order). `total` adds row totals as a last column and
+                column totals as a last row, each computed over its rows.
+                """,
+              examples: [
+                Example("count enrollments by teachers.stage across project total", "enrollments per stage and project"),
+                Example("count distinct teacher_id enrollments by teachers.district across project (\"市常规远程培训\", \"提升工程2.0\") total \"合计\"",
+                        "teachers per district in two projects"),
+              ]),
+        Topic(name: "list", aliases: ["rows", "show"], title: "list — the rows themselves",
+              text: """
+                `list [COLUMNS] TABLE` shows rows, not counts: the columns named (any per-row
+                expression, lookups too) or every column, with where, sort and top. Rows keep
+                the table's order unless sorted. `let NAME = list …` (or a query with by) keeps
+                the rows as a table that later queries read.
+                """,
+              examples: [
+                Example("list teacher_id, name, school teachers where in_service and teacher_id not in (logins) top 20",
+                        "teachers in service who never logged in"),
+                Example("list courses where enrolled = 0 sort hours desc top 5", "courses nobody chose"),
+                Example("""
+                    let 学校 = count distinct teacher_id as 人数 enrollments where participated by teachers.school having 人数 > 100
+                    count 学校
+                    """, "how many schools have more than 100 participating teachers"),
               ]),
         Topic(name: "bucket", aliases: ["band", "bands", "distribution"], title: "bucket — band a measure: ≥90, 80–90, …",
               text: """
@@ -150,6 +180,10 @@ public enum Help {
                 Example("passrate enrollments by course_id bucket 90, 80, 70, 60 total",
                         "the same from enrollments: one value per course_id group, with a total row"),
                 Example("count courses where project = \"市常规远程培训\" and enrolled = 0", "the courses left out above"),
+                Example("count as 登录次数 logins by teacher_id bucket 6, 5, 4, 3, 2, 1 as 人数",
+                        "teachers by number of logins: 6+, 5, …, 1 (whole numbers name their bands)"),
+                Example("count, sum(participated) courses bucket hours at 10, 5 labels (\"长\", \"中\", \"短\")",
+                        "band a value of each row; measures per band; your own band names"),
               ],
               output: """
                 passrate  count  share
@@ -165,10 +199,16 @@ public enum Help {
                 pct        adds a column `share`: each row's first measure as a % of the column's sum
                 total      adds a last row `total` (or the text given) computed over all rows —
                            a rate is recomputed, not summed
-                sort C     orders by output columns, asc (default) or desc: sort count desc
-                top N      keeps the first N rows
+                sort C     orders by output columns, asc (default) or desc: sort count desc;
+                           rows tied on the sort keys keep the groups' order
+                top N      keeps the first N rows; `top N with ties` keeps rows tied with the Nth;
+                           `top N per C` the first N of each value of column C
+                rank       adds a first column numbering the rows in the sort's order (1, 2, 2, 4)
                 """,
               examples: [
+                Example("count logins by teacher_id sort count desc top 10 with ties rank as 名次", "the top ten, ties kept, ranked"),
+                Example("count distinct teacher_id as 人数 enrollments by teachers.district, teachers.school sort 人数 desc top 3 per district",
+                        "the three largest schools of each district"),
                 Example("count tutor_ratings by rating pct sort count desc", "answers per rating with their share"),
                 Example("sum(participated) / count * 100 enrollments by project total \"合计\"", "a rate per project and overall"),
                 Example("count logins by teacher_id sort count desc top 10", "the ten teachers who logged in most"),
@@ -189,7 +229,8 @@ public enum Help {
                 table.column reads a column of another table for each row: enrollments has
                 teacher_id, teachers has one row per teacher_id, so teachers.district is the
                 district of the enrollment's teacher. The link is found by the shared column
-                name, or declared with link. `x in (table where cond)` tests whether the other
+                name when it is a key of the other table holding most of this table's values,
+                or declared with link (also of several columns: link a.(x, y) to b.(x, y)). `x in (table where cond)` tests whether the other
                 table has a matching row; `not in` is the opposite.
                 """,
               examples: [
@@ -198,6 +239,7 @@ public enum Help {
                 Example("count teachers where in_service and teacher_id in (enrollments where paid)",
                         "teachers in service with a paid enrollment"),
                 Example("count teachers where teacher_id not in (posts)", "teachers who never posted"),
+                Example("explain count enrollments by teachers.district", "how Tally reads a query: its steps and links"),
                 Example("count teachers where teacher_id in (logins.teacher_id where client = \"App\")", "a named column"),
               ]),
         Topic(name: "load", aliases: ["loading", "files", "csv", "exports"], title: "load — read exports",

@@ -74,6 +74,38 @@ public enum Vector: Sendable {
         }
     }
 
+    /// This vector's rows followed by `other`'s, which must have the same type (a vector of
+    /// nulls only takes the other's). Text keeps one dictionary, this one's strings first.
+    func appending(_ other: Vector) throws -> Vector {
+        func mask(_ a: NullMask?, _ b: NullMask?, _ n: Int, _ m: Int) -> NullMask? {
+            guard a != nil || b != nil else { return nil }
+            var out = NullMask(count: n + m)
+            for i in 0..<n where a?.isNull(i) ?? false { out.setNull(i) }
+            for i in 0..<m where b?.isNull(i) ?? false { out.setNull(n + i) }
+            return out
+        }
+        let n = count, m = other.count
+        if nullCount == n && type != other.type { return try Vector.nulls(other.type, count: n).appending(other) }
+        if other.nullCount == m && type != other.type { return try appending(Vector.nulls(type, count: m)) }
+        switch (self, other) {
+        case (.integer(let a, let x), .integer(let b, let y)): return .integer(a + b, mask(x, y, n, m))
+        case (.decimal(let a, let x), .decimal(let b, let y)): return .decimal(a + b, mask(x, y, n, m))
+        case (.boolean(let a, let x), .boolean(let b, let y)): return .boolean(a + b, mask(x, y, n, m))
+        case (.date(let a, let x), .date(let b, let y)): return .date(a + b, mask(x, y, n, m))
+        case (.timestamp(let a, let x), .timestamp(let b, let y)): return .timestamp(a + b, mask(x, y, n, m))
+        case (.string(let a, let d, let x), .string(let b, let e, let y)):
+            var strings = d.strings
+            let translate = e.translation(to: d).enumerated().map { k, code -> UInt32 in
+                if code >= 0 { return UInt32(code) }
+                strings.append(e.strings[k])
+                return UInt32(strings.count - 1)
+            }
+            return .string(a + b.map { translate.isEmpty ? 0 : translate[Int($0)] }, StringDictionary(strings), mask(x, y, n, m))
+        default:
+            throw OperationError(message: "cannot put \(VectorOps.describe(other.type)) values beside \(VectorOps.describe(type)) values")
+        }
+    }
+
     /// The rows of `range`, in order (a chunk of a column).
     public func slice(_ range: Range<Int>) -> Vector {
         func mask(_ m: NullMask?) -> NullMask? {

@@ -68,6 +68,16 @@ public struct Query: Sendable {
     /// `having`: a condition on each group's measures, keeping the groups where it holds.
     public var having: Expr?
     public var bucket: [(value: Double, text: String)]?
+    /// `bucket EXPR at N, …`: the value banded for each row (the measures are then per band);
+    /// without it, bucket bands the query's one measure.
+    public var bucketValue: Item?
+    /// `bucket … labels ("优秀", …)`: the bands' names, highest band first as written.
+    public var bucketLabels: [String]?
+    /// `by all x`: the positions of the `by` items whose every value is a group, rows or not.
+    public var allValues: Set<Int> = []
+    /// `across x [("a", "b")]`: the values of `x` become columns (a cross-tab).
+    public var across: Item?
+    public var acrossValues: [String]?
     public var pct = false
     /// The name of the share column (`pct as 占比`); "share" by default.
     public var shareName = "share"

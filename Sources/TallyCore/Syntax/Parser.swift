@@ -367,15 +367,44 @@ public struct Parser {
                 try once(k); pos += 1
                 q.filter = try parseExpr()
             case .by:
+                // by -> "by" [ "all" ] item { "," [ "all" ] item }   ("all" a word: a column may be called all)
                 try once(k); pos += 1
-                q.dimensions = [try parseItem()]
-                while match(.comma) { q.dimensions.append(try parseItem()) }
+                repeat {
+                    let t = peek()
+                    if t.kind == .identifier && t.text.lowercased() == "all" && tokens[pos + 1].kind == .identifier {
+                        pos += 1
+                        q.allValues.insert(q.dimensions.count)
+                    }
+                    q.dimensions.append(try parseItem())
+                } while match(.comma)
+            case .across:
+                // across -> "across" name [ "." name ] [ "(" value { "," value } ")" ] [ "as" colname ]
+                try once(k); pos += 1
+                let first = try expectName("the column whose values become columns")
+                var e = Expr(kind: .name(first.text), span: first.span)
+                if match(.dot) {
+                    let c = try expectName("a column name")
+                    e = Expr(kind: .qualified(table: first, column: c), span: first.span.to(c.span))
+                }
+                if match(.lparen) {
+                    q.acrossValues = try parseValueList("a value that becomes a column, as in across project (\"市常规远程培训\", \"提升工程2.0\")")
+                }
+                q.across = Item(expr: e, alias: nil)
             case .having:
                 try once(k); pos += 1
                 q.having = try parseExpr()
             case .bucket:
-                // bucket -> "bucket" number { "," number }
+                // bucket -> "bucket" [ item "at" ] number { "," number } [ "as" colname ] [ "labels" "(" string { "," string } ")" ]
                 try once(k); pos += 1
+                let n0 = peek()
+                if !(n0.kind == .integer || n0.kind == .decimal || n0.kind == .symbol(.minus) || n0.kind == .end || n0.kind == .newline) {
+                    q.bucketValue = try parseItem()
+                    let at = peek()
+                    guard at.kind == .identifier && at.text.lowercased() == "at" else {
+                        throw unexpected(at, expected: "`at` and the thresholds, as in bucket length(content) at 100, 200, 500")
+                    }
+                    pos += 1
+                }
                 var bounds: [(Double, String)] = []
                 repeat {
                     let negative = match(.minus)
@@ -391,6 +420,11 @@ public struct Parser {
                 }
                 q.bucket = bounds.map { (value: $0.0, text: $0.1) }
                 if match(.as) { q.bucketCountName = try parseColumnName("a name for the count column").text }
+                if peekOptional().kind == .identifier && current.text.lowercased() == "labels" {
+                    pos += 1
+                    try expect(.lparen, "`(` and a name for each band")
+                    q.bucketLabels = try parseValueList("a band's name, as in labels (\"优秀\", \"良好\", \"及格\", \"不及格\")")
+                }
             case .pct:
                 try once(k); pos += 1
                 q.pct = true

@@ -32,14 +32,14 @@ public enum Keyword: String, Sendable, CaseIterable {
     // statements
     case load, from, with, measure, link, to, set, `let`, print, check, warn, include, export, describe, summary, explain
     // query clauses
-    case `where`, by, having, bucket, pct, total, sort, asc, desc, top, `as`, list
+    case `where`, by, having, bucket, across, pct, total, sort, asc, desc, top, `as`, list
     // expressions
     case and, or, not, `in`, between, `is`, null, `true`, `false`, count, distinct
 
     /// Keywords that may start a continuation line: a newline before them does not end the statement.
     public var continuesStatement: Bool {
         switch self {
-        case .where, .by, .having, .bucket, .pct, .total, .sort, .top, .and, .or, .to, .with: true
+        case .where, .by, .having, .bucket, .across, .pct, .total, .sort, .top, .and, .or, .to, .with: true
         default: false
         }
     }
