@@ -14,6 +14,8 @@ let package = Package(
     targets: [
         // The whole engine: syntax, semantics, storage, import, execution, output. No terminal I/O.
         .target(name: "TallyCore", dependencies: ["ZIPFoundation", "CMemory"], path: "Sources/TallyCore"),
+        // The sample exports (`tally sample`): a deterministic generator of one period's exports.
+        .target(name: "TallySample", path: "Sources/TallySample"),
         // What Swift does not expose: a cache prefetch hint (hash tables), malloc's settings and trim.
         .target(name: "CMemory", path: "Sources/CMemory"),
         // libedit, reached only through TallyCLI/LineEditor.swift.
@@ -23,13 +25,13 @@ let package = Package(
         .executableTarget(
             name: "TallyCLI",
             dependencies: [
-                "TallyCore", "CLibEdit", "CMemory",
+                "TallyCore", "TallySample", "CLibEdit", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/TallyCLI"),
-        .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"], path: "Tests/TallyCoreTests",
+        .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore", "TallySample"], path: "Tests/TallyCoreTests",
                     resources: [.copy("Golden"), .copy("Fixtures")]),
-        .testTarget(name: "TallyCLITests", dependencies: ["TallyCLI", "TallyCore"], path: "Tests/TallyCLITests",
+        .testTarget(name: "TallyCLITests", dependencies: ["TallyCLI", "TallyCore", "TallySample"], path: "Tests/TallyCLITests",
                     exclude: ["Golden"]),   // read from the repository by path
     ]
 )

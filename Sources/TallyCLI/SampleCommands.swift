@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TallyCore
+import TallySample
 
 /// `tally sample`: writes a period's exports, deterministic, for trying Tally and for benchmarks.
 struct Sample: ParsableCommand {

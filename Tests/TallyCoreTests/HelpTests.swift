@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import TallyCore
+import TallySample
 
 /// The prompt's help cannot drift from the language: every example parses, and every
 /// runnable one runs on (small) sample exports.

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import TallyCore
+@testable import TallySample
 
 /// The sample-data generator: determinism, headers, and every consistency rule of
 /// shared/exports.md, checked on small generated data (scale 0.01) with a plain CSV parser.
