@@ -73,6 +73,49 @@ final class BinderTests: XCTestCase {
         XCTAssertEqual(capture.results, "组,s\n甲,4\n")
     }
 
+    /// Long chains of one operator are evaluated (they were a deep tree, and a stack overflow);
+    /// beyond the documented length they are a located error.
+    func testLongChainsEvaluate() {
+        _ = run("print " + Array(repeating: "1", count: 10_000).joined(separator: " + "))
+        XCTAssertEqual(capture.results, "10000\n")
+        let terms = (0..<50_000).map { "v = \($0)" }.joined(separator: " or ")
+        XCTAssertEqual(run("count t where " + terms).errors, [])
+        XCTAssertEqual(capture.results, "count\n4\n")
+        let tooLong = run("print " + Array(repeating: "1", count: Parser.maxChain + 1).joined(separator: "+"))
+        XCTAssertEqual(tooLong.errors.count, 1)
+        XCTAssertTrue(tooLong.errors[0].contains("chains more than 100000 operands"), tooLong.errors[0])
+    }
+
+    /// A long `in` list of literals goes through a hash of its values: the same answers as
+    /// comparing with each (checked here against the short form, which compares).
+    func testLongInListsAnswerAsComparisons() {
+        let ints = (0..<100_000).map { String($0 * 2 + 3) }.joined(separator: ", ")     // 3, 5, 7, …: holds v = 3 only
+        _ = run("count t where v in (\(ints))")
+        XCTAssertEqual(capture.results, "count\n1\n")
+        _ = run("count t where v not in (\(ints))")
+        XCTAssertEqual(capture.results, "count\n3\n")
+        let texts = (0..<20_000).map { "\"k\($0)\"" }.joined(separator: ", ") + ", \"乙\""
+        _ = run("count t where k in (\(texts)) by k")
+        XCTAssertEqual(capture.results, "k,count\n乙,2\n")
+        // A null among the values, or values of another type, take the comparing path.
+        _ = run("count t where v in (1, 2, 3, 4, 5, 6, 7, 8, 9, null)")
+        XCTAssertEqual(capture.results, "count\n4\n")
+        _ = run("count t where (v in (11, 12, 13, 14, 15, 16, 17, 18, 19, null)) is null")
+        XCTAssertEqual(capture.results, "count\n4\n")
+    }
+
+    /// Measures defined through one another: deeper than the limit is an error where the
+    /// chain passes it (it was a stack overflow at 3,000).
+    func testMeasureChainsAreBounded() {
+        var script = "measure m0 = count\n"
+        for i in 1..<3000 { script += "measure m\(i) = m\(i - 1) + 1\n" }
+        let r = run(script + "m2999 t")
+        XCTAssertEqual(r.errors.count, 1)
+        XCTAssertTrue(r.errors[0].hasPrefix("q:65:15: error: measures are defined through one another more than 64 deep"), r.errors[0])
+        _ = run("m63 t")
+        XCTAssertEqual(capture.results, "m63\n67\n")
+    }
+
     /// Execution reads only bound queries: no file under Execution/ resolves a name.
     func testExecutionLooksNoNameUp() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -101,3 +101,10 @@ public enum Suggest {
         return prev[b.count]
     }
 }
+
+/// A statement stopped because the session's `isCancelled` turned true (Ctrl-C at the
+/// prompt): not an error in the statement. The session reports it as "cancelled" and counts it
+/// in `Outcome.cancelled`.
+public struct Cancelled: Error, Sendable {
+    public init() {}
+}

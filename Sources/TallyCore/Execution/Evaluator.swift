@@ -59,9 +59,6 @@ enum Scope {
     }
 }
 
-/// A cancelled statement: the person at the prompt pressed Ctrl-C.
-struct Cancelled: Error {}
-
 /// Counts the vector operations execution runs, so a test can check that a statement whose
 /// error the binder finds runs none.
 enum ExecutionCounter {
@@ -113,13 +110,14 @@ struct Evaluator {
             return try located(e.origin) { try VectorOps.not(v) }
         case .binary(let op, let l, let r):
             let a = try eval(l, scope), b = try eval(r, scope)
-            return try located(e.origin) {
-                switch op {
-                case .and, .or: try VectorOps.logic(op, a, b)
-                case .eq, .ne, .lt, .le, .gt, .ge: try VectorOps.compare(op, a, b)
-                default: try VectorOps.arithmetic(op, a, b)
-                }
+            return try located(e.origin) { try Evaluator.apply(op, a, b) }
+        case .chain(let first, let rest):
+            var acc = try eval(first, scope)
+            for link in rest {
+                let b = try eval(link.operand, scope)
+                acc = try located(link.origin) { try Evaluator.apply(link.op, acc, b) }
             }
+            return acc
         case .isNull(let x, let negated):
             return VectorOps.isNull(try eval(x, scope), negated: negated)
         case .between(let x, let lo, let hi, let negated):
@@ -130,6 +128,11 @@ struct Evaluator {
             }
         case .inValues(let x, let values, let negated):
             let probe = try eval(x, scope)
+            // A long list of literals: one pass through a hash of them, not a comparison per value.
+            if values.count > 8, let members = Evaluator.literals(values, like: probe) {
+                let r = try located(e.origin) { try Join.membership(probe, members: members) }
+                return negated ? try located(e.origin) { try VectorOps.not(r) } : r
+            }
             var result: Vector?
             for v in values {
                 let c = try located(e.origin) { try VectorOps.compare(.eq, probe, try eval(v, scope)) }
@@ -168,6 +171,32 @@ struct Evaluator {
             let result = try QueryRunner(evaluator: self).run(q)
             let column = result.columns[result.columns.count - 1]
             return column.vector.value(at: 0).repeated(scope.count, as: column.vector.type)
+        }
+    }
+
+    /// The values of an `in` list as one vector of the probe's type, when every value is a
+    /// non-null literal of that type (text for text; whole numbers for integers): membership in
+    /// it then answers exactly as comparing with each value would.
+    static func literals(_ values: [BoundExpr], like probe: Vector) -> Vector? {
+        switch probe.type {
+        case .string:
+            var strings: [String] = []
+            for v in values { guard case .literal(.string(let s)) = v.kind else { return nil }; strings.append(s) }
+            return .text(strings)
+        case .integer:
+            var ints: [Int64] = []
+            for v in values { guard case .literal(.integer(let i)) = v.kind else { return nil }; ints.append(i) }
+            return .integer(ints, nil)
+        default:
+            return nil
+        }
+    }
+
+    static func apply(_ op: BinaryOp, _ a: Vector, _ b: Vector) throws -> Vector {
+        switch op {
+        case .and, .or: try VectorOps.logic(op, a, b)
+        case .eq, .ne, .lt, .le, .gt, .ge: try VectorOps.compare(op, a, b)
+        default: try VectorOps.arithmetic(op, a, b)
         }
     }
 

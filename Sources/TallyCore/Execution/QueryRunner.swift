@@ -185,6 +185,7 @@ struct QueryRunner {
         case .column: return !top
         case .negate(let x), .not(let x), .isNull(let x, _): return perRow(x)
         case .binary(_, let a, let b): return perRow(a) && perRow(b)
+        case .chain(let a, let rest): return perRow(a) && rest.allSatisfy { perRow($0.operand) }
         case .between(let x, let lo, let hi, _): return perRow(x) && perRow(lo) && perRow(hi)
         case .inValues(let x, let values, _): return perRow(x) && values.allSatisfy(perRow)
         case .scalar(_, let args): return args.allSatisfy(perRow)

@@ -23,7 +23,7 @@ public enum Loader {
             var options = options
             options.inFolder = true
             for f in files {
-                if isCancelled() { throw Diagnostic(.error, "cancelled") }
+                if isCancelled() { throw Cancelled() }
                 let full = (path as NSString).appendingPathComponent(f)
                 tables.append(try read(full, tableName: (f as NSString).deletingPathExtension, options: options, isCancelled: isCancelled))
             }

@@ -303,7 +303,7 @@ enum TableBuilder {
             }
             let row = chunk.rows
             if row & 0xFFFF == 0xFFFF {
-                if isCancelled() { throw Diagnostic(.error, "cancelled") }
+                if isCancelled() { throw Cancelled() }
                 for c in 0..<width { chunk.builders[c].flush() }
                 (rows as? RowScanner)?.release(first, start)
                 if let p = options.progress {

@@ -221,7 +221,7 @@ struct SheetRows: RowSource {
                         finishRow()
                         row = x.attributeString("r", in: attrs).flatMap { Int($0) } ?? row + 1
                         column = -1
-                        if rowNumbers.count & 0x3FFF == 0x3FFF && isCancelled() { throw Diagnostic(.error, "cancelled") }
+                        if rowNumbers.count & 0x3FFF == 0x3FFF && isCancelled() { throw Cancelled() }
                     }
                 case .end(let name):
                     if x.isName(name, "v") || x.isName(name, "t") { capture = false }

@@ -344,19 +344,22 @@ struct Binder {
 
         case .binary(let op, let l, let r):
             let a = try bind(l, ctx), b = try bind(r, ctx)
-            let t: DataType?
-            switch op {
-            case .and, .or:
-                try boolean(a.type, "`\(op.rawValue)`", e.span)
-                try boolean(b.type, "`\(op.rawValue)`", e.span)
-                t = .boolean
-            case .eq, .ne, .lt, .le, .gt, .ge:
-                try comparable(a, b, e.span)
-                t = .boolean
-            default:
-                t = try arithmeticType(op, a.type, b.type, e.span)
+            return node(.binary(op, a, b), try binaryType(op, a, b, e.span), "(\(a.key) \(op.rawValue) \(b.key))")
+
+        case .chain(let first, let rest):
+            // Bound step by step, without recursion: a chain may be very long.
+            let a = try bind(first, ctx)
+            var type = a.type, keys = [a.key], links: [BoundLink] = []
+            var acc = a
+            for link in rest {
+                let b = try bind(link.operand, ctx)
+                let span = first.span.to(link.operand.span)
+                type = try binaryType(link.op, acc, b, span)
+                links.append(BoundLink(op: link.op, operand: b, origin: origin(span)))
+                keys.append("\(link.op.rawValue) \(b.key)")
+                acc = BoundExpr(kind: .literal(.null), type: type, origin: origin(span), key: "")   // stands for the result so far
             }
-            return node(.binary(op, a, b), t, "(\(a.key) \(op.rawValue) \(b.key))")
+            return node(.chain(a, links), type, "(" + keys.joined(separator: " ") + ")")
 
         case .isNull(let x, let negated):
             let b = try bind(x, ctx)
@@ -540,6 +543,7 @@ struct Binder {
                 for case .expr(let x, _) in parts { try sub(x) }
             case .negate(let x), .not(let x), .isNull(let x, _): try sub(x)
             case .binary(_, let a, let b): try sub(a); try sub(b)
+            case .chain(let first, let rest): try sub(first); for l in rest { try sub(l.operand) }
             case .between(let x, let lo, let hi, _): try sub(x); try sub(lo); try sub(hi)
             case .inList(let x, let values, let filter, _):
                 try sub(x)
@@ -625,6 +629,21 @@ struct Binder {
         case .date(let s): "date(\(s))"
         case .timestamp(let s): "timestamp(\(s))"
         case .string(let s): "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+        }
+    }
+
+    /// The type of `a op b`, or the error at `span`.
+    private func binaryType(_ op: BinaryOp, _ a: BoundExpr, _ b: BoundExpr, _ span: Span) throws -> DataType? {
+        switch op {
+        case .and, .or:
+            try boolean(a.type, "`\(op.rawValue)`", span)
+            try boolean(b.type, "`\(op.rawValue)`", span)
+            return .boolean
+        case .eq, .ne, .lt, .le, .gt, .ge:
+            try comparable(a, b, span)
+            return .boolean
+        default:
+            return try arithmeticType(op, a.type, b.type, span)
         }
     }
 

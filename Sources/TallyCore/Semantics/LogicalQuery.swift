@@ -50,6 +50,8 @@ struct BoundExpr: Sendable {
         case negate(BoundExpr)
         case not(BoundExpr)
         case binary(BinaryOp, BoundExpr, BoundExpr)
+        /// Operands of one precedence level applied left to right (a long `+` or `or` chain).
+        case chain(BoundExpr, [BoundLink])
         case isNull(BoundExpr, negated: Bool)
         case between(BoundExpr, low: BoundExpr, high: BoundExpr, negated: Bool)
         case inValues(BoundExpr, [BoundExpr], negated: Bool)
@@ -70,6 +72,13 @@ struct BoundExpr: Sendable {
     /// The bound form as text: the same text means the same computation (the key under which
     /// a query computes an aggregate or a membership once), and `explain` shows it.
     var key: String
+}
+
+/// A step of a chain, with where it was written from the chain's start to this operand.
+struct BoundLink: Sendable {
+    var op: BinaryOp
+    var operand: BoundExpr
+    var origin: Origin
 }
 
 enum BoundPart: Sendable {
@@ -198,6 +207,7 @@ extension BoundExpr {
         case .literal, .column, .lookup, .dimension, .subquery: break
         case .negate(let x), .not(let x), .isNull(let x, _): x.visit(body)
         case .binary(_, let a, let b): a.visit(body); b.visit(body)
+        case .chain(let a, let rest): a.visit(body); rest.forEach { $0.operand.visit(body) }
         case .between(let x, let lo, let hi, _): x.visit(body); lo.visit(body); hi.visit(body)
         case .inValues(let x, let values, _): x.visit(body); values.forEach { $0.visit(body) }
         case .membership(let x, _, _, let filter, _): x.visit(body); filter?.visit(body)

@@ -31,6 +31,8 @@ public final class Session: @unchecked Sendable {
         public var errors = 0
         public var failedChecks = 0
         public var warnings = 0
+        /// The run stopped because `isCancelled` turned true.
+        public var cancelled = false
         public var ok: Bool { errors == 0 && failedChecks == 0 }
         public init(errors: Int = 0, failedChecks: Int = 0, warnings: Int = 0) {
             self.errors = errors; self.failedChecks = failedChecks; self.warnings = warnings
@@ -80,6 +82,7 @@ public final class Session: @unchecked Sendable {
                 try execute(s, source: source, baseDirectory: baseDirectory, outcome: &outcome)
                 succeeded.append(source.slice(s.span))
             } catch {
+                if error is Cancelled { outcome.cancelled = true }
                 output.diagnostic(error as? Diagnostic ?? (error is Cancelled ? Diagnostic(.error, "cancelled") : Diagnostic(.error, "\(error)")))
                 outcome.errors += 1
                 return outcome
@@ -223,6 +226,10 @@ public final class Session: @unchecked Sendable {
             let inner = run(SourceFile(name: path, text: included), baseDirectory: (path as NSString).deletingLastPathComponent)
             outcome.failedChecks += inner.failedChecks
             outcome.warnings += inner.warnings
+            if inner.cancelled {
+                outcome.cancelled = true
+                throw Diagnostic(.note, "cancelled in the script included here", in: source, span: s.span)
+            }
             if inner.errors > 0 {
                 throw Diagnostic(.note, "in the script included here", in: source, span: s.span)
             }

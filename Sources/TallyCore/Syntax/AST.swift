@@ -16,6 +16,8 @@ public indirect enum ExprKind: Sendable {
     case negate(Expr)
     case not(Expr)
     case binary(BinaryOp, Expr, Expr)
+    /// Three or more operands of one precedence level, left to right: `a + b - c`, `x or y or z`.
+    case chain(Expr, [ChainLink])
     /// Functions and aggregates: `sum(x)`, `count(distinct x where c)`, `month(t)`, bare `count`.
     case call(name: Name, args: [Expr], distinct: Bool, filter: Expr?)
     /// `x in (1, 2)`, or membership in another table: `x in (enrollments where paid)`.
@@ -30,6 +32,12 @@ public enum StringPart: Sendable {
     case text(String)
     /// `{expr}`, or `{expr:.N}` to show N decimals.
     case expr(Expr, decimals: Int?)
+}
+
+/// One step of a chain: the operator and the operand after it.
+public struct ChainLink: Sendable {
+    public var op: BinaryOp
+    public var operand: Expr
 }
 
 public enum BinaryOp: String, Sendable {

@@ -501,22 +501,36 @@ public struct Parser {
 
     /// or -> and { "or" and }
     private mutating func parseOr() throws -> Expr {
-        var l = try parseAnd()
-        while match(.or) {
-            let r = try parseAnd()
-            l = Expr(kind: .binary(.or, l, r), span: l.span.to(r.span))
-        }
-        return l
+        try parseChain(next: { try $0.parseAnd() }, op: { $0.match(.or) ? .or : nil })
     }
 
     /// and -> not { "and" not }
     private mutating func parseAnd() throws -> Expr {
-        var l = try parseNot()
-        while match(.and) {
-            let r = try parseNot()
-            l = Expr(kind: .binary(.and, l, r), span: l.span.to(r.span))
+        try parseChain(next: { try $0.parseNot() }, op: { $0.match(.and) ? .and : nil })
+    }
+
+    /// The most operands one chain of `+`, `and`, … may have: longer input is an error.
+    public static let maxChain = 100_000
+
+    /// A run of operands joined by operators of one precedence level, left to right. Two
+    /// operands make a binary node; more make one chain node, so that a long chain
+    /// (`1 + 1 + … + 1`, a 50,000-term `or`) is never a deep tree.
+    private mutating func parseChain(next: (inout Parser) throws -> Expr, op: (inout Parser) -> BinaryOp?) throws -> Expr {
+        let first = try next(&self)
+        var rest: [ChainLink] = []
+        while let o = op(&self) {
+            let r = try next(&self)
+            rest.append(ChainLink(op: o, operand: r))
+            if rest.count >= Parser.maxChain {
+                throw error("this expression chains more than \(Parser.maxChain) operands", r.span,
+                            notes: ["split it, for example with let: let a = …; let b = …; print a + b"])
+            }
         }
-        return l
+        switch rest.count {
+        case 0: return first
+        case 1: return Expr(kind: .binary(rest[0].op, first, rest[0].operand), span: first.span.to(rest[0].operand.span))
+        default: return Expr(kind: .chain(first, rest), span: first.span.to(rest[rest.count - 1].operand.span))
+        }
     }
 
     /// not -> "not" not | comparison
@@ -578,24 +592,13 @@ public struct Parser {
 
     /// additive -> multiplicative { ("+" | "-") multiplicative }
     private mutating func parseAdditive() throws -> Expr {
-        var l = try parseMultiplicative()
-        while true {
-            let op: BinaryOp
-            if match(.plus) { op = .add } else if match(.minus) { op = .subtract } else { return l }
-            let r = try parseMultiplicative()
-            l = Expr(kind: .binary(op, l, r), span: l.span.to(r.span))
-        }
+        try parseChain(next: { try $0.parseMultiplicative() }, op: { p in p.match(.plus) ? .add : p.match(.minus) ? .subtract : nil })
     }
 
     /// multiplicative -> unary { ("*" | "/" | "%") unary }
     private mutating func parseMultiplicative() throws -> Expr {
-        var l = try parseUnary()
-        while true {
-            let op: BinaryOp
-            if match(.star) { op = .multiply } else if match(.slash) { op = .divide } else if match(.percent) { op = .remainder } else { return l }
-            let r = try parseUnary()
-            l = Expr(kind: .binary(op, l, r), span: l.span.to(r.span))
-        }
+        try parseChain(next: { try $0.parseUnary() },
+                       op: { p in p.match(.star) ? .multiply : p.match(.slash) ? .divide : p.match(.percent) ? .remainder : nil })
     }
 
     /// unary -> "-" unary | primary
@@ -730,7 +733,7 @@ extension Expr {
     /// True for an aggregate call or a bare name (which may be a measure).
     var isAggregateLike: Bool {
         switch kind {
-        case .call, .name, .binary: true
+        case .call, .name, .binary, .chain: true
         default: false
         }
     }
