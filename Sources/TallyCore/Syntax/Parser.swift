@@ -188,6 +188,7 @@ public struct Parser {
                         continue
                     }
                     var entries: [LoadOption.Entry] = []
+                    if match(.rparen) { options.append(LoadOption(name: n, entries: [])); continue }   // nulls ()
                     repeat {
                         if peek().kind == .identifier, tokens[pos + 1].kind == .symbol(.eq) {
                             let key = try expectName("a column name")
