@@ -156,8 +156,8 @@ final class LineEditor {
 
     /// Writes the history file (mode 0600, parent directories created with mode 0700).
     /// Entries added in this session are appended to the file's *current* contents, so
-    /// two sessions saving in turn don't erase each other. Written to a temporary file
-    /// and renamed into place. Returns false on failure (history is a convenience: callers
+    /// two sessions saving in turn don't erase each other. Written as an AtomicFile (a
+    /// temporary file beside it, fsync'd and renamed into place). Returns false on failure (history is a convenience: callers
     /// normally ignore it).
     @discardableResult
     func saveHistory() -> Bool {
@@ -186,21 +186,14 @@ final class LineEditor {
             toSave = history                    // unreadable file: replace it with ours
         }
 
-        let temporary = "\(path).\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return false }
-        fchmod(fd, 0o600)
-        guard let file = fdopen(fd, "w") else {
-            close(fd)
-            unlink(temporary)
-            return false
+        // libedit writes to a FILE (and sets its mode to 0600): here the AtomicFile's temporary file.
+        let saved = try? AtomicFile.write(to: path, permissions: 0o600) { fd in
+            let copy = dup(fd)
+            guard copy >= 0, let file = fdopen(copy, "w") else { return errno }
+            let written = tally_history_save_fp(toSave, file)
+            return fclose(file) != 0 ? errno : (written < 0 ? EIO : 0)
         }
-        let written = tally_history_save_fp(toSave, file)
-        let closed = fclose(file)
-        guard written >= 0, closed == 0, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            return false
-        }
+        guard saved != nil else { return false }
         unsavedEntries.removeAll()
         return true
     }

@@ -116,12 +116,8 @@ extension REPL {
         let parameters = session.catalog.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let text = script.render(savingTo: target, parameters: parameters,
                                  header: "saved at the tally prompt; replay with: tally run \(path)")
-        do {
-            let folder = (target as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: target))
-        } catch {
-            output.diagnostic(Diagnostic(.error, "cannot write \(path): \(error.localizedDescription)"))
+        do { try AtomicFile.write(Array(text.utf8), to: target) } catch {
+            output.diagnostic(Diagnostic(.error, "cannot write \(path): \(error.reason)", notes: error.notes))
             return
         }
         let n = script.entries.count

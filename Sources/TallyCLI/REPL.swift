@@ -117,14 +117,12 @@ final class REPL {
     /// `.run FILE` and startup scripts: paths inside are relative to the script's folder.
     @discardableResult
     func runScript(_ path: String) -> Session.Outcome {
-        var isDirectory: ObjCBool = false
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            output.diagnostic(Diagnostic(.error, exists && isDirectory.boolValue
-                                         ? "\(path) is a folder, not a script" : "cannot read \(path): no such file"))
+        let text: String
+        do { text = try session.readText(path) } catch {
+            output.diagnostic(error as? Diagnostic ?? Diagnostic(.error, "\(error)"))
             return Session.Outcome(errors: 1)
         }
-        let source = SourceFile(name: path, text: String(decoding: data, as: UTF8.self))
+        let source = SourceFile(name: path, text: text)
         return execute(source, baseDirectory: (path as NSString).deletingLastPathComponent)
     }
 

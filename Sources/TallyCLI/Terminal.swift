@@ -2,7 +2,9 @@ import Foundation
 import TallyCore
 
 /// Sends a session's output to the process's stdout and stderr.
-/// A closed pipe on stdout (`tally … | head`) ends the process quietly.
+/// A closed pipe on stdout (`tally … | head`) ends the process quietly; any other failure to
+/// write stdout (a full disk, `> /dev/full`) is an error on stderr and exit status 1, so a
+/// report that was not written never looks like a success.
 final class Terminal: SessionOutput {
     func result(_ text: String) { Terminal.write(text, fd: 1) }
 
@@ -14,19 +16,15 @@ final class Terminal: SessionOutput {
     func info(_ text: String) { Terminal.write(text + "\n", fd: 2) }
 
     static func write(_ text: String, fd: Int32) {
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { buf in
-            var offset = 0
-            while offset < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    if errno == EPIPE { exit(0) }
-                    return
-                }
-                offset += n
-            }
-        }
+        let failure = AtomicFile.writeAll(Array(text.utf8), to: fd)
+        if failure == EPIPE { exit(0) }
+        if failure != 0 && fd == STDOUT_FILENO { outputFailed(failure) }
+    }
+
+    /// Reports a failed write to stdout on stderr and ends the process with status 1.
+    static func outputFailed(_ code: Int32) -> Never {
+        write("error: cannot write the output to stdout: \(String(cString: strerror(code)))\n", fd: STDERR_FILENO)
+        exit(1)
     }
 
     /// Colour is for people: `fd` and stdout are terminals, NO_COLOR is unset or empty

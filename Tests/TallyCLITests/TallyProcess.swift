@@ -46,11 +46,15 @@ struct TallyProcess {
         return dir
     }()
 
+    /// Runs tally with `arguments`. With a `launcher` (as ["/usr/bin/unshare", "-m", "sh", "-c", SCRIPT]),
+    /// the launcher runs instead, with tally's path and the arguments after its own.
+    /// With `standardOutput`, stdout goes there (the result's stdout is then empty).
     static func run(_ arguments: [String], stdin: String? = nil, directory: URL? = nil,
-                    environment: [String: String] = [:]) throws -> Result {
+                    environment: [String: String] = [:], launcher: [String] = [],
+                    standardOutput: FileHandle? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = executable
-        p.arguments = arguments
+        p.executableURL = launcher.first.map { URL(fileURLWithPath: $0) } ?? executable
+        p.arguments = launcher.isEmpty ? arguments : launcher.dropFirst() + [executable.path] + arguments
         if let directory { p.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
@@ -62,13 +66,13 @@ struct TallyProcess {
         defer { try? FileManager.default.removeItem(at: errFile) }
         let err = try FileHandle(forWritingTo: errFile)
         let out = Pipe(), input = Pipe()
-        p.standardOutput = out
+        p.standardOutput = standardOutput ?? out
         p.standardError = err
         p.standardInput = input
         try p.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let outData = standardOutput == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
         p.waitUntilExit()
         try err.close()
         let errData = try Data(contentsOf: errFile)

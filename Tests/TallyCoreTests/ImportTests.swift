@@ -114,6 +114,20 @@ final class ImportTests: XCTestCase {
         ])
     }
 
+    func testNoNullMarkersLeavesOnlyTheEmptyField() {
+        // nulls (): every marker is text; only i's empty field is null.
+        check(#"load t from "nulls.csv" with nulls ()"#, ["k string", "v string"], [
+            ["a", "-"], ["b", "—"], ["c", "/"], ["d", "NULL"], ["e", "N/A"], ["f", "#N/A"], ["g", "无"], ["h", "暂无"],
+            ["i", "∅"], ["j", "7"], ["k", "null"],
+        ])
+        // Another option with an empty list is an error at the option.
+        XCTAssertEqual(Messy.error(#"load t from "nulls.csv" with types ()"#), """
+            t:1:30: error: `types ()` is empty: give a value between the parentheses
+            1 | load t from "nulls.csv" with types ()
+              |                              ^^^^^
+            """)
+    }
+
     func testSpacesAroundFieldsAndBlankRowsAtTheEnd() {
         // Header `name , n`; values `  甲  `, `  1 `; then an empty line, a row of empty fields, more empty lines.
         check(#"load t from "spaces_blank.csv""#, ["name string", "n integer"], [["甲", "1"], ["乙", "2"]])

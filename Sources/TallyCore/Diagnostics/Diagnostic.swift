@@ -53,19 +53,32 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
         let under = String(String.UnicodeScalarView(scalars.dropFirst(max(0, l.column - 1)).prefix(l.length)))
         let gutter = String(l.line)
         let pad = String(repeating: " ", count: gutter.count)
-        let shownLine = l.lineText.replacingTabs()
-        var out = "\(l.file):\(l.line):\(l.column): \(severity.rawValue): \(message)\n"
+        let shownLine = l.lineText.visible()
+        var out = "\(l.file):\(l.line):\(l.column): \(severity.rawValue): \(message.visible(tabs: false))\n"
         out += "\(gutter) | \(shownLine)\n"
-        out += "\(pad) | " + String(repeating: " ", count: DisplayWidth.of(before.replacingTabs()))
-            + String(repeating: "^", count: max(1, DisplayWidth.of(under.replacingTabs())))
+        out += "\(pad) | " + String(repeating: " ", count: DisplayWidth.of(before.visible()))
+            + String(repeating: "^", count: max(1, DisplayWidth.of(under.visible())))
         for n in notes { out += "\n\(pad) = \(n)" }
         return out
     }
 }
 
 extension String {
-    fileprivate func replacingTabs() -> String {
-        contains("\t") ? String(map { $0 == "\t" ? " " : $0 }) : self
+    /// The text as an error shows it: a tab as one space (so carets line up), a NUL byte as
+    /// `\0` and other control characters as `\u{1B}`, so none of them garbles the terminal.
+    fileprivate func visible(tabs: Bool = true) -> String {
+        guard unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return self }
+        var out = ""
+        for u in unicodeScalars {
+            switch u.value {
+            case 0x09: out += tabs ? " " : "\t"
+            case 0x0A: out += "\n"
+            case 0: out += "\\0"
+            case 0..<0x20, 0x7F: out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 }
 

@@ -1,5 +1,7 @@
 /// The text of a script, a `-c` argument or a REPL entry, with the name errors print for it.
 /// Spans into it are UTF-8 byte offsets; lines and columns are computed only for display.
+/// Line ends may be LF, CRLF or a lone CR (old Mac editors); a leading byte order mark
+/// (Windows Notepad) is dropped.
 public final class SourceFile: @unchecked Sendable {
     public let name: String
     public let text: String
@@ -9,8 +11,10 @@ public final class SourceFile: @unchecked Sendable {
 
     public init(name: String, text: String) {
         self.name = name
-        self.text = text
-        self.bytes = Array(text.utf8)
+        var bytes = Array(text.utf8.dropFirst(text.utf8.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0))
+        for i in bytes.indices where bytes[i] == 13 && (i + 1 == bytes.count || bytes[i + 1] != 10) { bytes[i] = 10 }
+        self.bytes = bytes
+        self.text = String(decoding: bytes, as: UTF8.self)
         var starts = [0]
         for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
         self.lineStarts = starts

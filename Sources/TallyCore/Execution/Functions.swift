@@ -42,8 +42,8 @@ struct Functions: Sendable {
                 digits = first
             }
             switch try VectorOps.numbers(v[0], "round") {
-            case .ints(let a, let m): return .integer(a, m)
-            case .doubles(let a, let m): return .decimal(a.map { Format.roundHalfAway($0, digits: Int(digits)) }, m)
+            case .ints(let a, let m): return .integer(try a.map { try roundHalfAway($0, digits: digits) }, m)
+            case .doubles(let a, let m): return .decimal(a.map { Format.roundHalfAway($0, digits: Int(clamping: digits)) }, m)
             }
         },
         "abs": Functions(arity: 1...1, result: { name, args in numeric(name, args[0]).map { $0 == .boolean ? .integer : $0 } }) { v in
@@ -102,6 +102,20 @@ struct Functions: Sendable {
         if a.isNumeric && b.isNumeric { return .decimal }
         if a.isTemporal && b.isTemporal { return .timestamp }
         return .string
+    }
+
+    /// An integer rounded half away from zero to `digits` decimals: unchanged for digits ≥ 0,
+    /// to tens, hundreds, … below (round(155, -1) is 160).
+    private static func roundHalfAway(_ x: Int64, digits: Int64) throws -> Int64 {
+        guard digits < 0 else { return x }
+        guard digits > -19 else { return 0 }                 // every Int64 is below half of 10^19
+        var unit: Int64 = 1
+        for _ in 0..<(-digits) { unit *= 10 }
+        var q = x / unit
+        if (x % unit).magnitude * 2 >= unit.magnitude { q += x < 0 ? -1 : 1 }
+        let (r, o) = q.multipliedReportingOverflow(by: unit)
+        if o { throw OperationError(message: "integer overflow: round(\(x), \(digits)) does not fit in 64 bits") }
+        return r
     }
 
     private static func seconds(_ v: Vector, _ name: String) throws -> ([Int64], NullMask?) {

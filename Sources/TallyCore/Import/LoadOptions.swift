@@ -45,8 +45,13 @@ public struct LoadOptions {
                                     ?? "load options: \(LoadOptions.names.joined(separator: ", "))"])
             }
             if given[key] != nil { throw error("`\(key)` is given twice", o.name.span) }
-            let span = o.entries.first!.value.span.to(o.entries.last!.value.span)
+            let span = o.entries.isEmpty ? o.name.span : o.entries.first!.value.span.to(o.entries.last!.value.span)
             given[key] = o.name.span.to(span)
+            if o.entries.isEmpty {   // `nulls ()`: no markers, only the empty field is null
+                guard key == "nulls" else { throw error("`\(key) ()` is empty: give a value between the parentheses", span) }
+                nulls = []
+                continue
+            }
             if key == "types" || key == "rename" {
                 let pairs = try o.entries.map { e -> (Name, String, Span) in
                     guard let k = e.key, case .name(let v) = e.value.kind else {

@@ -9,11 +9,9 @@ public enum Loader {
     public static func load(path: String, name: String?, options: LoadOptions,
                             isCancelled: @Sendable () -> Bool = { false },
                             locate: (Diagnostic) -> Diagnostic = { $0 }) throws -> [Table] {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw locate(Diagnostic(.error, "no such file or folder: \(path)"))
-        }
-        if isDir.boolValue {
+        let kind = FileKind(path: path)
+        if case .missing = kind { throw locate(Diagnostic(.error, "no such file or folder: \(path)")) }
+        if kind == .folder {
             if name != nil { throw locate(Diagnostic(.error, "`load NAME from` needs a file; \(path) is a folder")) }
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
                 .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") && !$0.hasPrefix("~$") }
@@ -25,10 +23,12 @@ public enum Loader {
             for f in files {
                 if isCancelled() { throw Cancelled() }
                 let full = (path as NSString).appendingPathComponent(f)
+                try checkIsFile(full, locate)
                 tables.append(try read(full, tableName: (f as NSString).deletingPathExtension, options: options, isCancelled: isCancelled))
             }
             return tables
         }
+        try checkIsFile(path, locate)
         let ext = (path as NSString).pathExtension.lowercased()
         if ext == "xls" {
             throw locate(Diagnostic(.error, "cannot read \(path): the old .xls format is not supported", notes: ["save it as .xlsx (Excel: File › Save As › Excel Workbook)"]))
@@ -40,6 +40,19 @@ public enum Loader {
         }
         let tableName = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         return [try read(path, tableName: tableName, options: options, isCancelled: isCancelled)]
+    }
+
+    /// A named pipe, a device or a socket is refused before it is opened (a pipe with no writer
+    /// would wait for ever, /dev/zero never ends).
+    private static func checkIsFile(_ path: String, _ locate: (Diagnostic) -> Diagnostic) throws {
+        switch FileKind(path: path) {
+        case .regular: return
+        case .folder: throw locate(Diagnostic(.error, "cannot load \(path): it is a folder, not a file"))
+        case .missing(let code): throw locate(Diagnostic(.error, "cannot load \(path): \(FileKind.reason(code))"))
+        case .other(let kind):
+            throw locate(Diagnostic(.error, "cannot load \(path): it is \(kind), not a file",
+                                    notes: ["load reads .csv, .tsv, .txt and .xlsx files, or a folder of them; save the data to a file first"]))
+        }
     }
 
     private static func read(_ path: String, tableName: String, options: LoadOptions, isCancelled: @Sendable () -> Bool) throws -> Table {

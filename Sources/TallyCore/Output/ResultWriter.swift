@@ -57,13 +57,19 @@ public enum ResultWriter {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// RFC 4180. A line that would be blank (one column, null or empty) is written `""`:
+    /// CSV readers skip blank lines, which would lose the row.
     public static func csv(_ r: ResultTable) -> String {
         func field(_ s: String) -> String {
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
-        var lines = [r.columns.map { field($0.name) }.joined(separator: ",")]
-        for row in cells(r, Format.exact) { lines.append(row.map(field).joined(separator: ",")) }
+        func line(_ fields: [String]) -> String {
+            let text = fields.map(field).joined(separator: ",")
+            return text.isEmpty ? "\"\"" : text
+        }
+        var lines = [line(r.columns.map(\.name))]
+        for row in cells(r, Format.exact) { lines.append(line(row)) }
         return lines.joined(separator: "\n") + "\n"
     }
 

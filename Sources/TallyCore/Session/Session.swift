@@ -106,15 +106,17 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    func readText(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-                throw Diagnostic(.error, "\(path) is a folder, not a script")
-            }
-            throw Diagnostic(.error, "cannot read \(path): no such file")
+    /// A script's text. Only a regular file is opened (FileKind): /dev/zero or a named pipe is an error.
+    public func readText(_ path: String) throws -> String {
+        switch FileKind(path: path) {
+        case .regular: break
+        case .folder: throw Diagnostic(.error, "\(path) is a folder, not a script")
+        case .other(let kind): throw Diagnostic(.error, "\(path) is \(kind), not a script")
+        case .missing(let code): throw Diagnostic(.error, "cannot read \(path): \(code == ENOENT ? "no such file" : FileKind.reason(code))")
         }
-        return String(decoding: data, as: UTF8.self)
+        do { return String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self) } catch {
+            throw Diagnostic(.error, "cannot read \(path): \(CSVReader.describe(error))")
+        }
     }
 
     private func binder(_ source: SourceFile) -> Binder { Binder(catalog: catalog, source: source) }
@@ -243,12 +245,8 @@ public final class Session: @unchecked Sendable {
                                  notes: ["use .csv, .json, .md or .txt"])
             }
             let result = try run(q, source)
-            do {
-                let dir = (path as NSString).deletingLastPathComponent
-                if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-                try Data(ResultWriter.write(result, as: f).utf8).write(to: URL(fileURLWithPath: path))
-            } catch {
-                throw Diagnostic(.error, "cannot write \(path): \(CSVReader.describe(error))", in: source, span: toExpr.span)
+            do { try AtomicFile.write(Array(ResultWriter.write(result, as: f).utf8), to: path) } catch {
+                throw Diagnostic(.error, error.description, in: source, span: toExpr.span, notes: error.notes)
             }
             output.info("wrote \(result.rowCount) rows to \(path)")
 

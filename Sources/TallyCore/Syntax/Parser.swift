@@ -188,6 +188,7 @@ public struct Parser {
                         continue
                     }
                     var entries: [LoadOption.Entry] = []
+                    if match(.rparen) { options.append(LoadOption(name: n, entries: [])); continue }   // nulls ()
                     repeat {
                         if peek().kind == .identifier, tokens[pos + 1].kind == .symbol(.eq) {
                             let key = try expectName("a column name")
@@ -409,7 +410,7 @@ public struct Parser {
                 repeat {
                     let negative = match(.minus)
                     let n = peek()
-                    guard n.kind == .integer || n.kind == .decimal, let v = Double(n.text) else {
+                    guard n.kind == .integer || n.kind == .decimal, let v = Double(n.text), v.isFinite else {
                         throw unexpected(n, expected: "a threshold number, as in bucket 90,80,70,60")
                     }
                     pos += 1
@@ -626,7 +627,10 @@ public struct Parser {
             return Expr(kind: .literal(.integer(v)), span: t.span)
         case .decimal:
             pos += 1
-            return Expr(kind: .literal(.decimal(Double(t.text) ?? 0)), span: t.span)
+            guard let v = Double(t.text), v.isFinite else {
+                throw error("this number is too large for a decimal (the largest is about 1.8e308)", t.span)
+            }
+            return Expr(kind: .literal(.decimal(v)), span: t.span)
         case .string:
             pos += 1
             return try interpolated(t)
@@ -708,7 +712,10 @@ public struct Parser {
                 var j = close - 1
                 while j > i && b[j] >= 48 && b[j] <= 57 { j -= 1 }
                 if j < close - 1 && j - 1 > i && b[j] == 46 && b[j - 1] == 58 {
-                    decimals = Int(String(decoding: b[(j + 1)..<close], as: UTF8.self))
+                    decimals = Int(String(decoding: b[(j + 1)..<close], as: UTF8.self)).flatMap { $0 <= Format.maxDecimals ? $0 : nil }
+                    if decimals == nil {
+                        throw error("at most \(Format.maxDecimals) decimals can be shown", Span(j + 1, close), notes: ["as in {x:.2}"])
+                    }
                     exprEnd = j - 1
                 }
                 var inner = Parser(source: source, tokens: try Lexer.tokenize(source, range: (i + 1)..<exprEnd))
@@ -716,7 +723,7 @@ public struct Parser {
                 let e = try inner.parseExprOrQuery()
                 let rest = inner.peek()
                 if rest.kind != .end { throw inner.unexpected(rest, expected: "`}`") }
-                parts.append(.expr(e, decimals: decimals.map { min($0, 15) }))
+                parts.append(.expr(e, decimals: decimals))
                 i = close + 1
                 continue
             }
