@@ -1,7 +1,10 @@
 # Tally — `make demo` runs the period report on the sample data; `make test` runs the tests.
 SWIFT ?= swift
+# Seconds per fuzz target: `make fuzz` (FUZZ_TIME=600 make fuzz), and the short pass of `make test`.
+FUZZ_TIME ?= 60
+FUZZ_CHECK_TIME ?= 15
 
-.PHONY: deps build release test demo clean
+.PHONY: deps build release test fuzz demo clean
 
 # libedit-dev provides <histedit.h>; install it when it is missing (Debian).
 deps:
@@ -19,9 +22,14 @@ release: deps
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test --disable-swift-testing
+	SWIFT=$(SWIFT) Fuzz/run $(FUZZ_CHECK_TIME)
+
+# Each libFuzzer target (Fuzz/) for FUZZ_TIME seconds; a crash is saved in Fuzz/crashes/TARGET/.
+fuzz: deps
+	SWIFT=$(SWIFT) Fuzz/run $(FUZZ_TIME)
 
 demo: release
 	.build/release/tally demo
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

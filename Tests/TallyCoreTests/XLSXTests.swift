@@ -46,7 +46,7 @@ final class XLSXTests: XCTestCase {
 
     func testSerialDates() {
         func date(_ v: String, _ kind: XLSXReader.NumberKind = .date, _ date1904: Bool = false) -> String {
-            String(decoding: SheetRows.number(Array(v.utf8), kind: kind, date1904: date1904), as: UTF8.self)
+            String(decoding: try! SheetRows.number(Array(v.utf8), kind: kind, date1904: date1904), as: UTF8.self)
         }
         XCTAssertEqual(date("1"), "1900-01-01")
         XCTAssertEqual(date("59"), "1900-02-28")
@@ -78,10 +78,99 @@ final class XLSXTests: XCTestCase {
         }
     }
 
-    func testSharedStringsWithRichTextAndPhonetics() {
+    func testSharedStringsWithRichTextAndPhonetics() throws {
         let xml = #"<?xml version="1.0"?><sst xmlns="x"><si><t>课程</t></si><si><r><rPr><b/></rPr><t>选课</t></r>"#
             + #"<r><t xml:space="preserve"> 人数</t></r><rPh sb="0" eb="1"><t>xuan</t></rPh></si><si><t>a &amp; b&#x4E2D;_x000D_</t></si><si/></sst>"#
-        XCTAssertEqual(XLSXReader.sharedStrings(Array(xml.utf8)).map { String(decoding: $0, as: UTF8.self) },
+        XCTAssertEqual(try XLSXReader.sharedStrings(Array(xml.utf8)).map { String(decoding: $0, as: UTF8.self) },
                        ["课程", "选课 人数", "a & b中\r", ""])
+    }
+
+    // MARK: Damaged workbooks (damaged/, written by make_damaged.py): each an error naming the part and the cell
+
+    func testDamagedWorkbooksAreErrorsNamingThePartAndCell() {
+        let part = "its part xl/worksheets/sheet1.xml (sheet Sheet1) is damaged"
+        var cases: [(String, String)] = [
+            ("style_negative", "at cell A2: its style `-1` is not a style number"),
+            ("style_unknown", "at cell B2: it has style 2, but xl/styles.xml defines styles 0 to 1"),
+            ("column_overflow", "at cell ZZZZZZZZZZZZZZ2: its column is beyond XFD, a sheet's last"),
+            ("column_huge", "at cell ZZZZZZZZ2: its column is beyond XFD, a sheet's last"),
+            ("column_wide", "at cell ZZZZZ4: its column is beyond XFD, a sheet's last"),
+            ("shared_missing", "at cell A1: it cites shared string `0`, but the workbook has no xl/sharedStrings.xml"),
+            ("shared_range", "at cell B3: it cites shared string `3`, but xl/sharedStrings.xml holds strings 0 to 2"),
+            ("shared_negative", "at cell B2: it cites shared string `-1`, but xl/sharedStrings.xml holds strings 0 to 2"),
+            ("shared_text", "at cell B2: it cites shared string `x`, but xl/sharedStrings.xml holds strings 0 to 2"),
+            ("truncated", "at cell B7: it ends inside <v> (cut short)"),
+            ("corrupt", "at cell B3: </d> closes <c>"),
+            ("row_zero", "after row 1: a row numbered `0` (rows run from 1 to 1048576)"),
+            ("ref_digits_first", "in row 2: a cell's reference `4A` is not a column and row like B7"),
+            ("ref_symbols", "after cell A2: a cell's reference `!!` is not a column and row like B7"),
+            ("cells_unordered", "at cell A2: it comes after cell C2"),
+            ("rows_unordered", ": row 2 comes after row 3"),
+            ("date_huge", "at cell B3: 1e300 has a date format but is no date (serial numbers run from 0 to 2958465, 9999-12-31)"),
+        ].map { ($0, "\(part)\($1.hasPrefix(":") ? "" : " ")\($1)") }
+        // The zip's own damage: a deflate stream running past the end of the file (it hung), a changed byte.
+        cases += [("deflate_cut", "its part xl/worksheets/sheet1.xml is damaged: its data is cut short"),
+                  ("checksum", "its part xl/worksheets/sheet1.xml is damaged: its checksum does not match")]
+        for (file, what) in cases {
+            XCTAssertEqual(Messy.error(#"load t from "damaged/\#(file).xlsx""#), """
+                error: cannot read damaged/\(file).xlsx: \(what)
+                  = if Excel opens the workbook, save it again from Excel and load that copy
+                """, file)
+        }
+    }
+
+    /// The parts' XML is checked whole: cut short, a tag closing another, an unterminated tag or comment.
+    func testDamagedXMLIsCaught() {
+        func problem(_ xml: String) -> String? {
+            Array(xml.utf8).withUnsafeBufferPointer { buf in
+                var x = XMLScanner(buf)
+                while x.next() != nil {}
+                return x.problem
+            }
+        }
+        XCTAssertNil(problem(#"<?xml version="1.0"?><a x="1"><!-- c --><b/><c>t<![CDATA[<d>]]></c></a>"#))
+        XCTAssertEqual(problem("<a><b>"), "it ends inside <b> (cut short)")
+        XCTAssertEqual(problem("<a><b></a>"), "</a> closes <b>")
+        XCTAssertEqual(problem("<a></b></a>"), "</b> closes <a>")
+        XCTAssertEqual(problem("<a/></a>"), "</a> closes no element")
+        XCTAssertEqual(problem(#"<a><b x="1"#), "it ends inside a tag")
+        XCTAssertEqual(problem("<a><!-- never closed"), "it ends inside a comment")
+        XCTAssertEqual(problem("<a><![CDATA[x"), "it ends inside a CDATA section")
+        XCTAssertEqual(problem("<a>< /></a>"), "a tag has no name")
+        XCTAssertEqual(problem(""), "it holds no XML")
+        XCTAssertEqual(problem("<" + String(repeating: "x", count: 1000) + ">"), "it ends inside <xxxxxxxxxxxxxxxxxxxxxxxx…> (cut short)")
+    }
+
+    func testCellReferences() {
+        func ref(_ s: String) -> [Int]? {
+            Array(s.utf8).withUnsafeBufferPointer { SheetRows.cellReference($0, 0..<$0.count).map { [$0.column, $0.row] } }
+        }
+        XCTAssertEqual(ref("A1"), [0, 1])
+        XCTAssertEqual(ref("AB12"), [27, 12])            // A=1, B=2: 1·26 + 2 = 28th column
+        XCTAssertEqual(ref("XFD1048576"), [16383, 1048576])
+        XCTAssertEqual(ref("XFE1"), [16384, 1])          // one beyond: the caller's error
+        XCTAssertEqual(ref("ZZZZZZZZZZZZZZ2"), [16384, 2]) // capped one beyond, never overflowing
+        XCTAssertEqual(ref("A99999999999999999999"), [0, 1048577])
+        for bad in ["4A", "!!", "A", "1", "", "A0", "A01", "a1", "A1B", "A 1"] { XCTAssertNil(ref(bad), bad) }
+        XCTAssertEqual(SheetRows.columnName(0), "A")
+        XCTAssertEqual(SheetRows.columnName(27), "AB")
+        XCTAssertEqual(SheetRows.columnName(16383), "XFD")
+    }
+
+    /// Numeric cells hold decimal numbers; a percentage or date that cannot be shown is an error.
+    func testNumericCellValues() {
+        func number(_ v: String, _ kind: XLSXReader.NumberKind = .plain) -> String {
+            do { return String(decoding: try SheetRows.number(Array(v.utf8), kind: kind, date1904: false), as: UTF8.self) }
+            catch let d as XLSXReader.Damage { return d.message } catch { return "\(error)" }
+        }
+        for ok in ["0", "-12", "0.5", "1.5E-3", "2e+10", ".5", "7."] { XCTAssertEqual(number(ok), ok) }
+        for bad in ["abc", "1,5", "+1", "0x1p3", "nan", "inf", "1e", "-", "1e3.5", " 1"] {
+            XCTAssertEqual(number(bad), ": `\(bad)` is not a number", bad)
+        }
+        XCTAssertEqual(number("1e400"), ": 1e400 is too large a number")
+        XCTAssertEqual(number("1e307", .percent), ": 1e307 is too large a percentage")
+        XCTAssertEqual(number("2958465", .date), "9999-12-31")
+        XCTAssertEqual(number("2958466", .date), ": 2958466 has a date format but is no date (serial numbers run from 0 to 2958465, 9999-12-31)")
+        XCTAssertEqual(number("-1", .timestamp), ": -1 has a date format but is no date (serial numbers run from 0 to 2958465, 9999-12-31)")
     }
 }

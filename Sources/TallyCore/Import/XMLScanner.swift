@@ -3,6 +3,10 @@
 /// XMLParser is 20–35× slower on sheets and fails on Linux for documents over 10 MB; the
 /// workbook parts are machine-written, so comments, processing instructions, CDATA and the
 /// five entities plus character references are all that needs handling.
+///
+/// A damaged part (cut short, or with a byte changed in a tag) is caught, not read in part:
+/// the scanner keeps the open elements and stops with a `problem` at an end tag that closes
+/// another element, at an unterminated tag or comment, or at the end while an element is open.
 struct XMLScanner {
     enum Event {
         case start(name: Range<Int>, attributes: Range<Int>, empty: Bool)
@@ -12,29 +16,37 @@ struct XMLScanner {
 
     let b: UnsafeBufferPointer<UInt8>
     var i = 0
+    /// Why the part is not well-formed (`next()` returned nil early, or at the end), or nil.
+    private(set) var problem: String?
+    /// The names of the elements open at `i`, outermost first.
+    private var open: [Range<Int>] = []
+    private var sawElement = false
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { b = bytes }
 
     mutating func next() -> Event? {
         let n = b.count
+        guard problem == nil else { return nil }
         while i < n {
             if b[i] != 60 {   // text up to the next `<`
                 let s = i
                 while i < n && b[i] != 60 { i += 1 }
                 return .text(s..<i)
             }
-            if starts("<!--") { skip(past: "-->"); continue }
+            if starts("<!--") { guard skip(past: "-->") else { return fail("it ends inside a comment") }; continue }
             if starts("<![CDATA[") {
                 let s = i + 9
-                skip(past: "]]>")
+                guard skip(past: "]]>") else { return fail("it ends inside a CDATA section") }
                 return .text(s..<max(s, i - 3))
             }
-            if starts("<?") || starts("<!") { skip(past: ">"); continue }
+            if starts("<?") || starts("<!") { guard skip(past: ">") else { return fail("it ends inside a tag") }; continue }
             if i + 1 < n && b[i + 1] == 47 {   // </name>
                 let s = i + 2
                 var e = s
                 while e < n && b[e] != 62 && b[e] > 32 { e += 1 }
-                skip(past: ">")
+                guard skip(past: ">") else { return fail("it ends inside a tag") }
+                guard let top = open.popLast() else { return fail("</\(shown(s..<e))> closes no element") }
+                guard sameBytes(top, s..<e) else { return fail("</\(shown(s..<e))> closes <\(shown(top))>") }
                 return .end(name: s..<e)
             }
             let s = i + 1
@@ -46,11 +58,31 @@ struct XMLScanner {
                 if quote == 0 && (b[j] == 34 || b[j] == 39) { quote = b[j] } else if b[j] == quote { quote = 0 }
                 j += 1
             }
-            let empty = j > e && b[j - 1] == 47
-            i = min(n, j + 1)
+            guard j < n else { return fail("it ends inside a tag") }
+            guard e > s else { return fail("a tag has no name") }
+            let empty = b[j - 1] == 47
+            i = j + 1
+            if !empty { open.append(s..<e) }
+            sawElement = true
             return .start(name: s..<e, attributes: e..<(empty ? j - 1 : j), empty: empty)
         }
+        if let top = open.last { return fail("it ends inside <\(shown(top))> (cut short)") }
+        if !sawElement { return fail("it holds no XML") }
         return nil
+    }
+
+    /// Throws the part's `problem`, if it has one (after `next()` returned nil).
+    func finish() throws {
+        if let p = problem { throw XLSXReader.Damage(": " + p) }
+    }
+
+    private mutating func fail(_ why: String) -> Event? {
+        problem = why
+        return nil
+    }
+
+    private func sameBytes(_ x: Range<Int>, _ y: Range<Int>) -> Bool {
+        x.count == y.count && zip(x, y).allSatisfy { b[$0] == b[$1] }
     }
 
     private func starts(_ s: StaticString) -> Bool {
@@ -60,9 +92,12 @@ struct XMLScanner {
         return true
     }
 
-    private mutating func skip(past s: StaticString) {
+    /// Moves past the next `s`; false when the part ends first.
+    private mutating func skip(past s: StaticString) -> Bool {
         while i < b.count && !starts(s) { i += 1 }
-        i = min(b.count, i + s.utf8CodeUnitCount)
+        guard i < b.count else { return false }
+        i += s.utf8CodeUnitCount
+        return true
     }
 
     /// True when the element name's local part (after any `prefix:`) is `local`.
@@ -100,6 +135,9 @@ struct XMLScanner {
         appendText(r, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// A name or value for a message, cut short (`XLSXReader.shown`).
+    func shown(_ r: Range<Int>) -> String { XLSXReader.shown(string(r.prefix(100))) }
 
     func attributeString(_ local: StaticString, in r: Range<Int>) -> String? {
         attribute(local, in: r).map(string)
