@@ -50,7 +50,7 @@ final class REPL {
     /// or `.quit`. Returns the exit status.
     func run(loading paths: [String]) -> Int32 {
         for p in paths {
-            let source = SourceFile(name: "<command line>", text: "load " + REPL.stringLiteral(p))
+            let source = SourceFile(name: "<command line>", text: "load " + Lexical.string(p))
             let outcome = execute(source, baseDirectory: "")
             if output.wasCancelled { break }
             guard outcome.errors == 0 else { continue }
@@ -168,12 +168,6 @@ final class REPL {
     static func isMetaCommand(_ line: String) -> Bool {
         guard line.hasPrefix("."), let next = line.dropFirst().first else { return line == "." }
         return next.isLetter
-    }
-
-    /// A string literal for `path`: quotes and braces doubled, so nothing is interpolated.
-    static func stringLiteral(_ path: String) -> String {
-        "\"" + path.replacingOccurrences(of: "\"", with: "\"\"").replacingOccurrences(of: "{", with: "{{")
-            .replacingOccurrences(of: "}", with: "}}") + "\""
     }
 
     /// The terminal's width (TIOCGWINSZ on stdout, else stdin), read before each statement

@@ -86,7 +86,7 @@ struct Open: ParsableCommand {
         try common.apply(to: session)
         var outcome = Session.Outcome()
         for p in paths {
-            add(&outcome, session.run(SourceFile(name: "<command line>", text: "load \"\(p.replacingOccurrences(of: "\"", with: "\"\""))\"")))
+            add(&outcome, session.run(SourceFile(name: "<command line>", text: "load " + Lexical.string(p))))
             if !outcome.ok { throw ExitCode(Terminal.exitCode(outcome)) }
             let startup = (p as NSString).appendingPathComponent("startup.tally")
             if FileManager.default.fileExists(atPath: startup) { add(&outcome, session.runFile(startup)) }

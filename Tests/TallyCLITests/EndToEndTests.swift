@@ -22,6 +22,22 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("loaded courses: 4 rows × 6 columns"), r.stderr)
     }
 
+    /// A folder given on the command line is loaded by its name as it is: braces are not an
+    /// interpolation, a quote does not end the string.
+    func testFoldersWithBracesOrQuotesInTheirNameLoad() throws {
+        for name in ["x{y}", "say \"hi\"", "a{{b}}"] {
+            let dir = folder.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try TallyProcess.courses.write(to: dir.appendingPathComponent("courses.csv"), atomically: true, encoding: .utf8)
+            let piped = try TallyProcess.run([name, "--format", "csv"], stdin: "count courses\n", directory: folder)
+            XCTAssertEqual(piped.stderr.components(separatedBy: "error").count, 1, piped.stderr)
+            XCTAssertEqual(piped.stdout, "count\n4\n", name)
+            XCTAssertEqual(piped.status, 0)
+            let command = try TallyProcess.run([name, "-c", "count courses where enrolled > 0", "--format", "csv"], directory: folder)
+            XCTAssertEqual(command.stdout, "count\n3\n", command.stderr)
+        }
+    }
+
     func testUsageErrorsExit64() throws {
         let r = try TallyProcess.run(["-c", "print 1", "--set", "nonsense"])
         XCTAssertEqual(r.status, 64)

@@ -110,4 +110,28 @@ final class SaveForREPLTests: XCTestCase {
                                  parameters: session.catalog.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         XCTAssertEqual(text, "set data = \"exports/2002\"\nset target = 3\nlet x = target + 1\n")
     }
+
+    /// `--set` values are written as literals that read back as the same values: braces in text
+    /// doubled (they would interpolate), small decimals without an exponent, names quoted.
+    func testParametersAreWrittenAsLiteralsThatReadBack() throws {
+        let session = Session(output: Collect())
+        let given = [("title", "{x} 报告"), ("rate", "0.00001"), ("big", "12345678901234567.5"), ("where", "x"), ("两 字", "-3")]
+        for (name, text) in given { session.setParameter(name, text) }
+        let parameters = session.catalog.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let text = SavedScript().render(savingTo: folder.appendingPathComponent("s.tally").path, parameters: parameters)
+        XCTAssertEqual(text, """
+            set big = 12345678901234568.0
+            set rate = 0.00001
+            set title = "{{x}} 报告"
+            set `where` = "x"
+            set `两 字` = -3
+
+            """)
+        let replay = Session(output: Collect())
+        XCTAssertEqual(replay.run(SourceFile(name: "s.tally", text: text)).errors, 0, (replay.output as! Collect).errors.joined())
+        XCTAssertEqual(replay.catalog.variables["title"], .string("{x} 报告"))
+        XCTAssertEqual(replay.catalog.variables["rate"], .decimal(0.00001))
+        XCTAssertEqual(replay.catalog.variables["big"], .decimal(12345678901234567.5))
+        XCTAssertEqual(replay.catalog.variables["两 字"], .integer(-3))
+    }
 }

@@ -83,11 +83,12 @@ public enum Help {
     ]
 
     public static let topics: [Topic] = [
-        Topic(name: "query", aliases: ["queries", "count", "measure", "sum"], title: "query — the shape of a question",
+        Topic(name: "query", aliases: ["queries", "count", "sum"], title: "query — the shape of a question",
               text: """
                 A query names what to compute (its measures), then the table, then clauses in any order:
 
-                    MEASURES TABLE [where COND] [by COLUMNS] [bucket N,…] [pct] [total] [sort COL] [top N]
+                    MEASURES TABLE [where COND] [by COLUMNS] [having COND] [bucket N,…] [pct] [total]
+                                   [sort COL] [top N]
 
                 Measures: count (rows), count(x) (rows where x is not null), count distinct x,
                 sum(x), avg(x), min(x), max(x), median(x), and arithmetic on them. sum of a 是/否
@@ -116,12 +117,13 @@ public enum Help {
                 Example("count enrollments where hours_earned is null", "missing values"),
                 Example("count logins where login_at >= \"2020-11-01\" and client != \"PC\"", "a date and a text"),
               ]),
-        Topic(name: "by", aliases: ["group", "groups"], title: "by — one row per group",
+        Topic(name: "by", aliases: ["group", "groups", "having"], title: "by — one row per group; having",
               text: """
                 `by` gives one result row per distinct value (or combination of values) of the
                 columns listed, in ascending order unless `sort` says otherwise. Functions group
                 times: year, month, week, weekday, day, hour, date. A column of another table
-                is written table.column (see .help lookups).
+                is written table.column (see .help lookups). `having COND` keeps the groups
+                whose measures meet the condition.
                 """,
               examples: [
                 Example("count teachers by district", "teachers per district"),
@@ -129,6 +131,7 @@ public enum Help {
                 Example("count logins by month(login_at)", "logins per month"),
                 Example("count distinct teacher_id enrollments where participated by teachers.district",
                         "teachers who took part, per district (district is in teachers)"),
+                Example("count enrollments by course_id having count >= 30 sort count desc", "courses with 30 enrollments or more"),
               ]),
         Topic(name: "bucket", aliases: ["band", "bands", "distribution"], title: "bucket — band a measure: ≥90, 80–90, …",
               text: """
@@ -173,7 +176,7 @@ public enum Help {
                 Example("sum(participated) / count * 100 enrollments by project total \"合计\"", "a rate per project and overall"),
                 Example("count logins by teacher_id sort count desc top 10", "the ten teachers who logged in most"),
               ]),
-        Topic(name: "measures", aliases: ["named"], title: "measures — name a calculation once, use it anywhere",
+        Topic(name: "measures", aliases: ["measure", "named"], title: "measures — name a calculation once, use it anywhere",
               text: """
                 `measure NAME = EXPR` defines a named measure. It works in any query over a table
                 that has the columns it uses, and may use other measures. .measures lists them.
@@ -200,20 +203,24 @@ public enum Help {
                 Example("count teachers where teacher_id not in (posts)", "teachers who never posted"),
                 Example("count teachers where teacher_id in (logins.teacher_id where client = \"App\")", "a named column"),
               ]),
-        Topic(name: "load", aliases: ["loading", "files", "csv", "exports"], title: "load — read exports",
+        Topic(name: "load", aliases: ["loading", "files", "csv", "exports", "describe", "summary"], title: "load — read exports",
               text: """
                 `load "FOLDER"` reads every .csv/.tsv/.txt file of a folder, one table each,
                 named after the file; `load NAME from "FILE"` reads one file. Paths are relative
                 to the current folder (to the script in a script). The delimiter and column
                 types are detected; `with delimiter "tab"` overrides. Starting `tally FOLDER`
                 loads the folder and runs its startup.tally. TAB completes paths inside quotes.
+                `summary TABLE` is a first look at a table's columns; `describe load TABLE`
+                writes the load statement that reads its file the same way again.
                 """,
               examples: [
+                Example("summary teachers", "each column: type, nulls, distinct values, range"),
+                Example("describe load teachers", "the load, every decision written out"),
                 Example("load \"exports/2002\"", "a folder of exports", runnable: false),
                 Example("load roster from \"exports/2002/teachers.csv\"", "one file, named roster", runnable: false),
                 Example("load \"exports/2002/logins.csv\" with delimiter \"tab\"", "a tab-separated file", runnable: false),
               ]),
-        Topic(name: "scripts", aliases: ["script", "run", "save", "let", "set", "print", "check"],
+        Topic(name: "scripts", aliases: ["script", "run", "save", "let", "set", "print", "check", "warn", "include", "export"],
               title: "scripts — save and replay work",
               text: """
                 A script is statements in a file, run with .run FILE here or `tally run FILE` in

@@ -44,7 +44,7 @@ public struct SavedScript: Sendable {
         var lines: [String] = []
         if let header { lines.append("-- " + header) }
         for (name, value) in parameters {
-            lines.append("set \(Completion.quoted(name)) = \(SavedScript.literal(value))")
+            lines.append("set \(Lexical.name(name)) = \(Lexical.literal(value))")
         }
         for e in entries {
             lines.append(SavedScript.relocated(e.text, from: e.baseDirectory, to: folder))
@@ -70,7 +70,7 @@ public struct SavedScript: Sendable {
         let absolute = standardized((base as NSString).appendingPathComponent(path))
         let moved = relative(absolute, to: folder)
         let bytes = source.bytes
-        return String(decoding: bytes[..<pathExpr.span.start], as: UTF8.self) + quotedString(moved)
+        return String(decoding: bytes[..<pathExpr.span.start], as: UTF8.self) + Lexical.string(moved)
             + String(decoding: bytes[pathExpr.span.end...], as: UTF8.self)
     }
 
@@ -91,22 +91,5 @@ public struct SavedScript: Sendable {
         if p.isEmpty { p = "." }
         if !p.hasPrefix("/") { p = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(p) }
         return (p as NSString).standardizingPath
-    }
-
-    /// A string literal: quotes doubled, braces doubled (no interpolation).
-    static func quotedString(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\"", with: "\"\"").replacingOccurrences(of: "{", with: "{{")
-            .replacingOccurrences(of: "}", with: "}}") + "\""
-    }
-
-    static func literal(_ v: Value) -> String {
-        switch v {
-        case .null: "null"
-        case .integer(let i): String(i)
-        case .decimal(let d): "\(d)"
-        case .boolean(let b): b ? "true" : "false"
-        case .string(let s): quotedString(s)
-        default: quotedString(Format.display(v))
-        }
     }
 }
