@@ -112,9 +112,9 @@ extension REPL {
     /// Writes the statements that succeeded in this session as a script.
     func save(_ path: String) {
         guard !path.isEmpty else { usage(Help.command(named: ".save")!); return }
-        let target = absolute((path as NSString).expandingTildeInPath)
+        let target = driver.absolute((path as NSString).expandingTildeInPath)
         let parameters = session.catalog.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        let text = script.render(savingTo: target, parameters: parameters,
+        let text = driver.script.render(savingTo: target, parameters: parameters,
                                  header: "saved at the tally prompt; replay with: tally run \(path)")
         do {
             let folder = (target as NSString).deletingLastPathComponent
@@ -124,7 +124,7 @@ extension REPL {
             output.diagnostic(Diagnostic(.error, "cannot write \(path): \(error.localizedDescription)"))
             return
         }
-        let n = script.entries.count
+        let n = driver.script.entries.count
         output.info("saved \(n) statement\(n == 1 ? "" : "s") to \(path) — replay with: tally run \(path)")
     }
 }

@@ -1,7 +1,8 @@
 // The interactive prompt: `tally [PATH…]` with stdin on a terminal.
 //
-// Reads statements with LineEditor (libedit), asks the library whether the text typed so
-// far is a complete statement (Completeness), runs it in the Session, and shows results
+// Reads statements with LineEditor (libedit), parses the text typed so far once (ParsedScript:
+// complete, or the continuation prompt), runs that parsed form through the Driver (which
+// records it for `.save`), and shows results
 // fitted to the terminal (ScreenFit). Ctrl-C at the prompt clears the line; during a
 // statement it sets LineEditor.interruptFlag, which the session polls (isCancelled) to
 // stop the load or query. Meta commands (`.help`, `.tables`, …) are in MetaCommands.swift.
@@ -16,13 +17,10 @@ final class REPL {
     static let primaryPrompt = "tally> "
     static let continuationPrompt = "   ...> "
 
-    let session: Session
+    let driver: Driver
     let output: REPLOutput
     let editor: LineEditor
-    /// The folder relative paths at the prompt are relative to.
-    let currentDirectory = FileManager.default.currentDirectoryPath
-    /// Statements that succeeded, with the folder their paths are relative to (for `.save`).
-    var script = SavedScript()
+    var session: Session { driver.session }
     var timer = false
     /// Lines of a statement typed so far (continuation prompt).
     var pending: [String] = []
@@ -34,14 +32,12 @@ final class REPL {
         else { return nil }
         self.editor = editor
         output = REPLOutput()
-        session = Session(output: output)
-        session.loadObserver = ProgressBar.observer()
-        try common.apply(to: session)
+        driver = try Driver(output: output, options: common)
         session.isCancelled = { LineEditor.interruptFlag.load(ordering: .relaxed) }
         editor.completer = { [unowned self] before, after in
             let earlier = pending.isEmpty ? "" : pending.joined(separator: "\n") + "\n"
             let r = Completion.candidates(before: earlier + before, after: after, catalog: session.catalog,
-                                          currentDirectory: currentDirectory)
+                                          currentDirectory: driver.currentDirectory)
             return LineEditor.Completion(candidates: r.candidates, replacing: r.replacing)
         }
     }
@@ -49,17 +45,8 @@ final class REPL {
     /// Loads `paths` (and each folder's startup.tally), then reads statements until Ctrl-D
     /// or `.quit`. Returns the exit status.
     func run(loading paths: [String]) -> Int32 {
-        for p in paths {
-            let source = SourceFile(name: "<command line>", text: "load " + Lexical.string(p))
-            let outcome = execute(source, baseDirectory: "")
-            if output.wasCancelled { break }
-            guard outcome.errors == 0 else { continue }
-            let startup = (p as NSString).appendingPathComponent("startup.tally")
-            if FileManager.default.fileExists(atPath: startup) {
-                _ = runScript(startup)
-                if output.wasCancelled { break }
-            }
-        }
+        prepare()
+        driver.open(paths, stopAtError: false)
         Terminal.write(banner() + "\n", fd: 1)
 
         while true {
@@ -87,11 +74,12 @@ final class REPL {
                 let text = pending.joined(separator: "\n")
                 // An empty continuation line submits what there is, so its error shows.
                 let giveUp = pending.count > 1 && line.allSatisfy(\.isWhitespace)
-                if !giveUp && !Completeness.isComplete(text) { continue }
-                pending = []
                 let statement = giveUp ? String(text.reversed().drop(while: \.isWhitespace).reversed()) : text
+                let parsed = ParsedScript(SourceFile(name: "<prompt>", text: statement))
+                if !giveUp && !parsed.isComplete { continue }
+                pending = []
                 remember(statement)
-                timed { _ = execute(SourceFile(name: "<prompt>", text: statement), baseDirectory: "") }
+                timed { execute(parsed) }
             }
         }
     }
@@ -102,30 +90,22 @@ final class REPL {
         editor.saveHistory()
     }
 
-    /// Runs a statement (or several) in the session and records what succeeded for `.save`.
-    @discardableResult
-    func execute(_ source: SourceFile, baseDirectory: String) -> Session.Outcome {
+    /// Before each run: the terminal's width now (the window may have been resized).
+    func prepare() {
         output.width = REPL.terminalWidth()
         session.maxWidth = output.width
-        output.wasCancelled = false
-        let before = session.succeeded.count
-        let outcome = session.run(source, baseDirectory: baseDirectory)
-        script.record(source, baseDirectory: absolute(baseDirectory), succeeded: session.succeeded[before...])
-        return outcome
     }
 
-    /// `.run FILE` and startup scripts: paths inside are relative to the script's folder.
-    @discardableResult
-    func runScript(_ path: String) -> Session.Outcome {
-        var isDirectory: ObjCBool = false
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            output.diagnostic(Diagnostic(.error, exists && isDirectory.boolValue
-                                         ? "\(path) is a folder, not a script" : "cannot read \(path): no such file"))
-            return Session.Outcome(errors: 1)
-        }
-        let source = SourceFile(name: path, text: String(decoding: data, as: UTF8.self))
-        return execute(source, baseDirectory: (path as NSString).deletingLastPathComponent)
+    /// Runs what was typed (the driver records what succeeded for `.save`).
+    func execute(_ parsed: ParsedScript) {
+        prepare()
+        driver.run(parsed)
+    }
+
+    /// `.run FILE`: paths inside are relative to the script's folder.
+    func runScript(_ path: String) {
+        prepare()
+        driver.runFile(path)
     }
 
     /// With `.timer on`: the time and result rows of what `body` ran.
@@ -139,11 +119,6 @@ final class REPL {
         var line = "time: " + String(format: "%.3f", seconds) + " s"
         if output.results > 0 { line += ", \(output.resultRows) row\(output.resultRows == 1 ? "" : "s")" }
         Terminal.write((output.colour ? REPL.dim(line) : line) + "\n", fd: 2)
-    }
-
-    func absolute(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        return path.isEmpty ? currentDirectory : (currentDirectory as NSString).appendingPathComponent(path)
     }
 
     /// `Tally 0.1.0 — 8 tables loaded (teachers, courses, …). Type .help for help, .quit to leave.`
@@ -202,14 +177,11 @@ final class REPLOutput: SessionOutput, ResultPresenter {
     /// Rows and results shown since the counters were reset (`.timer`).
     var resultRows = 0
     var results = 0
-    /// Set when the last statement was cancelled by Ctrl-C.
-    var wasCancelled = false
 
     func result(_ text: String) { Terminal.write(text, fd: STDOUT_FILENO) }
 
     func diagnostic(_ d: Diagnostic) {
         if d.message == "cancelled" {
-            wasCancelled = true
             Terminal.write((colourDiagnostics ? Terminal.yellow + "cancelled" + Terminal.reset : "cancelled") + "\n", fd: STDERR_FILENO)
             return
         }

@@ -66,10 +66,9 @@ struct Demo: ParsableCommand {
             Terminal.write("error: cannot find Examples/period-report.tally; run tally demo from the Tally repository\n", fd: 2)
             throw ExitCode(1)
         }
-        let session = Session(output: Terminal())
-        session.format = format
-        session.setParameter("data", folder)
-        let outcome = session.runFile(report)
+        let driver = try Driver(output: Terminal(), format: format, parameters: [])
+        driver.session.setParameter("data", folder)
+        let outcome = driver.runFile(report)
         if outcome.errors == 0 {
             Terminal.write("\nOpen the same data at the prompt: tally \(folder)\n", fd: 2)
         }

@@ -38,6 +38,23 @@ final class EndToEndTests: XCTestCase {
         }
     }
 
+    /// Batch mode stops at the first error, a folder's startup.tally included: the command
+    /// or piped statements after it would run without what the script defines.
+    func testAFailingStartupScriptStopsTheBatchRunBeforeTheCommand() throws {
+        try "measure passrate = sum(passed) / sum(participated) * 100\ncount nothing\n"
+            .write(to: folder.appendingPathComponent("startup.tally"), atomically: true, encoding: .utf8)
+        for stdin in [nil, "print \"after\"\n"] {
+            let r = try TallyProcess.run([folder.path] + (stdin == nil ? ["-c", "print \"after\""] : []), stdin: stdin)
+            XCTAssertEqual(r.stdout, "")
+            XCTAssertEqual(r.status, 1)
+            XCTAssertTrue(r.stderr.contains("startup.tally:2:7: error: unknown table `nothing`"), r.stderr)
+        }
+        try "measure passrate = sum(passed) / sum(participated) * 100\n"
+            .write(to: folder.appendingPathComponent("startup.tally"), atomically: true, encoding: .utf8)
+        let r = try TallyProcess.run([folder.path, "-c", "passrate courses where enrolled > 0", "--format", "csv"])
+        XCTAssertEqual(r.stdout, "passrate\n75\n", r.stderr)   // (9 + 8 + 1) / (10 + 10 + 4) * 100
+    }
+
     func testUsageErrorsExit64() throws {
         let r = try TallyProcess.run(["-c", "print 1", "--set", "nonsense"])
         XCTAssertEqual(r.status, 64)

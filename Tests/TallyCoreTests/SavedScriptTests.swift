@@ -30,10 +30,9 @@ final class SaveForREPLTests: XCTestCase {
 
     /// Runs `text` as the prompt does and records it.
     func run(_ session: Session, _ script: inout SavedScript, _ text: String, base: String) {
-        let before = session.succeeded.count
-        let source = SourceFile(name: "<prompt>", text: text)
-        session.run(source, baseDirectory: base)
-        script.record(source, baseDirectory: base, succeeded: session.succeeded[before...])
+        let parsed = ParsedScript(SourceFile(name: "<prompt>", text: text))
+        let outcome = session.run(parsed, baseDirectory: base)
+        script.record(parsed, completed: outcome.completed, baseDirectory: base)
     }
 
     func testRecordsWhatSucceededWithoutTheStatementsOfIncludedScripts() {
@@ -50,6 +49,19 @@ final class SaveForREPLTests: XCTestCase {
             "load \"exports\"", "include \"exports/measures.tally\"", "passrate courses by project", "count courses",
         ])
         XCTAssertEqual(out.errors.count, 2)
+    }
+
+    /// What is recorded is the statements that ran, from the parsed text, not the texts that
+    /// match: an included script that ran the same statement before it failed adds nothing.
+    func testAStatementThatDidNotRunIsNotRecordedAlthoughAnIncludedScriptRanTheSameText() throws {
+        try "count courses\ncount nothing\n".write(to: folder.appendingPathComponent("exports/bad.tally"), atomically: true, encoding: .utf8)
+        let out = Collect()
+        let session = Session(output: out)
+        var script = SavedScript()
+        run(session, &script, "load \"exports\"", base: folder.path)
+        run(session, &script, "count courses; include \"exports/bad.tally\"; count courses", base: folder.path)
+        XCTAssertEqual(script.entries.map(\.text), ["load \"exports\"", "count courses"])
+        XCTAssertEqual(out.errors.count, 2, out.errors.joined())   // the unknown table, and where it was included
     }
 
     func testTheSavedScriptReplaysToTheSameOutput() throws {
@@ -102,10 +114,7 @@ final class SaveForREPLTests: XCTestCase {
         let session = Session(output: Collect())
         session.setParameter("data", "exports/2002")
         session.setParameter("target", "3")
-        let source = SourceFile(name: "<prompt>", text: "let x = target + 1")
-        let before = session.succeeded.count
-        session.run(source)
-        script.record(source, baseDirectory: folder.path, succeeded: session.succeeded[before...])
+        run(session, &script, "let x = target + 1", base: folder.path)
         let text = script.render(savingTo: folder.appendingPathComponent("s.tally").path,
                                  parameters: session.catalog.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         XCTAssertEqual(text, "set data = \"exports/2002\"\nset target = 3\nlet x = target + 1\n")

@@ -19,21 +19,12 @@ public struct SavedScript: Sendable {
 
     public init() {}
 
-    /// Records the statements of `source` that succeeded. `succeeded` is what the session
-    /// appended to `Session.succeeded` while running `source`: it also holds the statements
-    /// of scripts that `source` includes, which are left out (the `include` replays them).
-    public mutating func record(_ source: SourceFile, baseDirectory: String, succeeded: ArraySlice<String>) {
-        let topLevel: [String]
-        if let parsed = try? Parser.parse(source) {
-            topLevel = parsed.statements.map { source.slice($0.span) }
-        } else {
-            topLevel = []
-        }
-        var rest = succeeded[...]
-        for text in topLevel {
-            guard let i = rest.firstIndex(of: text) else { continue }
-            entries.append(Entry(text: text, baseDirectory: baseDirectory))
-            rest = rest[rest.index(after: i)...]
+    /// Records the statements of `parsed` that succeeded: the first `completed` ones (a run
+    /// stops at the first that fails; see `Session.Outcome.completed`). The statements of
+    /// scripts they include are not recorded: the `include` replays them.
+    public mutating func record(_ parsed: ParsedScript, completed: Int, baseDirectory: String) {
+        for s in parsed.statements.prefix(completed) {
+            entries.append(Entry(text: parsed.text(of: s), baseDirectory: baseDirectory))
         }
     }
 

@@ -23,14 +23,15 @@ public final class Session: @unchecked Sendable {
     /// Polled while a statement runs; true cancels it.
     public var isCancelled: @Sendable () -> Bool = { false }
     public let output: SessionOutput
-    /// The text of each statement that succeeded, in order (what `.save` writes).
-    public private(set) var succeeded: [String] = []
     private var includeDepth = 0
 
     public struct Outcome: Sendable, Equatable {
         public var errors = 0
         public var failedChecks = 0
         public var warnings = 0
+        /// How many statements ran to their end (a failed check included), in order: when one
+        /// fails, the ones before it. Only those of the text run, not of the scripts it includes.
+        public var completed = 0
         public var ok: Bool { errors == 0 && failedChecks == 0 }
         public init(errors: Int = 0, failedChecks: Int = 0, warnings: Int = 0) {
             self.errors = errors; self.failedChecks = failedChecks; self.warnings = warnings
@@ -56,29 +57,23 @@ public final class Session: @unchecked Sendable {
     /// runs; otherwise statements run in order until one fails.
     @discardableResult
     public func run(_ source: SourceFile, baseDirectory: String = "") -> Outcome {
+        run(ParsedScript(source), baseDirectory: baseDirectory)
+    }
+
+    /// Runs parsed text: its errors, if any, are reported and nothing runs; otherwise its
+    /// statements run in order until one fails. `Outcome.completed` says how many ran.
+    @discardableResult
+    public func run(_ parsed: ParsedScript, baseDirectory: String = "") -> Outcome {
         var outcome = Outcome()
-        let statements: [Statement]
-        do {
-            let (parsed, errors) = try Parser.parse(source)
-            if !errors.isEmpty {
-                errors.forEach(output.diagnostic)
-                outcome.errors = errors.count
-                return outcome
-            }
-            statements = parsed
-        } catch let d as Diagnostic {
-            output.diagnostic(d)
-            outcome.errors = 1
-            return outcome
-        } catch {
-            output.diagnostic(Diagnostic(.error, "\(error)"))
-            outcome.errors = 1
+        if !parsed.errors.isEmpty {
+            parsed.errors.forEach(output.diagnostic)
+            outcome.errors = parsed.errors.count
             return outcome
         }
-        for s in statements {
+        for s in parsed.statements {
             do {
-                try execute(s, source: source, baseDirectory: baseDirectory, outcome: &outcome)
-                succeeded.append(source.slice(s.span))
+                try execute(s, source: parsed.source, baseDirectory: baseDirectory, outcome: &outcome)
+                outcome.completed += 1
             } catch let d as Diagnostic {
                 output.diagnostic(d)
                 outcome.errors += 1
@@ -96,8 +91,7 @@ public final class Session: @unchecked Sendable {
     @discardableResult
     public func runFile(_ path: String) -> Outcome {
         do {
-            let text = try readText(path)
-            return run(SourceFile(name: path, text: text), baseDirectory: (path as NSString).deletingLastPathComponent)
+            return run(try readScript(path), baseDirectory: (path as NSString).deletingLastPathComponent)
         } catch let d as Diagnostic {
             output.diagnostic(d)
             return Outcome(errors: 1)
@@ -105,6 +99,11 @@ public final class Session: @unchecked Sendable {
             output.diagnostic(Diagnostic(.error, "\(error)"))
             return Outcome(errors: 1)
         }
+    }
+
+    /// A script file's text, named by its path.
+    public func readScript(_ path: String) throws -> SourceFile {
+        SourceFile(name: path, text: try readText(path))
     }
 
     func readText(_ path: String) throws -> String {
