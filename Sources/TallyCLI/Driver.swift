@@ -6,7 +6,7 @@ import Foundation
 import TallyCore
 
 /// Sets up the session (output format, `--set` parameters, the load progress bar), opens the
-/// paths given on the command line with each folder's startup.tally, and reads and runs
+/// paths given on the command line, and reads and runs
 /// scripts, `-c` text and piped input. Each text is parsed once and what of it succeeded is
 /// recorded with the folder its paths are relative to: the prompt's `.save` writes that.
 final class Driver {
@@ -75,22 +75,15 @@ final class Driver {
         return run(SourceFile(name: "<stdin>", text: String(decoding: input, as: UTF8.self)))
     }
 
-    /// Loads each path given on the command line, then runs the folder's startup.tally if it
-    /// has one. With `stopAtError` (batch mode) the first error stops; else (the prompt) a
-    /// failed load skips that path's startup script and the next path is opened. A cancelled
-    /// load (Ctrl-C at the prompt) stops.
+    /// Loads each path given on the command line (a folder's load runs its startup.tally).
+    /// With `stopAtError` (batch mode) the first error stops; else (the prompt) the next path
+    /// is opened. A cancelled load (Ctrl-C at the prompt) stops.
     @discardableResult
     func open(_ paths: [String], stopAtError: Bool) -> Session.Outcome {
         var total = Session.Outcome()
         for p in paths {
-            let loaded = run(SourceFile(name: "<command line>", text: "load " + Lexical.string(p)))
-            total.add(loaded)
-            if session.isCancelled() || (stopAtError && loaded.errors > 0) { break }
-            let startup = (p as NSString).appendingPathComponent("startup.tally")
-            guard loaded.errors == 0, FileManager.default.fileExists(atPath: startup) else { continue }
-            let ran = runFile(startup)
-            total.add(ran)
-            if session.isCancelled() || (stopAtError && ran.errors > 0) { break }
+            total.add(run(SourceFile(name: "<command line>", text: "load " + Lexical.string(p))))
+            if session.isCancelled() || (stopAtError && total.errors > 0) { break }
         }
         return total
     }

@@ -8,7 +8,7 @@ struct Sample: ParsableCommand {
         abstract: "Generate one training period's sample exports.",
         discussion: """
             At scale 1 with the default seed the exports reproduce every figure of the 2002 period
-            report. Beside them goes startup.tally, which `tally DIR` runs on opening the folder.
+            report. Beside them goes startup.tally, which loading the folder runs (tally DIR, load "DIR").
 
             Examples:
               tally sample --out exports/sample

@@ -55,6 +55,23 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(r.stdout, "passrate\n75\n", r.stderr)   // (9 + 8 + 1) / (10 + 10 + 4) * 100
     }
 
+    /// `load "DIR"` in -c or a pipe runs the folder's startup.tally, as `tally DIR` does: the
+    /// README's `passrate` question works either way.
+    func testLoadingAFolderInACommandRunsItsStartupScript() throws {
+        try "measure passrate = sum(passed) / sum(participated) * 100\n"
+            .write(to: folder.appendingPathComponent("startup.tally"), atomically: true, encoding: .utf8)
+        let question = "passrate courses where enrolled > 0"
+        let command = try TallyProcess.run(["-c", "load \"\(folder.path)\"; \(question)", "--format", "csv"])
+        XCTAssertEqual(command.stdout, "passrate\n75\n", command.stderr)   // (9 + 8 + 1) / (10 + 10 + 4) * 100
+        XCTAssertTrue(command.stderr.contains("ran \(folder.path)/startup.tally"), command.stderr)
+        let piped = try TallyProcess.run(["--format", "csv"], stdin: "load \"\(folder.lastPathComponent)\"\n\(question)\n",
+                                         directory: folder.deletingLastPathComponent())
+        XCTAssertEqual(piped.stdout, "passrate\n75\n", piped.stderr)
+        let skipped = try TallyProcess.run(["-c", "load \"\(folder.path)\" with startup false; \(question)"])
+        XCTAssertEqual(skipped.status, 1)
+        XCTAssertTrue(skipped.stderr.contains("passrate"), skipped.stderr)
+    }
+
     func testUsageErrorsExit64() throws {
         let r = try TallyProcess.run(["-c", "print 1", "--set", "nonsense"])
         XCTAssertEqual(r.status, 64)

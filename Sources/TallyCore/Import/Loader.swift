@@ -29,6 +29,9 @@ public enum Loader {
             }
             return tables
         }
+        if let span = options.given["startup"] {
+            throw options.error("`startup` applies to a folder load (its startup.tally); \(path) is a file", span)
+        }
         let ext = (path as NSString).pathExtension.lowercased()
         if ext == "xls" {
             throw locate(Diagnostic(.error, "cannot read \(path): the old .xls format is not supported", notes: ["save it as .xlsx (Excel: File › Save As › Excel Workbook)"]))

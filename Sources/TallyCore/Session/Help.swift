@@ -208,8 +208,8 @@ public enum Help {
                 `load "FOLDER"` reads every .csv/.tsv/.txt file of a folder, one table each,
                 named after the file; `load NAME from "FILE"` reads one file. Paths are relative
                 to the current folder (to the script in a script). The delimiter and column
-                types are detected; `with delimiter "tab"` overrides. Starting `tally FOLDER`
-                loads the folder and runs its startup.tally. TAB completes paths inside quotes.
+                types are detected; `with delimiter "tab"` overrides. A folder's load runs its
+                startup.tally (`with startup false`: not). TAB completes paths inside quotes.
                 `summary TABLE` is a first look at a table's columns; `describe load TABLE`
                 writes the load statement that reads its file the same way again.
                 """,

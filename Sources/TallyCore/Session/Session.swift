@@ -73,6 +73,7 @@ public final class Session: @unchecked Sendable {
         for s in parsed.statements {
             do {
                 try execute(s, source: parsed.source, baseDirectory: baseDirectory, outcome: &outcome)
+                try runStartup(after: s, source: parsed.source, baseDirectory: baseDirectory, outcome: &outcome)
                 outcome.completed += 1
             } catch let d as Diagnostic {
                 output.diagnostic(d)
@@ -85,6 +86,32 @@ public final class Session: @unchecked Sendable {
             }
         }
         return outcome
+    }
+
+    /// After `load "DIR"`: runs DIR/startup.tally, if there is one, as an include of it (its
+    /// paths relative to DIR), unless the load says `with startup false`.
+    private func runStartup(after s: Statement, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
+        guard case .load(nil, let pathExpr, let options) = s.kind,
+              try LoadOptions(options, source: source, evaluate: { try scalar($0, source) }).startup else { return }
+        let folder = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
+        let script = (folder as NSString).appendingPathComponent("startup.tally")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
+              FileManager.default.fileExists(atPath: script) else { return }
+        guard includeDepth < 32 else {
+            throw Diagnostic(.error, "startup scripts nested more than 32 deep (does \(script) load its own folder?)",
+                             in: source, span: s.span, notes: ["load it there with startup false"])
+        }
+        includeDepth += 1
+        defer { includeDepth -= 1 }
+        let inner = run(try readScript(script), baseDirectory: folder)
+        outcome.failedChecks += inner.failedChecks
+        outcome.warnings += inner.warnings
+        if inner.errors > 0 {
+            throw Diagnostic(.note, "in the startup.tally of the folder loaded here", in: source, span: s.span,
+                             notes: ["load it with startup false to skip the script"])
+        }
+        output.info("ran \(script) (load … with startup false skips it)")
     }
 
     /// Runs a script file (`tally run`, `include`, `.run`).
