@@ -5,15 +5,6 @@ import XCTest
 /// `load "DIR"` runs the folder's startup.tally (as `tally DIR` does), in every session:
 /// the prompt, scripts, -c. `with startup false` skips it.
 final class StartupScriptTests: XCTestCase {
-    final class Collect: SessionOutput {
-        var results = ""
-        var errors: [String] = []
-        var infos: [String] = []
-        func result(_ text: String) { results += text }
-        func diagnostic(_ d: Diagnostic) { errors.append(d.render()) }
-        func info(_ text: String) { infos.append(text) }
-    }
-
     var folder: URL!
     var exports: URL!
 
@@ -33,8 +24,8 @@ final class StartupScriptTests: XCTestCase {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    func run(_ text: String) -> (Session.Outcome, Collect) {
-        let out = Collect()
+    func run(_ text: String) -> (Session.Outcome, CapturedOutput) {
+        let out = CapturedOutput()
         let session = Session(output: out)
         session.format = .csv
         return (session.run(SourceFile(name: "t", text: text), baseDirectory: folder.path), out)
@@ -42,7 +33,7 @@ final class StartupScriptTests: XCTestCase {
 
     func testLoadingAFolderRunsItsStartupScriptWithPathsRelativeToTheFolder() {
         let (outcome, out) = run("load \"exports\"\npassrate courses by project\ncount extra")
-        XCTAssertEqual(outcome.errors, 0, out.errors.joined())
+        XCTAssertEqual(outcome.errors, 0, out.diagnostics.joined())
         // By hand: A (9 + 8) / (10 + 10) * 100 = 85; B 0 / 0 is null.
         XCTAssertEqual(out.results, "project,passrate\nA,85\nB,\ncount\n2\n")
         XCTAssertTrue(out.infos.contains("ran \(exports.path)/startup.tally (load … with startup false skips it)"), "\(out.infos)")
@@ -53,17 +44,17 @@ final class StartupScriptTests: XCTestCase {
         let (outcome, out) = run("load \"exports\" with startup false\ncount courses\npassrate courses")
         XCTAssertEqual(out.results, "count\n3\n")
         XCTAssertEqual(outcome.errors, 1)
-        XCTAssertTrue(out.errors.first?.contains("passrate") ?? false, out.errors.joined())
+        XCTAssertTrue(out.diagnostics.first?.contains("passrate") ?? false, out.diagnostics.joined())
         XCTAssertFalse(out.infos.contains { $0.hasPrefix("ran ") }, "\(out.infos)")
     }
 
     func testStartupIsAnOptionOfFolderLoadsOnly() {
         let (_, out) = run("load c from \"exports/courses.csv\" with startup false")
-        XCTAssertEqual(out.errors.count, 1)
-        XCTAssertTrue(out.errors[0].contains("`startup` applies to a folder load (its startup.tally)"), out.errors[0])
-        XCTAssertTrue(out.errors[0].contains("t:1:"), out.errors[0])
+        XCTAssertEqual(out.diagnostics.count, 1)
+        XCTAssertTrue(out.diagnostics[0].contains("`startup` applies to a folder load (its startup.tally)"), out.diagnostics[0])
+        XCTAssertTrue(out.diagnostics[0].contains("t:1:"), out.diagnostics[0])
         let (_, bad) = run("load \"exports\" with startup 1")
-        XCTAssertTrue(bad.errors.first?.contains("`startup` is true or false") ?? false, bad.errors.joined())
+        XCTAssertTrue(bad.diagnostics.first?.contains("`startup` is true or false") ?? false, bad.diagnostics.joined())
     }
 
     func testAFailingStartupScriptFailsTheLoadThatRanIt() throws {
@@ -73,16 +64,16 @@ final class StartupScriptTests: XCTestCase {
         XCTAssertEqual(outcome.errors, 1)
         XCTAssertEqual(outcome.completed, 0)
         XCTAssertEqual(out.results, "", "the run stops at the load")
-        XCTAssertEqual(out.errors.count, 2, out.errors.joined(separator: "\n"))
-        XCTAssertTrue(out.errors[0].contains("startup.tally:2:7: error: unknown table `nothing`"), out.errors[0])
-        XCTAssertTrue(out.errors[1].contains("t:1:1: note: in the startup.tally of the folder loaded here"), out.errors[1])
+        XCTAssertEqual(out.diagnostics.count, 2, out.diagnostics.joined(separator: "\n"))
+        XCTAssertTrue(out.diagnostics[0].contains("startup.tally:2:7: error: unknown table `nothing`"), out.diagnostics[0])
+        XCTAssertTrue(out.diagnostics[1].contains("t:1:1: note: in the startup.tally of the folder loaded here"), out.diagnostics[1])
     }
 
     func testAStartupScriptThatLoadsItsOwnFolderIsAnErrorNotAnEndlessLoop() throws {
         try "load \".\"\n".write(to: exports.appendingPathComponent("startup.tally"), atomically: true, encoding: .utf8)
         let (outcome, out) = run("load \"exports\"")
         XCTAssertEqual(outcome.errors, 1)
-        XCTAssertTrue(out.errors.joined().contains("startup scripts nested more than 32 deep"), out.errors.joined(separator: "\n"))
+        XCTAssertTrue(out.diagnostics.joined().contains("startup scripts nested more than 32 deep"), out.diagnostics.joined(separator: "\n"))
         try "load \".\" with startup false\n".write(to: exports.appendingPathComponent("startup.tally"), atomically: true, encoding: .utf8)
         XCTAssertEqual(run("load \"exports\"").0.errors, 0)
     }
