@@ -72,6 +72,29 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(skipped.stderr.contains("passrate"), skipped.stderr)
     }
 
+    /// The README's batch example: a `--set` value is command-line text, so a path built from
+    /// it is relative to the folder tally was started in; a path written in the script is
+    /// relative to the script's folder. A missing path is named in full.
+    func testAPathFromSetIsRelativeToTheStartingFolderAndOneInAScriptToTheScriptsFolder() throws {
+        let exports = folder.appendingPathComponent("exports/2002"), examples = folder.appendingPathComponent("Examples")
+        try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: examples, withIntermediateDirectories: true)
+        try TallyProcess.courses.write(to: exports.appendingPathComponent("courses.csv"), atomically: true, encoding: .utf8)
+        try TallyProcess.courses.write(to: examples.appendingPathComponent("local.csv"), atomically: true, encoding: .utf8)
+        try "set data = \"exports/2002\"\nload \"{data}\"\nload \"local.csv\"\ncount courses; count local\n"
+            .write(to: examples.appendingPathComponent("report.tally"), atomically: true, encoding: .utf8)
+        let r = try TallyProcess.run(["run", "Examples/report.tally", "--set", "data=exports/2002", "--format", "csv"], directory: folder)
+        XCTAssertEqual(r.stdout, "count\n4\ncount\n4\n", r.stderr)
+        XCTAssertEqual(r.status, 0)
+        let included = try TallyProcess.run(["run", "Examples/report.tally", "--set", "data=exports/2002/courses.csv"], directory: folder)
+        XCTAssertEqual(included.status, 0, "a file named from the command line: \(included.stderr)")
+        // Without --set the script's own `set` is the script's text: relative to Examples/.
+        let missing = try TallyProcess.run(["run", "Examples/report.tally"], directory: folder)
+        XCTAssertEqual(missing.status, 1)
+        let tried = folder.appendingPathComponent("Examples/exports/2002").path
+        XCTAssertTrue(missing.stderr.contains("no such file or folder: Examples/exports/2002 (\(tried))"), missing.stderr)
+    }
+
     func testUsageErrorsExit64() throws {
         let r = try TallyProcess.run(["-c", "print 1", "--set", "nonsense"])
         XCTAssertEqual(r.status, 64)

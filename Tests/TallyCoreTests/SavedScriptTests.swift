@@ -120,6 +120,23 @@ final class SaveForREPLTests: XCTestCase {
         XCTAssertEqual(text, "set data = \"exports/2002\"\nset target = 3\nlet x = target + 1\n")
     }
 
+    /// A `--set` path is relative to the folder tally was started in; in the saved script it is
+    /// the script's text, relative to the script's folder: it is rewritten to name the same folder.
+    func testACommandLinePathParameterStillNamesTheSameFolderFromTheSavedScript() throws {
+        let session = Session(output: Collect())
+        session.setParameter("data", "exports")
+        session.setParameter("title", "exports 2002")   // not a path that exists: as it is
+        let script = SavedScript()
+        let path = folder.appendingPathComponent("work/today.tally").path
+        let text = script.render(savingTo: path, parameters: session.catalog.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                                 startDirectory: folder.path)
+        XCTAssertEqual(text, "set data = \"../exports\"\nset title = \"exports 2002\"\n")
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try (text + "load \"{data}\"\ncheck (count courses) = 3\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let replayed = Collect()
+        XCTAssertEqual(Session(output: replayed).runFile(path).errors, 0, replayed.errors.joined())
+    }
+
     /// `--set` values are written as literals that read back as the same values: braces in text
     /// doubled (they would interpolate), small decimals without an exponent, names quoted.
     func testParametersAreWrittenAsLiteralsThatReadBack() throws {

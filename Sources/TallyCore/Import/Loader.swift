@@ -11,7 +11,7 @@ public enum Loader {
                             locate: (Diagnostic) -> Diagnostic = { $0 }) throws -> [Table] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw locate(Diagnostic(.error, "no such file or folder: \(path)"))
+            throw locate(Diagnostic(.error, "no such file or folder: \(path)" + Session.absoluteNote(path)))
         }
         if isDir.boolValue {
             if name != nil { throw locate(Diagnostic(.error, "`load NAME from` needs a file; \(path) is a folder")) }

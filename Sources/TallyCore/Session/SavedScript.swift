@@ -29,12 +29,20 @@ public struct SavedScript: Sendable {
     }
 
     /// The script, for a file at `path`. `parameters` (from `--set`) become `set` lines first,
-    /// so the script replays without them.
-    public func render(savingTo path: String, parameters: [(String, Value)] = [], header: String? = nil) -> String {
+    /// so the script replays without them. A parameter that names an existing file or folder
+    /// relative to `startDirectory` (a command-line path) is rewritten relative to the saved
+    /// script's folder, as a path written in the script is read.
+    public func render(savingTo path: String, parameters: [(String, Value)] = [], header: String? = nil,
+                       startDirectory: String = FileManager.default.currentDirectoryPath) -> String {
         let folder = SavedScript.standardized((path as NSString).deletingLastPathComponent)
         var lines: [String] = []
         if let header { lines.append("-- " + header) }
         for (name, value) in parameters {
+            var value = value
+            if case .string(let p) = value, !p.isEmpty, !p.hasPrefix("/"), !p.hasPrefix("~") {
+                let absolute = SavedScript.standardized((startDirectory as NSString).appendingPathComponent(p))
+                if FileManager.default.fileExists(atPath: absolute) { value = .string(SavedScript.relative(absolute, to: folder)) }
+            }
             lines.append("set \(Lexical.name(name)) = \(Lexical.literal(value))")
         }
         for e in entries {

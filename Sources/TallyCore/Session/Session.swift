@@ -72,8 +72,11 @@ public final class Session: @unchecked Sendable {
         }
         for s in parsed.statements {
             do {
-                try execute(s, source: parsed.source, baseDirectory: baseDirectory, outcome: &outcome)
-                try runStartup(after: s, source: parsed.source, baseDirectory: baseDirectory, outcome: &outcome)
+                // A relative path is relative to the script's folder (`baseDirectory`), or to the
+                // current folder — the one tally was started in — when it comes from the command line.
+                let base = pathIsFromCommandLine(s) ? "" : baseDirectory
+                try execute(s, source: parsed.source, baseDirectory: base, outcome: &outcome)
+                try runStartup(after: s, source: parsed.source, baseDirectory: base, outcome: &outcome)
                 outcome.completed += 1
             } catch let d as Diagnostic {
                 output.diagnostic(d)
@@ -86,6 +89,20 @@ public final class Session: @unchecked Sendable {
             }
         }
         return outcome
+    }
+
+    /// Whether the path of a load, include or export starts with a command-line parameter
+    /// (`load "{data}"`, `load "{data}/teachers.csv"`, `include lib` with `--set data=…`, `--set
+    /// lib=…`): the command line's text, so relative to the folder tally was started in.
+    private func pathIsFromCommandLine(_ s: Statement) -> Bool {
+        var path: Expr
+        switch s.kind {
+        case .load(_, let p, _), .include(let p), .export(_, let p): path = p
+        default: return false
+        }
+        if case .interpolated(let parts) = path.kind, case .expr(let first, _)? = parts.first { path = first }
+        guard case .name(let name) = path.kind else { return false }
+        return catalog.overrides[name] != nil
     }
 
     /// After `load "DIR"`: runs DIR/startup.tally, if there is one, as an include of it (its
@@ -139,9 +156,16 @@ public final class Session: @unchecked Sendable {
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
                 throw Diagnostic(.error, "\(path) is a folder, not a script")
             }
-            throw Diagnostic(.error, "cannot read \(path): no such file")
+            throw Diagnostic(.error, "cannot read \(path): no such file" + Session.absoluteNote(path))
         }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// For an error about a relative path: the absolute path that was tried.
+    static func absoluteNote(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return "" }
+        let cwd = FileManager.default.currentDirectoryPath
+        return " (" + ((cwd as NSString).appendingPathComponent(path) as NSString).standardizingPath + ")"
     }
 
     private func evaluator(_ source: SourceFile) -> Evaluator {
