@@ -21,7 +21,6 @@ final class REPL {
     let output: REPLOutput
     let editor: LineEditor
     var session: Session { driver.session }
-    var timer = false
     /// Lines of a statement typed so far (continuation prompt).
     var pending: [String] = []
 
@@ -33,6 +32,7 @@ final class REPL {
         self.editor = editor
         output = REPLOutput()
         driver = try Driver(output: output, options: common)
+        session.rowLimit = 40
         session.isCancelled = { LineEditor.interruptFlag.load(ordering: .relaxed) }
         editor.completer = { [unowned self] before, after in
             let earlier = pending.isEmpty ? "" : pending.joined(separator: "\n") + "\n"
@@ -79,7 +79,7 @@ final class REPL {
                 if !giveUp && !parsed.isComplete { continue }
                 pending = []
                 remember(statement)
-                timed { execute(parsed) }
+                execute(parsed)
             }
         }
     }
@@ -106,19 +106,6 @@ final class REPL {
     func runScript(_ path: String) {
         prepare()
         driver.runFile(path)
-    }
-
-    /// With `.timer on`: the time and result rows of what `body` ran.
-    func timed(_ body: () -> Void) {
-        output.resultRows = 0
-        output.results = 0
-        let start = DispatchTime.now().uptimeNanoseconds
-        body()
-        guard timer else { return }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        var line = "time: " + String(format: "%.3f", seconds) + " s"
-        if output.results > 0 { line += ", \(output.resultRows) row\(output.resultRows == 1 ? "" : "s")" }
-        Terminal.write((output.colour ? REPL.dim(line) : line) + "\n", fd: 2)
     }
 
     /// `Tally 0.1.0 — 8 tables loaded (teachers, courses, …). Type .help for help, .quit to leave.`
@@ -172,11 +159,6 @@ final class REPLOutput: SessionOutput, ResultPresenter {
     let colour = Terminal.wantsColour(fd: STDOUT_FILENO)
     let colourDiagnostics = Terminal.wantsColour(fd: STDERR_FILENO)
     var width = 80
-    /// `.rows N|all`.
-    var rowLimit: Int? = 40
-    /// Rows and results shown since the counters were reset (`.timer`).
-    var resultRows = 0
-    var results = 0
 
     func result(_ text: String) { Terminal.write(text, fd: STDOUT_FILENO) }
 
@@ -192,17 +174,9 @@ final class REPLOutput: SessionOutput, ResultPresenter {
         Terminal.write((colourDiagnostics ? REPL.dim(text) : text) + "\n", fd: STDERR_FILENO)
     }
 
-    func present(_ result: ResultTable, format: OutputFormat) -> String? {
-        results += 1
-        resultRows += result.rowCount
+    func present(_ result: ResultTable, format: OutputFormat, rowLimit: Int?) -> String? {
         guard format == .table else { return nil }
         return ScreenFit.render(result, ScreenFit.Options(width: width, maxRows: rowLimit,
                                                           moreRowsHint: ".rows all shows them", bold: colour))
-    }
-
-    /// A listing (`.tables`, `.schema`, …) shown like a result.
-    func show(_ table: ResultTable, format: OutputFormat) {
-        let text = present(table, format: format) ?? ResultWriter.write(table, as: format, maxWidth: width)
-        result(text)
     }
 }

@@ -95,6 +95,17 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("no such file or folder: Examples/exports/2002 (\(tried))"), missing.stderr)
     }
 
+    func testDotCommandsWorkInPipesAndCommands() throws {
+        let piped = try TallyProcess.run([folder.path], stdin: ".format csv\ncount courses\n")
+        XCTAssertEqual(piped.stdout, "count\n4\n", piped.stderr)
+        XCTAssertEqual(piped.status, 0)
+        let tables = try TallyProcess.run([folder.path, "-c", ".format csv; .tables"])
+        XCTAssertEqual(tables.stdout, "table,rows,columns,file\ncourses,4,6,\(folder.path)/courses.csv\n", tables.stderr)
+        let save = try TallyProcess.run([folder.path, "-c", ".save today.tally"])
+        XCTAssertEqual(save.status, 1)
+        XCTAssertTrue(save.stderr.contains("<command>:1:1: error: `.save` works at the prompt only"), save.stderr)
+    }
+
     func testUsageErrorsExit64() throws {
         let r = try TallyProcess.run(["-c", "print 1", "--set", "nonsense"])
         XCTAssertEqual(r.status, 64)

@@ -19,11 +19,14 @@ public enum Help {
         public var usage: String
         public var summary: String
         public var argument: Argument
+        /// For a command of the prompt only (not in -c, pipes or scripts): what to do in a script instead.
+        public var scriptForm: String? = nil
     }
 
     public static let commands: [Command] = [
         Command(name: ".help", aliases: [], usage: ".help [TOPIC]", summary: "this overview, or a topic with examples",
-                argument: .words(topics.map(\.name) + ["commands"])),
+                argument: .words(topics.map(\.name) + ["commands"]),
+                scriptForm: "the language is described in Grammar.md; tally --help lists the options"),
         Command(name: ".tables", aliases: [], usage: ".tables", summary: "the loaded tables: rows and columns", argument: .none),
         Command(name: ".schema", aliases: [], usage: ".schema TABLE", summary: "a table's columns: name, type, nulls", argument: .table),
         Command(name: ".measures", aliases: [], usage: ".measures", summary: "the named measures and their definitions", argument: .none),
@@ -35,8 +38,10 @@ public enum Help {
                 argument: .words(["on", "off"])),
         Command(name: ".run", aliases: [], usage: ".run FILE", summary: "run a script file", argument: .path),
         Command(name: ".save", aliases: [], usage: ".save FILE",
-                summary: "write what worked as a script (for tally run)", argument: .path),
-        Command(name: ".quit", aliases: [".exit"], usage: ".quit", summary: "leave (also .exit, or Ctrl-D)", argument: .none),
+                summary: "write what worked as a script (for tally run)", argument: .path,
+                scriptForm: "a script is saved already; export QUERY to \"FILE\" writes a result"),
+        Command(name: ".quit", aliases: [".exit"], usage: ".quit", summary: "leave (also .exit, or Ctrl-D)", argument: .none,
+                scriptForm: "a script ends after its last statement"),
     ]
 
     public static func command(named name: String) -> Command? {

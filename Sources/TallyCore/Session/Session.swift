@@ -18,12 +18,20 @@ public final class Session: @unchecked Sendable {
     public var format: OutputFormat = .table
     /// Terminal width for table output, or nil for no limit.
     public var maxWidth: Int?
+    /// `.rows N`: table output shows at most N rows of a result; nil shows all.
+    public var rowLimit: Int?
+    /// `.timer on`: each text run (a statement at the prompt, a script, -c) reports its time
+    /// and the rows it showed.
+    public var timer = false
+    /// Results and their rows shown since the timer started.
+    private var results = 0, resultRows = 0
     /// Told how each file's load is going (the command line's progress bar).
     public var loadObserver: LoadProgress.Observer?
     /// Polled while a statement runs; true cancels it.
     public var isCancelled: @Sendable () -> Bool = { false }
     public let output: SessionOutput
-    private var includeDepth = 0
+    /// How deep includes, startup scripts and `.run` nest (a script that runs itself stops at 32).
+    var includeDepth = 0
 
     public struct Outcome: Sendable, Equatable {
         public var errors = 0
@@ -61,22 +69,45 @@ public final class Session: @unchecked Sendable {
     }
 
     /// Runs parsed text: its errors, if any, are reported and nothing runs; otherwise its
-    /// statements run in order until one fails. `Outcome.completed` says how many ran.
+    /// statements and commands run in order until one fails. `Outcome.completed` says how
+    /// many ran. With `.timer on`, a text run at the top (not an included one) reports its time.
     @discardableResult
     public func run(_ parsed: ParsedScript, baseDirectory: String = "") -> Outcome {
+        guard timer && includeDepth == 0 else { return runItems(parsed, baseDirectory: baseDirectory) }
+        (results, resultRows) = (0, 0)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let outcome = runItems(parsed, baseDirectory: baseDirectory)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        output.info("time: " + String(format: "%.3f", seconds) + " s"
+                    + (results > 0 ? ", \(resultRows) row\(resultRows == 1 ? "" : "s")" : ""))
+        return outcome
+    }
+
+    /// Counts a result shown, for the timer.
+    func shown(_ result: ResultTable) {
+        results += 1
+        resultRows += result.rowCount
+    }
+
+    private func runItems(_ parsed: ParsedScript, baseDirectory: String) -> Outcome {
         var outcome = Outcome()
         if !parsed.errors.isEmpty {
             parsed.errors.forEach(output.diagnostic)
             outcome.errors = parsed.errors.count
             return outcome
         }
-        for s in parsed.statements {
+        for item in parsed.items {
             do {
-                // A relative path is relative to the script's folder (`baseDirectory`), or to the
-                // current folder — the one tally was started in — when it comes from the command line.
-                let base = pathIsFromCommandLine(s) ? "" : baseDirectory
-                try execute(s, source: parsed.source, baseDirectory: base, outcome: &outcome)
-                try runStartup(after: s, source: parsed.source, baseDirectory: base, outcome: &outcome)
+                switch item {
+                case .statement(let s):
+                    // A relative path is relative to the script's folder (`baseDirectory`), or to the
+                    // current folder — the one tally was started in — when it comes from the command line.
+                    let base = pathIsFromCommandLine(s) ? "" : baseDirectory
+                    try execute(s, source: parsed.source, baseDirectory: base, outcome: &outcome)
+                    try runStartup(after: s, source: parsed.source, baseDirectory: base, outcome: &outcome)
+                case .command(let c):
+                    try runCommand(c, source: parsed.source, baseDirectory: baseDirectory, outcome: &outcome)
+                }
                 outcome.completed += 1
             } catch let d as Diagnostic {
                 output.diagnostic(d)
@@ -191,7 +222,7 @@ public final class Session: @unchecked Sendable {
         return s
     }
 
-    private func resolve(_ path: String, _ base: String) -> String {
+    func resolve(_ path: String, _ base: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
         return expanded.hasPrefix("/") || base.isEmpty ? expanded : (base as NSString).appendingPathComponent(expanded)
     }
