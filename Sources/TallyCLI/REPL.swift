@@ -58,17 +58,22 @@ final class REPL {
             case .interrupted:
                 pending = []                       // Ctrl-C drops the whole unfinished statement
             case .line(let line):
-                if pending.isEmpty {
-                    let trimmed = line.trimmingCharacters(in: .whitespaces)
-                    if trimmed.isEmpty { continue }
-                    if REPL.isMetaCommand(trimmed) {
-                        remember(trimmed)
-                        if meta(trimmed) == .quit {
-                            editor.saveHistory()
-                            return 0
-                        }
-                        continue
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if pending.isEmpty && trimmed.isEmpty { continue }
+                // A dot-command (or a bare help, quit, exit) runs at once; typed at `...>` it
+                // drops the unfinished statement first, unless that left a string open.
+                let command = REPL.isMetaCommand(trimmed) ? trimmed : pending.isEmpty ? REPL.bareWordCommand(trimmed) : nil
+                if let command, pending.isEmpty || !ParsedScript(SourceFile(name: "<prompt>", text: pending.joined(separator: "\n"))).endsInString {
+                    if let first = pending.first {
+                        output.info("dropped the unfinished statement (\(first.trimmingCharacters(in: .whitespaces))\(pending.count > 1 ? " …" : ""))")
+                        pending = []
                     }
+                    remember(trimmed)
+                    if meta(command) == .quit {
+                        editor.saveHistory()
+                        return 0
+                    }
+                    continue
                 }
                 pending.append(line)
                 let text = pending.joined(separator: "\n")
@@ -126,6 +131,17 @@ final class REPL {
     }
 
     // MARK: Helpers
+
+    /// `help`, `help TOPIC`, `quit` and `exit` typed without the dot: what they say (no query
+    /// is one word, and `help bucket` would not parse). nil for anything else.
+    static func bareWordCommand(_ line: String) -> String? {
+        let words = line.lowercased().split(whereSeparator: \.isWhitespace)
+        switch (words.first, words.count) {
+        case ("quit", 1), ("exit", 1), ("help", 1): return "." + words[0]
+        case ("help", 2) where Help.topic(named: String(words[1])) != nil: return ".help " + words[1]
+        default: return nil
+        }
+    }
 
     static func isMetaCommand(_ line: String) -> Bool {
         guard line.hasPrefix("."), let next = line.dropFirst().first else { return line == "." }

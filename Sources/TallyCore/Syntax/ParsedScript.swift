@@ -22,6 +22,9 @@ public struct ParsedScript: Sendable {
     /// parser ran out of input where the grammar expects more (`count enrollments where`,
     /// `sum(`, a trailing comma or operator). The REPL shows its continuation prompt then.
     public let isComplete: Bool
+    /// Whether the text ends inside a string (or quoted name) it opened: a next line that starts
+    /// with `.` is then text, not a command.
+    public let endsInString: Bool
 
     public var statements: [Statement] {
         items.compactMap { if case .statement(let s) = $0 { s } else { nil } }
@@ -31,7 +34,6 @@ public struct ParsedScript: Sendable {
         self.source = source
         let b = source.bytes
         var items: [Item] = [], errors: [Diagnostic] = []
-        var complete = true
         var chunkStart = 0
         var lineStart = 0
         while lineStart < b.count {
@@ -55,10 +57,10 @@ public struct ParsedScript: Sendable {
         let last = ParsedScript.parse(source, chunkStart..<b.count)
         items += last.items
         errors += last.errors
-        complete = last.complete
         self.errors = errors
         self.items = errors.isEmpty ? items : []
-        isComplete = complete
+        isComplete = last.complete
+        endsInString = last.insideString
     }
 
     /// The text of a statement, as written.
