@@ -5,7 +5,7 @@
   (Tests/TallyCoreTests/Golden/*.test) and each golden script of the command-line tests,
   for the `parse` and `format` targets.
 - tally.dict: a libFuzzer dictionary of the language's keywords (the `Keyword` enum of
-  Sources/TallyCore/Syntax/Token.swift), symbols and string forms. FuzzReplayTests checks
+  Sources/TallyCore/Syntax/Lexical.swift; symbols from Token.swift) and string forms. FuzzReplayTests checks
   that it lists every keyword.
 """
 import pathlib
@@ -28,11 +28,11 @@ for old in seeds.glob("*.tally"):
 for i, text in enumerate(dict.fromkeys(s.strip() + "\n" for s in scripts if s.strip())):
     (seeds / f"{i:03}.tally").write_text(text)
 
-token = (ROOT / "Sources/TallyCore/Syntax/Token.swift").read_text()
+token = (ROOT / "Sources/TallyCore/Syntax/Lexical.swift").read_text() + (ROOT / "Sources/TallyCore/Syntax/Token.swift").read_text()
 enum = re.search(r"public enum Keyword: String.*?\{(.*?)\n\n", token, re.S).group(1)
 keywords = [k.strip("`") for line in re.findall(r"^\s*case (.*)$", enum, re.M) for k in line.split(", ")]
 symbols = re.findall(r'= "([^"]+)"', re.search(r"public enum Symbol.*?\n\}", token, re.S).group(0))
-lines = ["# libFuzzer dictionary for Tally scripts, written by Fuzz/make_seeds.py from Token.swift."]
+lines = ["# libFuzzer dictionary for Tally scripts, written by Fuzz/make_seeds.py from Lexical.swift and Token.swift."]
 lines += [f'kw_{k}="{k}"' for k in keywords]
 lines += [f'sym_{i}="{s}"' for i, s in enumerate(symbols)]
 # The names of the `query` target's tables (FuzzTargets.query).

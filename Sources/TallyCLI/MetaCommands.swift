@@ -7,33 +7,22 @@ import TallyCore
 extension REPL {
     enum MetaResult { case keepGoing, quit }
 
+    /// The prompt's own commands (`.help`, `.save`, `.quit`) and `.run` (whose statements are
+    /// recorded for `.save`) run here; the others — settings, listings, an unknown command —
+    /// the session runs, as it does in scripts.
     func meta(_ line: String) -> MetaResult {
-        let name = String(line.prefix(while: { !$0.isWhitespace }))
-        var argument = line.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
-        if argument.count >= 2, let q = argument.first, q == "\"" || q == "'", argument.last == q {
-            argument = String(argument.dropFirst().dropLast())
-        }
-        guard let command = Help.command(named: name) else {
-            var notes: [String] = []
-            if let s = Suggest.closest(to: name, in: Help.commands.map(\.name)) { notes.append("did you mean `\(s)`?") }
-            notes.append(".help lists the commands")
-            output.diagnostic(Diagnostic(.error, "unknown command `\(name)`", notes: notes))
-            return .keepGoing
-        }
-        switch command.name {
-        case ".help": help(argument)
-        case ".tables": tables()
-        case ".schema": schema(argument)
-        case ".measures": measures()
-        case ".format": format(argument)
-        case ".rows": rows(argument)
-        case ".timer": timerCommand(argument)
-        case ".run":
-            guard !argument.isEmpty else { usage(command); return .keepGoing }
-            timed { runScript(argument) }
-        case ".save": save(argument)
+        let source = SourceFile(name: "<prompt>", text: line)
+        let c = MetaCommand(source, Span(0, source.bytes.count))
+        switch Help.command(named: c.name)?.name {
+        case ".help": help(c.argument)
+        case ".save": save(c.argument)
         case ".quit": return .quit
-        default: break
+        case ".run":
+            guard !c.argument.isEmpty else { usage(Help.command(named: ".run")!); return .keepGoing }
+            runScript(c.argument)
+        default:
+            prepare()
+            session.run(ParsedScript(source))
         }
         return .keepGoing
     }
@@ -57,70 +46,18 @@ extension REPL {
         say(Help.text(of: t))
     }
 
-    func tables() {
-        guard !session.catalog.tables.isEmpty else {
-            return say("no tables loaded yet: load \"FOLDER\" reads a folder of exports (.help load)")
-        }
-        output.show(Listing.tables(session.catalog), format: session.format)
-    }
-
-    func schema(_ name: String) {
-        guard !name.isEmpty else { usage(Help.command(named: ".schema")!); return }
-        let tableName = name.hasPrefix("`") && name.hasSuffix("`") && name.count >= 2 ? String(name.dropFirst().dropLast()) : name
-        guard let table = session.catalog.table(tableName) else {
-            let known = session.catalog.tables.map(\.name)
-            var notes: [String] = []
-            if let s = Suggest.closest(to: tableName, in: known) { notes.append("did you mean `\(s)`?") }
-            notes.append(known.isEmpty ? "no table is loaded yet" : "tables: " + known.joined(separator: ", "))
-            output.diagnostic(Diagnostic(.error, "unknown table `\(tableName)`", notes: notes))
-            return
-        }
-        output.show(Listing.schema(table), format: session.format)
-    }
-
-    func measures() {
-        guard !session.catalog.measureOrder.isEmpty else {
-            return say("no measures yet: define one with  measure passrate = sum(passed) / sum(participated) * 100")
-        }
-        output.show(Listing.measures(session.catalog), format: session.format)
-    }
-
-    func format(_ name: String) {
-        guard !name.isEmpty else { return say("format: \(session.format.rawValue)") }
-        guard let f = OutputFormat(rawValue: name.lowercased()) else {
-            usage(Help.command(named: ".format")!); return
-        }
-        session.format = f
-    }
-
-    func rows(_ value: String) {
-        guard !value.isEmpty else { return say("rows: " + (output.rowLimit.map(String.init) ?? "all")) }
-        if value.lowercased() == "all" { output.rowLimit = nil; return }
-        guard let n = Int(value), n > 0 else { usage(Help.command(named: ".rows")!); return }
-        output.rowLimit = n
-    }
-
-    func timerCommand(_ value: String) {
-        switch value.lowercased() {
-        case "": say("timer: " + (timer ? "on" : "off"))
-        case "on": timer = true
-        case "off": timer = false
-        default: usage(Help.command(named: ".timer")!)
-        }
-    }
-
     /// Writes the statements that succeeded in this session as a script.
     func save(_ path: String) {
         guard !path.isEmpty else { usage(Help.command(named: ".save")!); return }
-        let target = absolute((path as NSString).expandingTildeInPath)
+        let target = driver.absolute((path as NSString).expandingTildeInPath)
         let parameters = session.catalog.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        let text = script.render(savingTo: target, parameters: parameters,
+        let text = driver.script.render(savingTo: target, parameters: parameters,
                                  header: "saved at the tally prompt; replay with: tally run \(path)")
         do { try AtomicFile.write(Array(text.utf8), to: target) } catch {
             output.diagnostic(Diagnostic(.error, "cannot write \(path): \(error.reason)", notes: error.notes))
             return
         }
-        let n = script.entries.count
+        let n = driver.script.entries.count
         output.info("saved \(n) statement\(n == 1 ? "" : "s") to \(path) — replay with: tally run \(path)")
     }
 }

@@ -1,7 +1,8 @@
 // The interactive prompt: `tally [PATH…]` with stdin on a terminal.
 //
-// Reads statements with LineEditor (libedit), asks the library whether the text typed so
-// far is a complete statement (Completeness), runs it in the Session, and shows results
+// Reads statements with LineEditor (libedit), parses the text typed so far once (ParsedScript:
+// complete, or the continuation prompt), runs that parsed form through the Driver (which
+// records it for `.save`), and shows results
 // fitted to the terminal (ScreenFit). Ctrl-C at the prompt clears the line; during a
 // statement it sets LineEditor.interruptFlag, which the session polls (isCancelled) to
 // stop the load or query. Meta commands (`.help`, `.tables`, …) are in MetaCommands.swift.
@@ -16,14 +17,10 @@ final class REPL {
     static let primaryPrompt = "tally> "
     static let continuationPrompt = "   ...> "
 
-    let session: Session
+    let driver: Driver
     let output: REPLOutput
     let editor: LineEditor
-    /// The folder relative paths at the prompt are relative to.
-    let currentDirectory = FileManager.default.currentDirectoryPath
-    /// Statements that succeeded, with the folder their paths are relative to (for `.save`).
-    var script = SavedScript()
-    var timer = false
+    var session: Session { driver.session }
     /// Lines of a statement typed so far (continuation prompt).
     var pending: [String] = []
 
@@ -34,14 +31,13 @@ final class REPL {
         else { return nil }
         self.editor = editor
         output = REPLOutput()
-        session = Session(output: output)
-        session.loadObserver = ProgressBar.observer()
-        try common.apply(to: session)
+        driver = try Driver(output: output, options: common)
+        session.rowLimit = 40
         session.isCancelled = { LineEditor.interruptFlag.load(ordering: .relaxed) }
         editor.completer = { [unowned self] before, after in
             let earlier = pending.isEmpty ? "" : pending.joined(separator: "\n") + "\n"
             let r = Completion.candidates(before: earlier + before, after: after, catalog: session.catalog,
-                                          currentDirectory: currentDirectory)
+                                          currentDirectory: driver.currentDirectory)
             return LineEditor.Completion(candidates: r.candidates, replacing: r.replacing)
         }
     }
@@ -49,17 +45,8 @@ final class REPL {
     /// Loads `paths` (and each folder's startup.tally), then reads statements until Ctrl-D
     /// or `.quit`. Returns the exit status.
     func run(loading paths: [String]) -> Int32 {
-        for p in paths {
-            let source = SourceFile(name: "<command line>", text: "load " + REPL.stringLiteral(p))
-            let outcome = execute(source, baseDirectory: "")
-            if output.wasCancelled { break }
-            guard outcome.errors == 0 else { continue }
-            let startup = (p as NSString).appendingPathComponent("startup.tally")
-            if FileManager.default.fileExists(atPath: startup) {
-                _ = runScript(startup)
-                if output.wasCancelled { break }
-            }
-        }
+        prepare()
+        driver.open(paths, stopAtError: false)
         Terminal.write(banner() + "\n", fd: 1)
 
         while true {
@@ -71,27 +58,33 @@ final class REPL {
             case .interrupted:
                 pending = []                       // Ctrl-C drops the whole unfinished statement
             case .line(let line):
-                if pending.isEmpty {
-                    let trimmed = line.trimmingCharacters(in: .whitespaces)
-                    if trimmed.isEmpty { continue }
-                    if REPL.isMetaCommand(trimmed) {
-                        remember(trimmed)
-                        if meta(trimmed) == .quit {
-                            editor.saveHistory()
-                            return 0
-                        }
-                        continue
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if pending.isEmpty && trimmed.isEmpty { continue }
+                // A dot-command (or a bare help, quit, exit) runs at once; typed at `...>` it
+                // drops the unfinished statement first, unless that left a string open.
+                let command = REPL.isMetaCommand(trimmed) ? trimmed : pending.isEmpty ? REPL.bareWordCommand(trimmed) : nil
+                if let command, pending.isEmpty || !ParsedScript(SourceFile(name: "<prompt>", text: pending.joined(separator: "\n"))).endsInString {
+                    if let first = pending.first {
+                        output.info("dropped the unfinished statement (\(first.trimmingCharacters(in: .whitespaces))\(pending.count > 1 ? " …" : ""))")
+                        pending = []
                     }
+                    remember(trimmed)
+                    if meta(command) == .quit {
+                        editor.saveHistory()
+                        return 0
+                    }
+                    continue
                 }
                 pending.append(line)
                 let text = pending.joined(separator: "\n")
                 // An empty continuation line submits what there is, so its error shows.
                 let giveUp = pending.count > 1 && line.allSatisfy(\.isWhitespace)
-                if !giveUp && !Completeness.isComplete(text) { continue }
-                pending = []
                 let statement = giveUp ? String(text.reversed().drop(while: \.isWhitespace).reversed()) : text
+                let parsed = ParsedScript(SourceFile(name: "<prompt>", text: statement))
+                if !giveUp && !parsed.isComplete { continue }
+                pending = []
                 remember(statement)
-                timed { _ = execute(SourceFile(name: "<prompt>", text: statement), baseDirectory: "") }
+                execute(parsed)
             }
         }
     }
@@ -102,46 +95,22 @@ final class REPL {
         editor.saveHistory()
     }
 
-    /// Runs a statement (or several) in the session and records what succeeded for `.save`.
-    @discardableResult
-    func execute(_ source: SourceFile, baseDirectory: String) -> Session.Outcome {
+    /// Before each run: the terminal's width now (the window may have been resized).
+    func prepare() {
         output.width = REPL.terminalWidth()
         session.maxWidth = output.width
-        output.wasCancelled = false
-        let before = session.succeeded.count
-        let outcome = session.run(source, baseDirectory: baseDirectory)
-        script.record(source, baseDirectory: absolute(baseDirectory), succeeded: session.succeeded[before...])
-        return outcome
     }
 
-    /// `.run FILE` and startup scripts: paths inside are relative to the script's folder.
-    @discardableResult
-    func runScript(_ path: String) -> Session.Outcome {
-        let text: String
-        do { text = try session.readText(path) } catch {
-            output.diagnostic(error as? Diagnostic ?? Diagnostic(.error, "\(error)"))
-            return Session.Outcome(errors: 1)
-        }
-        let source = SourceFile(name: path, text: text)
-        return execute(source, baseDirectory: (path as NSString).deletingLastPathComponent)
+    /// Runs what was typed (the driver records what succeeded for `.save`).
+    func execute(_ parsed: ParsedScript) {
+        prepare()
+        driver.run(parsed)
     }
 
-    /// With `.timer on`: the time and result rows of what `body` ran.
-    func timed(_ body: () -> Void) {
-        output.resultRows = 0
-        output.results = 0
-        let start = DispatchTime.now().uptimeNanoseconds
-        body()
-        guard timer else { return }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        var line = "time: " + String(format: "%.3f", seconds) + " s"
-        if output.results > 0 { line += ", \(output.resultRows) row\(output.resultRows == 1 ? "" : "s")" }
-        Terminal.write((output.colour ? REPL.dim(line) : line) + "\n", fd: 2)
-    }
-
-    func absolute(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        return path.isEmpty ? currentDirectory : (currentDirectory as NSString).appendingPathComponent(path)
+    /// `.run FILE`: paths inside are relative to the script's folder.
+    func runScript(_ path: String) {
+        prepare()
+        driver.runFile(path)
     }
 
     /// `Tally 0.1.0 — 8 tables loaded (teachers, courses, …). Type .help for help, .quit to leave.`
@@ -163,15 +132,20 @@ final class REPL {
 
     // MARK: Helpers
 
+    /// `help`, `help TOPIC`, `quit` and `exit` typed without the dot: what they say (no query
+    /// is one word, and `help bucket` would not parse). nil for anything else.
+    static func bareWordCommand(_ line: String) -> String? {
+        let words = line.lowercased().split(whereSeparator: \.isWhitespace)
+        switch (words.first, words.count) {
+        case ("quit", 1), ("exit", 1), ("help", 1): return "." + words[0]
+        case ("help", 2) where Help.topic(named: String(words[1])) != nil: return ".help " + words[1]
+        default: return nil
+        }
+    }
+
     static func isMetaCommand(_ line: String) -> Bool {
         guard line.hasPrefix("."), let next = line.dropFirst().first else { return line == "." }
         return next.isLetter
-    }
-
-    /// A string literal for `path`: quotes and braces doubled, so nothing is interpolated.
-    static func stringLiteral(_ path: String) -> String {
-        "\"" + path.replacingOccurrences(of: "\"", with: "\"\"").replacingOccurrences(of: "{", with: "{{")
-            .replacingOccurrences(of: "}", with: "}}") + "\""
     }
 
     /// The terminal's width (TIOCGWINSZ on stdout, else stdin), read before each statement
@@ -201,19 +175,11 @@ final class REPLOutput: SessionOutput, ResultPresenter {
     let colour = Terminal.wantsColour(fd: STDOUT_FILENO)
     let colourDiagnostics = Terminal.wantsColour(fd: STDERR_FILENO)
     var width = 80
-    /// `.rows N|all`.
-    var rowLimit: Int? = 40
-    /// Rows and results shown since the counters were reset (`.timer`).
-    var resultRows = 0
-    var results = 0
-    /// Set when the last statement was cancelled by Ctrl-C.
-    var wasCancelled = false
 
     func result(_ text: String) { Terminal.write(text, fd: STDOUT_FILENO) }
 
     func diagnostic(_ d: Diagnostic) {
         if d.message == "cancelled" {
-            wasCancelled = true
             Terminal.write((colourDiagnostics ? Terminal.yellow + "cancelled" + Terminal.reset : "cancelled") + "\n", fd: STDERR_FILENO)
             return
         }
@@ -224,17 +190,9 @@ final class REPLOutput: SessionOutput, ResultPresenter {
         Terminal.write((colourDiagnostics ? REPL.dim(text) : text) + "\n", fd: STDERR_FILENO)
     }
 
-    func present(_ result: ResultTable, format: OutputFormat) -> String? {
-        results += 1
-        resultRows += result.rowCount
+    func present(_ result: ResultTable, format: OutputFormat, rowLimit: Int?) -> String? {
         guard format == .table else { return nil }
         return ScreenFit.render(result, ScreenFit.Options(width: width, maxRows: rowLimit,
                                                           moreRowsHint: ".rows all shows them", bold: colour))
-    }
-
-    /// A listing (`.tables`, `.schema`, …) shown like a result.
-    func show(_ table: ResultTable, format: OutputFormat) {
-        let text = present(table, format: format) ?? ResultWriter.write(table, as: format, maxWidth: width)
-        result(text)
     }
 }

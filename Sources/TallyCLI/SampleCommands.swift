@@ -9,7 +9,7 @@ struct Sample: ParsableCommand {
         abstract: "Generate one training period's sample exports.",
         discussion: """
             At scale 1 with the default seed the exports reproduce every figure of the 2002 period
-            report. Beside them goes startup.tally, which `tally DIR` runs on opening the folder.
+            report. Beside them goes startup.tally, which loading the folder runs (tally DIR, load "DIR").
 
             Examples:
               tally sample --out exports/sample
@@ -67,10 +67,9 @@ struct Demo: ParsableCommand {
             Terminal.write("error: cannot find Examples/period-report.tally; run tally demo from the Tally repository\n", fd: 2)
             throw ExitCode(1)
         }
-        let session = Session(output: Terminal())
-        session.format = format
-        session.setParameter("data", folder)
-        let outcome = session.runFile(report)
+        let driver = try Driver(output: Terminal(), format: format, parameters: [])
+        driver.session.setParameter("data", folder)
+        let outcome = driver.runFile(report)
         if outcome.errors == 0 {
             Terminal.write("\nOpen the same data at the prompt: tally \(folder)\n", fd: 2)
         }

@@ -46,16 +46,6 @@ struct CommonOptions: ParsableArguments {
 
     @Option(name: .long, help: "Output format: table, csv, json or markdown.")
     var format: OutputFormat = .table
-
-    func apply(to session: Session) throws {
-        session.format = format
-        for p in parameters {
-            guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
-                throw ValidationError("--set needs name=value, as in --set data=exports/2002 (got \"\(p)\")")
-            }
-            session.setParameter(String(p[..<eq]), String(p[p.index(after: eq)...]))
-        }
-    }
 }
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -80,22 +70,10 @@ struct Open: ParsableCommand {
         if command == nil, let repl = try REPL(common: common) {
             throw ExitCode(repl.run(loading: paths))
         }
-        let terminal = Terminal()
-        let session = Session(output: terminal)
-        session.loadObserver = ProgressBar.observer()
-        try common.apply(to: session)
-        var outcome = Session.Outcome()
-        for p in paths {
-            add(&outcome, session.run(SourceFile(name: "<command line>", text: "load \"\(p.replacingOccurrences(of: "\"", with: "\"\""))\"")))
-            if !outcome.ok { throw ExitCode(Terminal.exitCode(outcome)) }
-            let startup = (p as NSString).appendingPathComponent("startup.tally")
-            if FileManager.default.fileExists(atPath: startup) { add(&outcome, session.runFile(startup)) }
-        }
-        if let command {
-            add(&outcome, session.run(SourceFile(name: "<command>", text: command)))
-        } else {
-            let input = FileHandle.standardInput.readDataToEndOfFile()
-            add(&outcome, session.run(SourceFile(name: "<stdin>", text: String(decoding: input, as: UTF8.self))))
+        let driver = try Driver(output: Terminal(), options: common)
+        var outcome = driver.open(paths, stopAtError: true)
+        if outcome.errors == 0 {
+            outcome.add(command.map { driver.run(SourceFile(name: "<command>", text: $0)) } ?? driver.runStandardInput())
         }
         throw ExitCode(Terminal.exitCode(outcome))
     }
@@ -116,21 +94,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         Terminal.ignoreBrokenPipe()
-        let terminal = Terminal()
-        let session = Session(output: terminal)
-        session.loadObserver = ProgressBar.observer()
-        try common.apply(to: session)
-        var outcome = Session.Outcome()
-        for s in scripts {
-            add(&outcome, session.runFile(s))
-            if outcome.errors > 0 { break }
-        }
-        throw ExitCode(Terminal.exitCode(outcome))
+        let driver = try Driver(output: Terminal(), options: common)
+        throw ExitCode(Terminal.exitCode(driver.runFiles(scripts)))
     }
-}
-
-func add(_ total: inout Session.Outcome, _ o: Session.Outcome) {
-    total.errors += o.errors
-    total.failedChecks += o.failedChecks
-    total.warnings += o.warnings
 }

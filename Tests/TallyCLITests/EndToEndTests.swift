@@ -22,6 +22,90 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("loaded courses: 4 rows × 6 columns"), r.stderr)
     }
 
+    /// A folder given on the command line is loaded by its name as it is: braces are not an
+    /// interpolation, a quote does not end the string.
+    func testFoldersWithBracesOrQuotesInTheirNameLoad() throws {
+        for name in ["x{y}", "say \"hi\"", "a{{b}}"] {
+            let dir = folder.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try TallyProcess.courses.write(to: dir.appendingPathComponent("courses.csv"), atomically: true, encoding: .utf8)
+            let piped = try TallyProcess.run([name, "--format", "csv"], stdin: "count courses\n", directory: folder)
+            XCTAssertEqual(piped.stderr.components(separatedBy: "error").count, 1, piped.stderr)
+            XCTAssertEqual(piped.stdout, "count\n4\n", name)
+            XCTAssertEqual(piped.status, 0)
+            let command = try TallyProcess.run([name, "-c", "count courses where enrolled > 0", "--format", "csv"], directory: folder)
+            XCTAssertEqual(command.stdout, "count\n3\n", command.stderr)
+        }
+    }
+
+    /// Batch mode stops at the first error, a folder's startup.tally included: the command
+    /// or piped statements after it would run without what the script defines.
+    func testAFailingStartupScriptStopsTheBatchRunBeforeTheCommand() throws {
+        try "measure passrate = sum(passed) / sum(participated) * 100\ncount nothing\n"
+            .write(to: folder.appendingPathComponent("startup.tally"), atomically: true, encoding: .utf8)
+        for stdin in [nil, "print \"after\"\n"] {
+            let r = try TallyProcess.run([folder.path] + (stdin == nil ? ["-c", "print \"after\""] : []), stdin: stdin)
+            XCTAssertEqual(r.stdout, "")
+            XCTAssertEqual(r.status, 1)
+            XCTAssertTrue(r.stderr.contains("startup.tally:2:7: error: unknown table `nothing`"), r.stderr)
+        }
+        try "measure passrate = sum(passed) / sum(participated) * 100\n"
+            .write(to: folder.appendingPathComponent("startup.tally"), atomically: true, encoding: .utf8)
+        let r = try TallyProcess.run([folder.path, "-c", "passrate courses where enrolled > 0", "--format", "csv"])
+        XCTAssertEqual(r.stdout, "passrate\n75\n", r.stderr)   // (9 + 8 + 1) / (10 + 10 + 4) * 100
+    }
+
+    /// `load "DIR"` in -c or a pipe runs the folder's startup.tally, as `tally DIR` does: the
+    /// README's `passrate` question works either way.
+    func testLoadingAFolderInACommandRunsItsStartupScript() throws {
+        try "measure passrate = sum(passed) / sum(participated) * 100\n"
+            .write(to: folder.appendingPathComponent("startup.tally"), atomically: true, encoding: .utf8)
+        let question = "passrate courses where enrolled > 0"
+        let command = try TallyProcess.run(["-c", "load \"\(folder.path)\"; \(question)", "--format", "csv"])
+        XCTAssertEqual(command.stdout, "passrate\n75\n", command.stderr)   // (9 + 8 + 1) / (10 + 10 + 4) * 100
+        XCTAssertTrue(command.stderr.contains("ran \(folder.path)/startup.tally"), command.stderr)
+        let piped = try TallyProcess.run(["--format", "csv"], stdin: "load \"\(folder.lastPathComponent)\"\n\(question)\n",
+                                         directory: folder.deletingLastPathComponent())
+        XCTAssertEqual(piped.stdout, "passrate\n75\n", piped.stderr)
+        let skipped = try TallyProcess.run(["-c", "load \"\(folder.path)\" with startup false; \(question)"])
+        XCTAssertEqual(skipped.status, 1)
+        XCTAssertTrue(skipped.stderr.contains("passrate"), skipped.stderr)
+    }
+
+    /// The README's batch example: a `--set` value is command-line text, so a path built from
+    /// it is relative to the folder tally was started in; a path written in the script is
+    /// relative to the script's folder. A missing path is named in full.
+    func testAPathFromSetIsRelativeToTheStartingFolderAndOneInAScriptToTheScriptsFolder() throws {
+        let exports = folder.appendingPathComponent("exports/2002"), examples = folder.appendingPathComponent("Examples")
+        try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: examples, withIntermediateDirectories: true)
+        try TallyProcess.courses.write(to: exports.appendingPathComponent("courses.csv"), atomically: true, encoding: .utf8)
+        try TallyProcess.courses.write(to: examples.appendingPathComponent("local.csv"), atomically: true, encoding: .utf8)
+        try "set data = \"exports/2002\"\nload \"{data}\"\nload \"local.csv\"\ncount courses; count local\n"
+            .write(to: examples.appendingPathComponent("report.tally"), atomically: true, encoding: .utf8)
+        let r = try TallyProcess.run(["run", "Examples/report.tally", "--set", "data=exports/2002", "--format", "csv"], directory: folder)
+        XCTAssertEqual(r.stdout, "count\n4\ncount\n4\n", r.stderr)
+        XCTAssertEqual(r.status, 0)
+        let included = try TallyProcess.run(["run", "Examples/report.tally", "--set", "data=exports/2002/courses.csv"], directory: folder)
+        XCTAssertEqual(included.status, 0, "a file named from the command line: \(included.stderr)")
+        // Without --set the script's own `set` is the script's text: relative to Examples/.
+        let missing = try TallyProcess.run(["run", "Examples/report.tally"], directory: folder)
+        XCTAssertEqual(missing.status, 1)
+        let tried = folder.appendingPathComponent("Examples/exports/2002").path
+        XCTAssertTrue(missing.stderr.contains("no such file or folder: Examples/exports/2002 (\(tried))"), missing.stderr)
+    }
+
+    func testDotCommandsWorkInPipesAndCommands() throws {
+        let piped = try TallyProcess.run([folder.path], stdin: ".format csv\ncount courses\n")
+        XCTAssertEqual(piped.stdout, "count\n4\n", piped.stderr)
+        XCTAssertEqual(piped.status, 0)
+        let tables = try TallyProcess.run([folder.path, "-c", ".format csv; .tables"])
+        XCTAssertEqual(tables.stdout, "table,rows,columns,file\ncourses,4,6,\(folder.path)/courses.csv\n", tables.stderr)
+        let save = try TallyProcess.run([folder.path, "-c", ".save today.tally"])
+        XCTAssertEqual(save.status, 1)
+        XCTAssertTrue(save.stderr.contains("<command>:1:1: error: `.save` works at the prompt only"), save.stderr)
+    }
+
     func testUsageErrorsExit64() throws {
         let r = try TallyProcess.run(["-c", "print 1", "--set", "nonsense"])
         XCTAssertEqual(r.status, 64)

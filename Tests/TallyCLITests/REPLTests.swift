@@ -182,6 +182,36 @@ final class REPLTests: XCTestCase {
                        "the two-line statement is one entry (consecutive repeats dropped): \(history)")
     }
 
+    /// Bare help, quit and exit do what they say; a dot-command at `...>` drops the unfinished
+    /// statement (saying so) and runs, unless the statement left a string open.
+    func testBareWordsAndADotCommandAtTheContinuationPrompt() throws {
+        let term = try start()
+        let help = try run(term, "help")
+        XCTAssertTrue(help.contains("how many teachers participated, per district?"), help)
+        XCTAssertTrue(try run(term, "help bucket").contains("bucket 90,80,70,60"))
+        term.send("count courses where\r")
+        try term.expect("   ...> ")
+        try term.waitForRawMode()
+        let tables = try run(term, ".tables")
+        XCTAssertTrue(tables.contains("dropped the unfinished statement (count courses where)"), tables)
+        XCTAssertTrue(tables.contains("courses") && tables.contains("teachers"), tables)
+        XCTAssertFalse(tables.contains("error"), tables)
+        // Inside an open string a line starting with a dot is text.
+        term.send("print \"a\r")
+        try term.expect("   ...> ")
+        try term.waitForRawMode()
+        let printed = try run(term, ".b\"")
+        XCTAssertTrue(printed.contains("a\r\n.b") || printed.contains("a\n.b"), printed)
+        term.send("quit\r")
+        XCTAssertEqual(try term.waitForExit(), 0)
+    }
+
+    func testExitLeaves() throws {
+        let term = try start()
+        term.send("exit\r")
+        XCTAssertEqual(try term.waitForExit(), 0)
+    }
+
     // MARK: Errors
 
     func testAnErrorShowsItsCaretAndTheNextStatementRunsOnTheSameData() throws {

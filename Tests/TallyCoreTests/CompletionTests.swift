@@ -138,12 +138,12 @@ final class CompletionTests: XCTestCase {
     // MARK: Clauses
 
     func testClauseKeywordsAfterTheTableAndAfterAClause() {
-        XCTAssertEqual(complete("count teachers ").candidates, ["where", "by", "bucket", "pct", "total", "sort", "top"])
+        XCTAssertEqual(complete("count teachers ").candidates, ["where", "by", "having", "bucket", "across", "pct", "total", "sort", "top"])
         XCTAssertEqual(complete("count teachers b").candidates, ["by", "bucket"])
         let afterCondition = complete("count teachers where in_service ").candidates
         XCTAssertEqual(Array(afterCondition.prefix(6)), ["and", "or", "not", "in", "between", "is"])
         XCTAssertTrue(afterCondition.contains("by") && !afterCondition.contains("where"), "\(afterCondition)")
-        XCTAssertEqual(complete("count teachers by district ").candidates, ["where", "bucket", "pct", "total", "sort", "top"])
+        XCTAssertEqual(complete("count teachers by district ").candidates, ["where", "having", "bucket", "across", "pct", "total", "sort", "top"])
     }
 
     func testSortOffersOutputColumns() {
@@ -169,6 +169,42 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(complete("count teachers top 1").candidates, [], "a number")
     }
 
+    /// The keyword lists come from the lexer's keywords (Lexical): none is left out.
+    func testEveryStatementKeywordAtStatementStartAndEveryClauseKeywordAfterTheTable() {
+        let start = complete("").candidates, afterStatement = complete("count teachers; ").candidates
+        for k in Lexical.statementKeywords {
+            XCTAssertTrue(start.contains(k.rawValue), "\(k) missing from \(start)")
+            XCTAssertTrue(afterStatement.contains(k.rawValue), "\(k) missing after `;`")
+            XCTAssertTrue(complete(String(k.rawValue.prefix(3))).candidates.contains(k.rawValue), "\(k) from its first letters")
+        }
+        let clauses = complete("count teachers ").candidates
+        XCTAssertEqual(clauses, Lexical.clauseKeywords.map(\.rawValue))
+        for k in Lexical.clauseKeywords {
+            XCTAssertTrue(complete("count teachers " + k.rawValue.prefix(2)).candidates.contains(k.rawValue), "\(k)")
+            XCTAssertTrue(complete("count teachers where in_service ").candidates.contains(k.rawValue) == (k != .where), "\(k) after where")
+        }
+    }
+
+    func testHavingOffersTheGroupsMeasures() {
+        XCTAssertEqual(complete("count teachers by district ha").candidates, ["having"])
+        let condition = complete("count enrollments by project having ").candidates
+        for word in ["count", "sum(", "passrate", "participation", "not"] {
+            XCTAssertTrue(condition.contains(word), "\(word) missing from \(condition)")
+        }
+        XCTAssertEqual(complete("count enrollments by project having pass").candidates, ["passrate"])
+        let afterMeasure = complete("count enrollments by project having count ").candidates
+        XCTAssertEqual(Array(afterMeasure.prefix(6)), ["and", "or", "not", "in", "between", "is"])
+        XCTAssertTrue(afterMeasure.contains("sort") && !afterMeasure.contains("having"), "\(afterMeasure)")
+        XCTAssertEqual(complete("count enrollments by project having sum(pa").candidates, ["paid", "participated", "passed"])
+    }
+
+    func testDescribeAndSummaryOfferTables() {
+        XCTAssertEqual(complete("summary te").candidates, ["teachers"])
+        XCTAssertEqual(complete("describe lo").candidates, ["load"])
+        XCTAssertEqual(complete("describe load te").candidates, ["teachers"])
+        XCTAssertEqual(complete("describe te").candidates, ["teachers"])
+    }
+
     // MARK: Chinese and quoted names
 
     func testChineseNamesCompleteLikeAnyOther() {
@@ -184,8 +220,8 @@ final class CompletionTests: XCTestCase {
         let r = complete("count 课程 where `选")
         XCTAssertEqual(r.candidates, ["`选课 人数`"])
         XCTAssertEqual(r.replacing, 2, "the backtick is replaced too")
-        XCTAssertEqual(Completion.quoted("count"), "`count`")
-        XCTAssertEqual(Completion.quoted("课程编号"), "课程编号")
+        XCTAssertEqual(Lexical.name("count"), "`count`")
+        XCTAssertEqual(Lexical.name("课程编号"), "课程编号")
     }
 
     // MARK: Paths
@@ -209,13 +245,46 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(complete("load \"\(folder.path)/exp").candidates, ["exports/"], "absolute paths")
     }
 
+    /// A path is completed as a string literal's body: braces (which would interpolate) and
+    /// quotes written twice; what is typed is read the same way.
+    func testPathsWithBracesAndQuotesAreWrittenAsTheStringMeansThem() throws {
+        let odd = folder.appendingPathComponent("odd")
+        try FileManager.default.createDirectory(at: odd.appendingPathComponent("x{y}"), withIntermediateDirectories: true)
+        try "a\n1\n".write(to: odd.appendingPathComponent("say \"hi\".csv"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(complete("load \"odd/x").candidates, ["x{{y}}/"])
+        XCTAssertEqual(complete("load \"odd/x").replacing, 1)
+        var r = complete("load \"odd/x{{y}}/")
+        XCTAssertEqual(r.candidates, [], "an empty folder")
+        r = complete("load \"odd/x{{")
+        XCTAssertEqual(r.candidates, ["x{{y}}/"])
+        XCTAssertEqual(r.replacing, 3, "the typed x{{ is replaced")
+        XCTAssertEqual(complete("load \"odd/s").candidates, ["say \"\"hi\"\".csv\""])
+        r = complete("load \"odd/say \"\"h")
+        XCTAssertEqual(r.candidates, ["say \"\"hi\"\".csv\""])
+        XCTAssertEqual(r.replacing, 7)
+        XCTAssertEqual(complete("load 'odd/s").candidates, ["say \"hi\".csv'"], "in single quotes a double quote is as it is")
+        XCTAssertEqual(complete("load od").candidates, ["\"odd/"])
+        XCTAssertEqual(complete("load \"{data}/").candidates, [], "a path that interpolates is not completed")
+        XCTAssertEqual(complete(".run odd/x").candidates, ["x{y}/"], "a meta command's argument is not a string literal")
+        // What completion writes reads back as the file's path.
+        let statement = "load \"odd/" + complete("load \"odd/s").candidates[0]
+        let (parsed, errors) = try Parser.parse(SourceFile(name: "t", text: statement))
+        XCTAssertEqual(errors.map { $0.render() }, [])
+        guard case .load(_, let path, _) = try XCTUnwrap(parsed.first).kind, case .literal(let value) = path.kind else {
+            return XCTFail("\(parsed)")
+        }
+        XCTAssertEqual(value, .string("odd/say \"hi\".csv"))
+    }
+
     func testPathOpensTheQuoteAfterLoad() {
         let r = complete("load ")
         XCTAssertEqual(r.candidates, ["\"exports/", "\"report.tally"])
         XCTAssertEqual(complete("load ex").candidates, ["\"exports/"])
         XCTAssertEqual(complete("load ex").replacing, 2)
         XCTAssertEqual(complete("load \"exports/2002\" ").candidates, ["with"])
-        XCTAssertEqual(complete("load \"exports/2002\" with ").candidates, ["delimiter"])
+        XCTAssertEqual(complete("load \"exports/2002\" with ").candidates, LoadOptions.names, "every load option")
+        XCTAssertEqual(complete("load \"exports/2002\" with d").candidates, ["delimiter"])
+        XCTAssertEqual(complete("load \"exports/2002\" with delimiter \"tab\", sk").candidates, ["skip_bad_rows", "skip_totals"])
     }
 
     // MARK: Meta commands

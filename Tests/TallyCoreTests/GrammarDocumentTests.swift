@@ -35,4 +35,13 @@ final class GrammarDocumentTests: XCTestCase {
         XCTAssertEqual(listed, listed.sorted(), "keep the list sorted")
         XCTAssertEqual(Set(listed), Set(Keyword.allCases.map(\.rawValue)))
     }
+
+    func testContinuationKeywordsMatchTheParser() throws {
+        let text = try Self.document
+        let start = try XCTUnwrap(text.range(of: "the next line starts with one of `"))
+        let end = try XCTUnwrap(text[start.upperBound...].firstIndex(of: "`"))
+        let listed = text[start.upperBound..<end].split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        XCTAssertEqual(listed.count, Set(listed).count)
+        XCTAssertEqual(Set(listed), Set(Lexical.continuationKeywords.map(\.rawValue)))
+    }
 }

@@ -78,6 +78,15 @@ final class HelpTests: XCTestCase {
         XCTAssertTrue(bucket.contains("≥90") && bucket.contains("<60"), bucket)
     }
 
+    func testEveryStatementAndClauseKeywordHasATopic() {
+        for k in Lexical.statementKeywords + Lexical.clauseKeywords {
+            XCTAssertNotNil(Help.topic(named: k.rawValue), "`.help \(k.rawValue)` finds nothing")
+        }
+        XCTAssertEqual(Help.topic(named: "having")?.name, "by")
+        XCTAssertEqual(Help.topic(named: "measure")?.name, "measures")
+        XCTAssertTrue(Help.text(of: Help.topic(named: "query")!).contains("[having COND]"))
+    }
+
     func testCommandsAreUniqueAndDotted() {
         let names = Help.commands.flatMap { [$0.name] + $0.aliases }
         XCTAssertEqual(names.count, Set(names).count)

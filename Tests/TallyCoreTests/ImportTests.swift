@@ -347,6 +347,30 @@ final class ImportTests: XCTestCase {
             """)
     }
 
+    /// Names that are keywords or hold spaces, braces or backticks, and a path with a quote and
+    /// braces: `describe load` writes them so they read back as the same names and file.
+    func testDescribeLoadQuotesNamesAndPathsAsTheLexerReadsThem() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-describe-\(UUID().uuidString)/q\"{d}")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+        let file = dir.appendingPathComponent("t.csv").path
+        try Data("where,选课 人数,a{b},x`y,总数\n1,2,3,4,5\n6,7,8,9,10\n".utf8).write(to: URL(fileURLWithPath: file))
+        let (s, out) = Messy.run("load `count` from \(Lexical.string(file)) with rename (`where` = `by`)\ndescribe load `count`")
+        XCTAssertEqual(out.diagnostics, [])
+        let statement = out.results
+        let escapedFile = file.replacingOccurrences(of: "\"", with: "\"\"").replacingOccurrences(of: "{", with: "{{")
+            .replacingOccurrences(of: "}", with: "}}")
+        XCTAssertTrue(statement.hasPrefix("load `count` from \"\(escapedFile)\"\n"), statement)
+        XCTAssertTrue(statement.contains("types (`where` = integer, `选课 人数` = integer, `a{b}` = integer, `x``y` = integer, 总数 = integer)"), statement)
+        XCTAssertTrue(statement.contains("rename (`where` = `by`)"), statement)
+        let again = Messy.run(statement)
+        XCTAssertEqual(again.output.diagnostics, [], statement)
+        let a = try XCTUnwrap(s.catalog.table("count")), b = try XCTUnwrap(again.session.catalog.table("count"), statement)
+        XCTAssertEqual(b.columns.map(\.name), ["by", "选课 人数", "a{b}", "x`y", "总数"])
+        XCTAssertEqual(Messy.schema(a), Messy.schema(b), statement)
+        XCTAssertEqual(Messy.rows(a), Messy.rows(b), statement)
+    }
+
     func testSummaryIsAFirstLookAtEachColumn() {
         let (_, out) = Messy.run("load t from \"courses_utf8.csv\"\nsummary t")
         XCTAssertEqual(out.results, """

@@ -114,15 +114,17 @@ final class ParserTests: XCTestCase {
         XCTAssertTrue(errorText("print " + String(repeating: "not ", count: 5000) + "true").contains("nested too deeply"))
     }
 
+    func complete(_ text: String) -> Bool { ParsedScript(SourceFile(name: "<prompt>", text: text)).isComplete }
+
     func testCompleteness() {
-        XCTAssertTrue(Completeness.isComplete("count enrollments"))
-        XCTAssertTrue(Completeness.isComplete("count enrollments where paid; count t"))
-        XCTAssertFalse(Completeness.isComplete("count enrollments where"))
-        XCTAssertFalse(Completeness.isComplete("count enrollments where x in (1,"))
-        XCTAssertFalse(Completeness.isComplete("print \"abc"))
-        XCTAssertFalse(Completeness.isComplete("sum(x) /"))
-        XCTAssertFalse(Completeness.isComplete("count"))
-        XCTAssertTrue(Completeness.isComplete("count t where )"), "an error not at the end is complete: show it")
-        XCTAssertTrue(Completeness.isComplete(""))
+        XCTAssertTrue(complete("count enrollments"))
+        XCTAssertTrue(complete("count enrollments where paid; count t"))
+        XCTAssertFalse(complete("count enrollments where"))
+        XCTAssertFalse(complete("count enrollments where x in (1,"))
+        XCTAssertFalse(complete("print \"abc"))
+        XCTAssertFalse(complete("sum(x) /"))
+        XCTAssertFalse(complete("count"))
+        XCTAssertTrue(complete("count t where )"), "an error not at the end is complete: show it")
+        XCTAssertTrue(complete(""))
     }
 }

@@ -30,10 +30,9 @@ final class SaveForREPLTests: XCTestCase {
 
     /// Runs `text` as the prompt does and records it.
     func run(_ session: Session, _ script: inout SavedScript, _ text: String, base: String) {
-        let before = session.succeeded.count
-        let source = SourceFile(name: "<prompt>", text: text)
-        session.run(source, baseDirectory: base)
-        script.record(source, baseDirectory: base, succeeded: session.succeeded[before...])
+        let parsed = ParsedScript(SourceFile(name: "<prompt>", text: text))
+        let outcome = session.run(parsed, baseDirectory: base)
+        script.record(parsed, completed: outcome.completed, baseDirectory: base)
     }
 
     func testRecordsWhatSucceededWithoutTheStatementsOfIncludedScripts() {
@@ -50,6 +49,19 @@ final class SaveForREPLTests: XCTestCase {
             "load \"exports\"", "include \"exports/measures.tally\"", "passrate courses by project", "count courses",
         ])
         XCTAssertEqual(out.errors.count, 2)
+    }
+
+    /// What is recorded is the statements that ran, from the parsed text, not the texts that
+    /// match: an included script that ran the same statement before it failed adds nothing.
+    func testAStatementThatDidNotRunIsNotRecordedAlthoughAnIncludedScriptRanTheSameText() throws {
+        try "count courses\ncount nothing\n".write(to: folder.appendingPathComponent("exports/bad.tally"), atomically: true, encoding: .utf8)
+        let out = Collect()
+        let session = Session(output: out)
+        var script = SavedScript()
+        run(session, &script, "load \"exports\"", base: folder.path)
+        run(session, &script, "count courses; include \"exports/bad.tally\"; count courses", base: folder.path)
+        XCTAssertEqual(script.entries.map(\.text), ["load \"exports\"", "count courses"])
+        XCTAssertEqual(out.errors.count, 2, out.errors.joined())   // the unknown table, and where it was included
     }
 
     func testTheSavedScriptReplaysToTheSameOutput() throws {
@@ -102,12 +114,50 @@ final class SaveForREPLTests: XCTestCase {
         let session = Session(output: Collect())
         session.setParameter("data", "exports/2002")
         session.setParameter("target", "3")
-        let source = SourceFile(name: "<prompt>", text: "let x = target + 1")
-        let before = session.succeeded.count
-        session.run(source)
-        script.record(source, baseDirectory: folder.path, succeeded: session.succeeded[before...])
+        run(session, &script, "let x = target + 1", base: folder.path)
         let text = script.render(savingTo: folder.appendingPathComponent("s.tally").path,
                                  parameters: session.catalog.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         XCTAssertEqual(text, "set data = \"exports/2002\"\nset target = 3\nlet x = target + 1\n")
+    }
+
+    /// A `--set` path is relative to the folder tally was started in; in the saved script it is
+    /// the script's text, relative to the script's folder: it is rewritten to name the same folder.
+    func testACommandLinePathParameterStillNamesTheSameFolderFromTheSavedScript() throws {
+        let session = Session(output: Collect())
+        session.setParameter("data", "exports")
+        session.setParameter("title", "exports 2002")   // not a path that exists: as it is
+        let script = SavedScript()
+        let path = folder.appendingPathComponent("work/today.tally").path
+        let text = script.render(savingTo: path, parameters: session.catalog.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                                 startDirectory: folder.path)
+        XCTAssertEqual(text, "set data = \"../exports\"\nset title = \"exports 2002\"\n")
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try (text + "load \"{data}\"\ncheck (count courses) = 3\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let replayed = Collect()
+        XCTAssertEqual(Session(output: replayed).runFile(path).errors, 0, replayed.errors.joined())
+    }
+
+    /// `--set` values are written as literals that read back as the same values: braces in text
+    /// doubled (they would interpolate), small decimals without an exponent, names quoted.
+    func testParametersAreWrittenAsLiteralsThatReadBack() throws {
+        let session = Session(output: Collect())
+        let given = [("title", "{x} 报告"), ("rate", "0.00001"), ("big", "12345678901234567.5"), ("where", "x"), ("两 字", "-3")]
+        for (name, text) in given { session.setParameter(name, text) }
+        let parameters = session.catalog.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let text = SavedScript().render(savingTo: folder.appendingPathComponent("s.tally").path, parameters: parameters)
+        XCTAssertEqual(text, """
+            set big = 12345678901234568.0
+            set rate = 0.00001
+            set title = "{{x}} 报告"
+            set `where` = "x"
+            set `两 字` = -3
+
+            """)
+        let replay = Session(output: Collect())
+        XCTAssertEqual(replay.run(SourceFile(name: "s.tally", text: text)).errors, 0, (replay.output as! Collect).errors.joined())
+        XCTAssertEqual(replay.catalog.variables["title"], .string("{x} 报告"))
+        XCTAssertEqual(replay.catalog.variables["rate"], .decimal(0.00001))
+        XCTAssertEqual(replay.catalog.variables["big"], .decimal(12345678901234567.5))
+        XCTAssertEqual(replay.catalog.variables["两 字"], .integer(-3))
     }
 }

@@ -11,6 +11,8 @@ public struct LoadOptions {
     public var header: [Int]?
     public var skipTotals = false
     public var skipBadRows = false
+    /// A folder load runs the folder's startup.tally after its tables (`startup false`: not).
+    public var startup = true
     public var nulls = NullMarkers.standard
     /// Types given per column, and new names, by the column's name in the file (or its new name).
     public var types: [(column: String, type: DataType, span: Span)] = []
@@ -28,7 +30,7 @@ public struct LoadOptions {
     public private(set) var given: [String: Span] = [:]
     private var script: SourceFile?
 
-    public static let names = ["delimiter", "encoding", "header", "nulls", "rename", "sheet", "skip_bad_rows", "skip_totals", "types"]
+    public static let names = ["delimiter", "encoding", "header", "nulls", "rename", "sheet", "skip_bad_rows", "skip_totals", "startup", "types"]
     /// Options that only make sense for one kind of file.
     static let textOnly: Set<String> = ["delimiter", "encoding"], sheetOnly: Set<String> = ["sheet"]
 
@@ -106,9 +108,13 @@ public struct LoadOptions {
             case "sheet":
                 guard case .string(let name) = value else { throw error("a sheet is named by text, as in sheet \"课程\"", s) }
                 sheet = name
-            default:   // skip_totals, skip_bad_rows
+            default:   // skip_totals, skip_bad_rows, startup
                 guard case .boolean(let b) = value else { throw error("`\(key)` is true or false", s) }
-                if key == "skip_totals" { skipTotals = b } else { skipBadRows = b }
+                switch key {
+                case "skip_totals": skipTotals = b
+                case "skip_bad_rows": skipBadRows = b
+                default: startup = b
+                }
             }
         }
     }

@@ -10,7 +10,7 @@ public enum Loader {
                             isCancelled: @Sendable () -> Bool = { false },
                             locate: (Diagnostic) -> Diagnostic = { $0 }) throws -> [Table] {
         let kind = FileKind(path: path)
-        if case .missing = kind { throw locate(Diagnostic(.error, "no such file or folder: \(path)")) }
+        if case .missing = kind { throw locate(Diagnostic(.error, "no such file or folder: \(path)" + Session.absoluteNote(path))) }
         if kind == .folder {
             if name != nil { throw locate(Diagnostic(.error, "`load NAME from` needs a file; \(path) is a folder")) }
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
@@ -27,6 +27,9 @@ public enum Loader {
                 tables.append(try read(full, tableName: (f as NSString).deletingPathExtension, options: options, isCancelled: isCancelled))
             }
             return tables
+        }
+        if let span = options.given["startup"] {
+            throw options.error("`startup` applies to a folder load (its startup.tally); \(path) is a file", span)
         }
         try checkIsFile(path, locate)
         let ext = (path as NSString).pathExtension.lowercased()

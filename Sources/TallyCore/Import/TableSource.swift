@@ -40,43 +40,17 @@ public struct TableSource: Sendable {
     /// The `load` statement that reads the file again with every decision of this load fixed.
     public func loadStatement(for table: Table) -> String {
         var options: [String] = []
-        if let sheet { options.append("sheet \(Self.quoted(sheet))") }
-        if let encoding { options.append("encoding \(Self.quoted(encoding))") }
-        if let delimiter { options.append("delimiter " + Self.quoted(delimiter == 9 ? "tab" : String(Unicode.Scalar(delimiter)))) }
+        if let sheet { options.append("sheet \(Lexical.string(sheet))") }
+        if let encoding { options.append("encoding \(Lexical.string(encoding))") }
+        if let delimiter { options.append("delimiter " + Lexical.string(delimiter == 9 ? "tab" : String(Unicode.Scalar(delimiter)))) }
         options.append(headerRows.count == 2 ? "header (\(headerRows[0]), \(headerRows[1]))" : "header \(headerRows.first ?? 1)")
         if skipTotals { options.append("skip_totals true") }
         if skipBadRows { options.append("skip_bad_rows true") }
-        var lines = ["load \(Self.name(table.name)) from \(Self.quoted(path))", "    with " + options.joined(separator: ", ")]
-        lines.append("    nulls (\(nulls.map(Self.quoted).joined(separator: ", ")))")
-        lines.append("    types (" + zip(fileNames, table.columns).map { "\(Self.name($0)) = \($1.vector.type.rawValue)" }.joined(separator: ", ") + ")")
+        var lines = ["load \(Lexical.name(table.name)) from \(Lexical.string(path))", "    with " + options.joined(separator: ", ")]
+        lines.append("    nulls (\(nulls.map(Lexical.string).joined(separator: ", ")))")
+        lines.append("    types (" + zip(fileNames, table.columns).map { "\(Lexical.name($0)) = \($1.vector.type.rawValue)" }.joined(separator: ", ") + ")")
         let renamed = zip(fileNames, table.columns).filter { $0 != $1.name }
-        if !renamed.isEmpty { lines.append("    rename (" + renamed.map { "\(Self.name($0)) = \(Self.name($1.name))" }.joined(separator: ", ") + ")") }
+        if !renamed.isEmpty { lines.append("    rename (" + renamed.map { "\(Lexical.name($0)) = \(Lexical.name($1.name))" }.joined(separator: ", ") + ")") }
         return lines.joined(separator: ",\n").replacingOccurrences(of: ",\n    with ", with: "\n    with ") + "\n"
-    }
-
-    /// A string literal: quotes doubled, braces doubled (they would interpolate).
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for ch in s {
-            switch ch {
-            case "\"": out += "\"\""
-            case "{": out += "{{"
-            case "}": out += "}}"
-            default: out.append(ch)
-            }
-        }
-        return out + "\""
-    }
-
-    /// A name as the lexer reads it: as it is, or in backticks when it has spaces or symbols or is a keyword.
-    static func name(_ s: String) -> String {
-        let scalars = Array(s.unicodeScalars)
-        func letter(_ c: Unicode.Scalar) -> Bool {
-            c.isASCII ? (c.properties.isAlphabetic || c == "_") : c.properties.isAlphabetic && !(0x3000...0x303F).contains(c.value) && !(0xFF00...0xFF20).contains(c.value)
-        }
-        let plain = !scalars.isEmpty && letter(scalars[0])
-            && scalars.allSatisfy { letter($0) || ("0"..."9").contains($0) || (!$0.isASCII && $0.properties.numericType != nil) }
-            && !(s.allSatisfy(\.isASCII) && Keyword(rawValue: s.lowercased()) != nil)
-        return plain ? s : "`" + s.replacingOccurrences(of: "`", with: "``") + "`"
     }
 }

@@ -34,10 +34,13 @@ public enum ScreenFit {
             shown = result.gather((0..<Int32(limit)).map { $0 })
         }
         var out = isTooWide(shown, options) ? vertical(shown, options) : horizontal(shown, options)
-        if hidden > 0 {
-            out += "… \(hidden) more row\(hidden == 1 ? "" : "s")" + (options.moreRowsHint.map { " (\($0))" } ?? "") + "\n"
-        }
+        if hidden > 0 { out += moreRows(hidden, hint: options.moreRowsHint) }
         return out
+    }
+
+    /// The footer under a result cut to fewer rows.
+    static func moreRows(_ hidden: Int, hint: String?) -> String {
+        "… \(hidden) more row\(hidden == 1 ? "" : "s")" + (hint.map { " (\($0))" } ?? "") + "\n"
     }
 
     /// Whether the table cannot fit even with every column cut to the minimum cell width.
@@ -127,15 +130,22 @@ public enum ScreenFit {
 /// A session output that shows results its own way (the prompt fits them to the screen).
 /// Return nil to get the session's normal writer.
 public protocol ResultPresenter: AnyObject {
-    func present(_ result: ResultTable, format: OutputFormat) -> String?
+    /// `rowLimit`: `.rows N`, or nil for every row.
+    func present(_ result: ResultTable, format: OutputFormat, rowLimit: Int?) -> String?
 }
 
 extension Session {
     /// The text of a result in the session's format, unless the output presents it itself.
+    /// Table output shows at most `rowLimit` rows (`.rows N`), then a footer.
     func present(_ result: ResultTable) -> String {
-        if let presenter = output as? ResultPresenter, let text = presenter.present(result, format: format) {
+        shown(result)
+        if let presenter = output as? ResultPresenter, let text = presenter.present(result, format: format, rowLimit: rowLimit) {
             return text
         }
-        return ResultWriter.write(result, as: format, maxWidth: maxWidth)
+        guard format == .table, let limit = rowLimit, result.rowCount > limit else {
+            return ResultWriter.write(result, as: format, maxWidth: maxWidth)
+        }
+        return ResultWriter.write(result.gather((0..<Int32(limit)).map { $0 }), as: .table, maxWidth: maxWidth)
+            + ScreenFit.moreRows(result.rowCount - limit, hint: ".rows all shows them")
     }
 }

@@ -35,35 +35,13 @@ public enum Completion {
         return context.statement(before)
     }
 
-    /// `name` as written in a statement: in backticks unless it is a plain name.
-    public static func quoted(_ name: String) -> String {
-        isPlainName(name) ? name : "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
-    }
-
-    /// A name the lexer reads as one identifier (letters, digits, `_`; Chinese letters
-    /// included) and that is not a keyword.
-    public static func isPlainName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, isNameStart(first) else { return false }
-        guard name.unicodeScalars.allSatisfy(isNameContinue) else { return false }
-        return !(name.allSatisfy(\.isASCII) && Keyword(rawValue: name.lowercased()) != nil)
-    }
-
-    static func isNameStart(_ s: Unicode.Scalar) -> Bool {
-        if s.isASCII { return (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || s == "_" }
-        let v = s.value
-        let fullWidthPunctuation = (0x3000...0x303F).contains(v) || (0xFF00...0xFF0F).contains(v) || (0xFF1A...0xFF20).contains(v)
-        return s.properties.isAlphabetic && !fullWidthPunctuation
-    }
-
-    static func isNameContinue(_ s: Unicode.Scalar) -> Bool {
-        isNameStart(s) || (s >= "0" && s <= "9") || (!s.isASCII && s.properties.numericType != nil)
-    }
-
-    /// Keywords that start a statement (besides queries).
-    static let statementKeywords: [Keyword] = [.load, .measure, .link, .set, .let, .print, .check, .warn, .include, .export, .describe]
-    static let clauseKeywords: [Keyword] = [.where, .by, .bucket, .pct, .total, .sort, .top]
-    static let aggregates = ["count", "sum", "avg", "min", "max", "median"]
-    static var functions: [String] { Functions.table.keys.sorted() }
+    /// Keywords that start a statement (besides queries) and query clauses: Lexical's.
+    static var statementKeywords: [Keyword] { Lexical.statementKeywords }
+    static var clauseKeywords: [Keyword] { Lexical.clauseKeywords }
+    /// Keywords that may follow a complete operand in a condition (`x in (…)`, `x not between …`).
+    static let operatorKeywords = ["and", "or", "not", "in", "between", "is"]
+    static var aggregates: [String] { Lexical.aggregateNames }
+    static var functions: [String] { Lexical.functionNames }
 }
 
 // MARK: - The analysis
@@ -99,7 +77,10 @@ extension Completion {
                 case .code:
                     if c == "\"" || c == "'" { state = .string(c, i) } else if c == "`" { state = .backtick(i) } else if c == "-", text.index(after: i) < text.endIndex, text[text.index(after: i)] == "-" { state = .comment }
                 case .string(let q, _):
-                    if c == q { state = .code }   // a doubled quote closes and reopens
+                    if c == q {
+                        let next = text.index(after: i)
+                        if next < text.endIndex, text[next] == q { i = next } else { state = .code }   // a doubled quote stays inside
+                    }
                 case .backtick:
                     if c == "`" { state = .code } else if c == "\n" { state = .code }
                 case .comment:
@@ -119,7 +100,7 @@ extension Completion {
                 var start = text.endIndex
                 while start > text.startIndex {
                     let p = text.index(before: start)
-                    guard text[p].unicodeScalars.allSatisfy(Completion.isNameContinue) else { break }
+                    guard text[p].unicodeScalars.allSatisfy(Lexical.isNameContinue) else { break }
                     start = p
                 }
                 return (String(text[..<start]), .word(String(text[start...])))
@@ -212,8 +193,7 @@ extension Completion {
                     for k in keywords where starts(k) { add(k) }
                 }
                 for n in names where starts(n) {
-                    add(quoteNames ? "`" + n.replacingOccurrences(of: "`", with: "``") + "`"
-                        : bare.contains(n) ? n : Completion.quoted(n))
+                    add(quoteNames ? Lexical.backticked(n) : bare.contains(n) ? n : Lexical.name(n))
                 }
                 if !quoteNames {
                     for v in verbatim where starts(v) { add(v) }
@@ -234,7 +214,7 @@ extension Completion {
         /// Other tables, as `table.` prefixes for lookups.
         func lookupPrefixes(except table: String?) -> [String] {
             let own = table.flatMap { catalog.table($0)?.name }
-            return tableNames.filter { $0 != own }.map { Completion.quoted($0) + "." }
+            return tableNames.filter { $0 != own }.map { Lexical.name($0) + "." }
         }
 
         var measureOffer: Offer {
@@ -266,9 +246,13 @@ extension Completion {
                 var o = Offer()
                 if rest.isEmpty { o.pathWithQuote = "\"" }
                 return o
-            case .keyword(.describe):
+            case .keyword(.describe), .keyword(.summary):
+                // describe [load] TABLE, summary TABLE
                 var o = Offer()
-                if rest.isEmpty { o.names = tableNames }
+                if rest.isEmpty || (rest.count == 1 && rest[0].kind == .keyword(.load) && first.kind == .keyword(.describe)) {
+                    o.names = tableNames
+                }
+                if rest.isEmpty && first.kind == .keyword(.describe) { o.keywords = ["load"] }
                 return o
             case .keyword(.link):
                 return link(rest)
@@ -301,7 +285,7 @@ extension Completion {
             switch last.kind {
             case .keyword(.from): o.pathWithQuote = "\""
             case .string: o.keywords = ["with"]
-            case .keyword(.with), .symbol(.comma): o.verbatim = ["delimiter"]
+            case .keyword(.with), .symbol(.comma): o.verbatim = LoadOptions.names
             case .identifier where last.text.lowercased() == "delimiter":
                 o.verbatim = ["\",\"", "\"tab\"", "\";\"", "\"|\""]
             case .identifier where rest.count == 1: o.keywords = ["from"]
@@ -352,7 +336,7 @@ extension Completion {
                     }
                     if let last = inner.last, QueryWalk.endsOperand(last) {
                         o.keywords = isAggregate && !inner.contains(where: { $0.kind == .keyword(.where) }) ? ["where"] : []
-                        o.keywords += ["and", "or", "not", "in", "between", "is"]
+                        o.keywords += Completion.operatorKeywords
                         return o
                     }
                     o.names = columns(of: table) + catalog.variableNames
@@ -395,11 +379,16 @@ extension Completion {
                 return o
             }
             switch clause {
-            case .where:
+            case .where, .having:
                 if lastToken?.kind == .keyword(.is) { o.keywords = ["null", "not"]; return o }
                 if lastToken?.kind == .keyword(.not) && walk.previousIsOperand { o.keywords = ["in", "between"]; return o }
                 if afterOperand {
-                    o.keywords = ["and", "or", "not", "in", "between", "is"] + unused
+                    o.keywords = Completion.operatorKeywords + unused
+                    return o
+                }
+                if clause == .having {                   // a condition on each group's measures
+                    o = measureOffer
+                    o.keywords = ["not"]
                     return o
                 }
                 o.names = columns(of: table) + catalog.variableNames
@@ -441,7 +430,7 @@ extension Completion {
             if let w = inner.firstIndex(where: { $0.kind == .keyword(.where) }) {
                 let cond = inner[(w + 1)...]
                 if let last = cond.last, QueryWalk.endsOperand(last) {
-                    o.keywords = ["and", "or", "not", "in", "between", "is"]
+                    o.keywords = Completion.operatorKeywords
                 } else {
                     o.names = t.columns.map(\.name)
                 }
@@ -501,7 +490,7 @@ extension Completion {
             case .none:
                 return Result(candidates: [], replacing: 0)
             case .path:
-                if let q = argument.first, q == "\"" || q == "'" { return paths(String(argument.dropFirst()), quote: q) }
+                if let q = argument.first, q == "\"" || q == "'" { return paths(String(argument.dropFirst()), quote: q, literal: false) }
                 return paths(argument, quote: nil)
             case .table:
                 var o = Offer()
@@ -518,11 +507,17 @@ extension Completion {
         // MARK: Paths
 
         /// Files and folders whose names start with the last part of `typed` (a path as
-        /// typed so far); folders end with `/`. With a quote, a lone file gets the closing quote.
-        func paths(_ typed: String, quote: Character?) -> Result {
+        /// typed so far); folders end with `/`. Inside a string literal (`quote`, `literal`) the
+        /// typed text is a string's body: candidates are written with quotes and braces doubled,
+        /// and a path that interpolates (`{data}/…`) is not completed. A meta command's quoted
+        /// argument is taken as it is. With a quote, a lone file gets the closing quote.
+        func paths(_ typed: String, quote: Character?, literal: Bool = true) -> Result {
             var partial = typed
-            if let quote { partial = partial.replacingOccurrences(of: String(repeating: quote, count: 2), with: String(quote)) }
-            if partial.contains("{") { return Result(candidates: [], replacing: 0) }
+            if let quote, literal {
+                guard let text = Lexical.unescaped(typed, quote: quote) else { return Result(candidates: [], replacing: 0) }
+                partial = text
+            }
+            let replacing = typed.count - (typed.lastIndex(of: "/").map { typed.distance(from: typed.startIndex, to: $0) + 1 } ?? 0)
             let slash = partial.lastIndex(of: "/")
             let folderPart = slash.map { String(partial[...$0]) } ?? ""
             let prefix = slash.map { String(partial[partial.index(after: $0)...]) } ?? partial
@@ -536,7 +531,7 @@ extension Completion {
             }
             if folder.isEmpty { folder = "." }
             let fm = FileManager.default
-            guard let entries = try? fm.contentsOfDirectory(atPath: folder) else { return Result(candidates: [], replacing: prefix.count) }
+            guard let entries = try? fm.contentsOfDirectory(atPath: folder) else { return Result(candidates: [], replacing: replacing) }
             var candidates: [(String, Bool)] = []
             for e in entries.sorted() where e.hasPrefix(prefix) {
                 if e.hasPrefix(".") && !prefix.hasPrefix(".") { continue }
@@ -546,10 +541,10 @@ extension Completion {
             }
             var names = candidates.map { $0.1 ? $0.0 + "/" : $0.0 }
             if let quote {
-                names = names.map { $0.replacingOccurrences(of: String(quote), with: String(repeating: quote, count: 2)) }
+                if literal { names = names.map { Lexical.escaped($0, quote: quote) } }
                 if candidates.count == 1, !candidates[0].1, !after.hasPrefix(String(quote)) { names[0] += String(quote) }
             }
-            return Result(candidates: names, replacing: prefix.count)
+            return Result(candidates: names, replacing: replacing)
         }
     }
 
@@ -604,7 +599,7 @@ extension Completion {
                     tableToken = t
                 }
             case .keyword(let k):
-                if table != nil, Completion.clauseKeywords.contains(k) {
+                if table != nil, k.role == .clause {
                     clause = k
                     clauseToken = t
                     usedClauses.insert(k)

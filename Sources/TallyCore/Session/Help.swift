@@ -19,11 +19,14 @@ public enum Help {
         public var usage: String
         public var summary: String
         public var argument: Argument
+        /// For a command of the prompt only (not in -c, pipes or scripts): what to do in a script instead.
+        public var scriptForm: String? = nil
     }
 
     public static let commands: [Command] = [
         Command(name: ".help", aliases: [], usage: ".help [TOPIC]", summary: "this overview, or a topic with examples",
-                argument: .words(topics.map(\.name) + ["commands"])),
+                argument: .words(topics.map(\.name) + ["commands"]),
+                scriptForm: "the language is described in Grammar.md; tally --help lists the options"),
         Command(name: ".tables", aliases: [], usage: ".tables", summary: "the loaded tables: rows and columns", argument: .none),
         Command(name: ".schema", aliases: [], usage: ".schema TABLE", summary: "a table's columns: name, type, nulls", argument: .table),
         Command(name: ".measures", aliases: [], usage: ".measures", summary: "the named measures and their definitions", argument: .none),
@@ -35,8 +38,10 @@ public enum Help {
                 argument: .words(["on", "off"])),
         Command(name: ".run", aliases: [], usage: ".run FILE", summary: "run a script file", argument: .path),
         Command(name: ".save", aliases: [], usage: ".save FILE",
-                summary: "write what worked as a script (for tally run)", argument: .path),
-        Command(name: ".quit", aliases: [".exit"], usage: ".quit", summary: "leave (also .exit, or Ctrl-D)", argument: .none),
+                summary: "write what worked as a script (for tally run)", argument: .path,
+                scriptForm: "a script is saved already; export QUERY to \"FILE\" writes a result"),
+        Command(name: ".quit", aliases: [".exit"], usage: ".quit", summary: "leave (also .exit, or Ctrl-D)", argument: .none,
+                scriptForm: "a script ends after its last statement"),
     ]
 
     public static func command(named name: String) -> Command? {
@@ -83,11 +88,12 @@ public enum Help {
     ]
 
     public static let topics: [Topic] = [
-        Topic(name: "query", aliases: ["queries", "count", "measure", "sum"], title: "query — the shape of a question",
+        Topic(name: "query", aliases: ["queries", "count", "sum"], title: "query — the shape of a question",
               text: """
                 A query names what to compute (its measures), then the table, then clauses in any order:
 
-                    MEASURES TABLE [where COND] [by COLUMNS] [bucket N,…] [pct] [total] [sort COL] [top N]
+                    MEASURES TABLE [where COND] [by COLUMNS] [having COND] [bucket N,…] [pct] [total]
+                                   [sort COL] [top N]
 
                 Measures: count (rows), count(x) (rows where x is not null), count distinct x,
                 sum(x), avg(x), min(x), max(x), median(x), and arithmetic on them. sum of a 是/否
@@ -116,12 +122,13 @@ public enum Help {
                 Example("count enrollments where hours_earned is null", "missing values"),
                 Example("count logins where login_at >= \"2020-11-01\" and client != \"PC\"", "a date and a text"),
               ]),
-        Topic(name: "by", aliases: ["group", "groups"], title: "by — one row per group",
+        Topic(name: "by", aliases: ["group", "groups", "having"], title: "by — one row per group; having",
               text: """
                 `by` gives one result row per distinct value (or combination of values) of the
                 columns listed, in ascending order unless `sort` says otherwise. Functions group
                 times: year, month, week, weekday, day, hour, date. A column of another table
-                is written table.column (see .help lookups).
+                is written table.column (see .help lookups). `having COND` keeps the groups
+                whose measures meet the condition.
                 """,
               examples: [
                 Example("count teachers by district", "teachers per district"),
@@ -131,6 +138,7 @@ public enum Help {
                         "teachers who took part, per district (district is in teachers)"),
                 Example("count logins where client = \"App\" by all teachers.district",
                         "every district, 0 where no one logged in with the App"),
+                Example("count enrollments by course_id having count >= 30 sort count desc", "courses with 30 enrollments or more"),
               ]),
         Topic(name: "across", aliases: ["pivot", "crosstab", "cross-tab"], title: "across — a cross-tab, as a pivot table shows",
               text: """
@@ -213,7 +221,7 @@ public enum Help {
                 Example("sum(participated) / count * 100 enrollments by project total \"合计\"", "a rate per project and overall"),
                 Example("count logins by teacher_id sort count desc top 10", "the ten teachers who logged in most"),
               ]),
-        Topic(name: "measures", aliases: ["named"], title: "measures — name a calculation once, use it anywhere",
+        Topic(name: "measures", aliases: ["measure", "named"], title: "measures — name a calculation once, use it anywhere",
               text: """
                 `measure NAME = EXPR` defines a named measure. It works in any query over a table
                 that has the columns it uses, and may use other measures. .measures lists them.
@@ -224,7 +232,7 @@ public enum Help {
                 Example("passrate, participation enrollments by project", "both, per project"),
                 Example("passrate courses where enrolled > 0 bucket 90,80,70,60", "banded (see .help bucket)"),
               ]),
-        Topic(name: "lookups", aliases: ["lookup", "link", "join", "in"], title: "lookups — columns of other tables, and membership",
+        Topic(name: "lookups", aliases: ["lookup", "link", "join", "in", "explain"], title: "lookups — columns of other tables, and membership",
               text: """
                 table.column reads a column of another table for each row: enrollments has
                 teacher_id, teachers has one row per teacher_id, so teachers.district is the
@@ -242,20 +250,24 @@ public enum Help {
                 Example("explain count enrollments by teachers.district", "how Tally reads a query: its steps and links"),
                 Example("count teachers where teacher_id in (logins.teacher_id where client = \"App\")", "a named column"),
               ]),
-        Topic(name: "load", aliases: ["loading", "files", "csv", "exports"], title: "load — read exports",
+        Topic(name: "load", aliases: ["loading", "files", "csv", "exports", "describe", "summary"], title: "load — read exports",
               text: """
                 `load "FOLDER"` reads every .csv/.tsv/.txt file of a folder, one table each,
                 named after the file; `load NAME from "FILE"` reads one file. Paths are relative
                 to the current folder (to the script in a script). The delimiter and column
-                types are detected; `with delimiter "tab"` overrides. Starting `tally FOLDER`
-                loads the folder and runs its startup.tally. TAB completes paths inside quotes.
+                types are detected; `with delimiter "tab"` overrides. A folder's load runs its
+                startup.tally (`with startup false`: not). TAB completes paths inside quotes.
+                `summary TABLE` is a first look at a table's columns; `describe load TABLE`
+                writes the load statement that reads its file the same way again.
                 """,
               examples: [
+                Example("summary teachers", "each column: type, nulls, distinct values, range"),
+                Example("describe load teachers", "the load, every decision written out"),
                 Example("load \"exports/2002\"", "a folder of exports", runnable: false),
                 Example("load roster from \"exports/2002/teachers.csv\"", "one file, named roster", runnable: false),
                 Example("load \"exports/2002/logins.csv\" with delimiter \"tab\"", "a tab-separated file", runnable: false),
               ]),
-        Topic(name: "scripts", aliases: ["script", "run", "save", "let", "set", "print", "check"],
+        Topic(name: "scripts", aliases: ["script", "run", "save", "let", "set", "print", "check", "warn", "include", "export"],
               title: "scripts — save and replay work",
               text: """
                 A script is statements in a file, run with .run FILE here or `tally run FILE` in

@@ -19,32 +19,31 @@ public struct SavedScript: Sendable {
 
     public init() {}
 
-    /// Records the statements of `source` that succeeded. `succeeded` is what the session
-    /// appended to `Session.succeeded` while running `source`: it also holds the statements
-    /// of scripts that `source` includes, which are left out (the `include` replays them).
-    public mutating func record(_ source: SourceFile, baseDirectory: String, succeeded: ArraySlice<String>) {
-        let topLevel: [String]
-        if let parsed = try? Parser.parse(source) {
-            topLevel = parsed.statements.map { source.slice($0.span) }
-        } else {
-            topLevel = []
-        }
-        var rest = succeeded[...]
-        for text in topLevel {
-            guard let i = rest.firstIndex(of: text) else { continue }
-            entries.append(Entry(text: text, baseDirectory: baseDirectory))
-            rest = rest[rest.index(after: i)...]
+    /// Records the statements of `parsed` that succeeded: the first `completed` ones (a run
+    /// stops at the first that fails; see `Session.Outcome.completed`). The statements of
+    /// scripts they include are not recorded: the `include` replays them.
+    public mutating func record(_ parsed: ParsedScript, completed: Int, baseDirectory: String) {
+        for s in parsed.statements.prefix(completed) {
+            entries.append(Entry(text: parsed.text(of: s), baseDirectory: baseDirectory))
         }
     }
 
     /// The script, for a file at `path`. `parameters` (from `--set`) become `set` lines first,
-    /// so the script replays without them.
-    public func render(savingTo path: String, parameters: [(String, Value)] = [], header: String? = nil) -> String {
+    /// so the script replays without them. A parameter that names an existing file or folder
+    /// relative to `startDirectory` (a command-line path) is rewritten relative to the saved
+    /// script's folder, as a path written in the script is read.
+    public func render(savingTo path: String, parameters: [(String, Value)] = [], header: String? = nil,
+                       startDirectory: String = FileManager.default.currentDirectoryPath) -> String {
         let folder = SavedScript.standardized((path as NSString).deletingLastPathComponent)
         var lines: [String] = []
         if let header { lines.append("-- " + header) }
         for (name, value) in parameters {
-            lines.append("set \(Completion.quoted(name)) = \(SavedScript.literal(value))")
+            var value = value
+            if case .string(let p) = value, !p.isEmpty, !p.hasPrefix("/"), !p.hasPrefix("~") {
+                let absolute = SavedScript.standardized((startDirectory as NSString).appendingPathComponent(p))
+                if FileManager.default.fileExists(atPath: absolute) { value = .string(SavedScript.relative(absolute, to: folder)) }
+            }
+            lines.append("set \(Lexical.name(name)) = \(Lexical.literal(value))")
         }
         for e in entries {
             lines.append(SavedScript.relocated(e.text, from: e.baseDirectory, to: folder))
@@ -70,7 +69,7 @@ public struct SavedScript: Sendable {
         let absolute = standardized((base as NSString).appendingPathComponent(path))
         let moved = relative(absolute, to: folder)
         let bytes = source.bytes
-        return String(decoding: bytes[..<pathExpr.span.start], as: UTF8.self) + quotedString(moved)
+        return String(decoding: bytes[..<pathExpr.span.start], as: UTF8.self) + Lexical.string(moved)
             + String(decoding: bytes[pathExpr.span.end...], as: UTF8.self)
     }
 
@@ -91,22 +90,5 @@ public struct SavedScript: Sendable {
         if p.isEmpty { p = "." }
         if !p.hasPrefix("/") { p = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(p) }
         return (p as NSString).standardizingPath
-    }
-
-    /// A string literal: quotes doubled, braces doubled (no interpolation).
-    static func quotedString(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\"", with: "\"\"").replacingOccurrences(of: "{", with: "{{")
-            .replacingOccurrences(of: "}", with: "}}") + "\""
-    }
-
-    static func literal(_ v: Value) -> String {
-        switch v {
-        case .null: "null"
-        case .integer(let i): String(i)
-        case .decimal(let d): "\(d)"
-        case .boolean(let b): b ? "true" : "false"
-        case .string(let s): quotedString(s)
-        default: quotedString(Format.display(v))
-        }
     }
 }

@@ -18,14 +18,20 @@ public final class Session: @unchecked Sendable {
     public var format: OutputFormat = .table
     /// Terminal width for table output, or nil for no limit.
     public var maxWidth: Int?
+    /// `.rows N`: table output shows at most N rows of a result; nil shows all.
+    public var rowLimit: Int?
+    /// `.timer on`: each text run (a statement at the prompt, a script, -c) reports its time
+    /// and the rows it showed.
+    public var timer = false
+    /// Results and their rows shown since the timer started.
+    private var results = 0, resultRows = 0
     /// Told how each file's load is going (the command line's progress bar).
     public var loadObserver: LoadProgress.Observer?
     /// Polled while a statement runs; true cancels it.
     public var isCancelled: @Sendable () -> Bool = { false }
     public let output: SessionOutput
-    /// The text of each statement that succeeded, in order (what `.save` writes).
-    public private(set) var succeeded: [String] = []
-    private var includeDepth = 0
+    /// How deep includes, startup scripts and `.run` nest (a script that runs itself stops at 32).
+    var includeDepth = 0
 
     public struct Outcome: Sendable, Equatable {
         public var errors = 0
@@ -33,6 +39,9 @@ public final class Session: @unchecked Sendable {
         public var warnings = 0
         /// The run stopped because `isCancelled` turned true.
         public var cancelled = false
+        /// How many statements ran to their end (a failed check included), in order: when one
+        /// fails, the ones before it. Only those of the text run, not of the scripts it includes.
+        public var completed = 0
         public var ok: Bool { errors == 0 && failedChecks == 0 }
         public init(errors: Int = 0, failedChecks: Int = 0, warnings: Int = 0) {
             self.errors = errors; self.failedChecks = failedChecks; self.warnings = warnings
@@ -58,29 +67,50 @@ public final class Session: @unchecked Sendable {
     /// runs; otherwise statements run in order until one fails.
     @discardableResult
     public func run(_ source: SourceFile, baseDirectory: String = "") -> Outcome {
+        run(ParsedScript(source), baseDirectory: baseDirectory)
+    }
+
+    /// Runs parsed text: its errors, if any, are reported and nothing runs; otherwise its
+    /// statements and commands run in order until one fails. `Outcome.completed` says how
+    /// many ran. With `.timer on`, a text run at the top (not an included one) reports its time.
+    @discardableResult
+    public func run(_ parsed: ParsedScript, baseDirectory: String = "") -> Outcome {
+        guard timer && includeDepth == 0 else { return runItems(parsed, baseDirectory: baseDirectory) }
+        (results, resultRows) = (0, 0)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let outcome = runItems(parsed, baseDirectory: baseDirectory)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        output.info("time: " + String(format: "%.3f", seconds) + " s"
+                    + (results > 0 ? ", \(resultRows) row\(resultRows == 1 ? "" : "s")" : ""))
+        return outcome
+    }
+
+    /// Counts a result shown, for the timer.
+    func shown(_ result: ResultTable) {
+        results += 1
+        resultRows += result.rowCount
+    }
+
+    private func runItems(_ parsed: ParsedScript, baseDirectory: String) -> Outcome {
         var outcome = Outcome()
-        let statements: [Statement]
-        do {
-            let (parsed, errors) = try Parser.parse(source)
-            if !errors.isEmpty {
-                errors.forEach(output.diagnostic)
-                outcome.errors = errors.count
-                return outcome
-            }
-            statements = parsed
-        } catch let d as Diagnostic {
-            output.diagnostic(d)
-            outcome.errors = 1
-            return outcome
-        } catch {
-            output.diagnostic(Diagnostic(.error, "\(error)"))
-            outcome.errors = 1
+        if !parsed.errors.isEmpty {
+            parsed.errors.forEach(output.diagnostic)
+            outcome.errors = parsed.errors.count
             return outcome
         }
-        for s in statements {
+        for item in parsed.items {
             do {
-                try execute(s, source: source, baseDirectory: baseDirectory, outcome: &outcome)
-                succeeded.append(source.slice(s.span))
+                switch item {
+                case .statement(let s):
+                    // A relative path is relative to the script's folder (`baseDirectory`), or to the
+                    // current folder — the one tally was started in — when it comes from the command line.
+                    let base = pathIsFromCommandLine(s) ? "" : baseDirectory
+                    try execute(s, source: parsed.source, baseDirectory: base, outcome: &outcome)
+                    try runStartup(after: s, source: parsed.source, baseDirectory: base, outcome: &outcome)
+                case .command(let c):
+                    try runCommand(c, source: parsed.source, baseDirectory: baseDirectory, outcome: &outcome)
+                }
+                outcome.completed += 1
             } catch {
                 if error is Cancelled { outcome.cancelled = true }
                 output.diagnostic(error as? Diagnostic ?? (error is Cancelled ? Diagnostic(.error, "cancelled") : Diagnostic(.error, "\(error)")))
@@ -91,12 +121,51 @@ public final class Session: @unchecked Sendable {
         return outcome
     }
 
+    /// Whether the path of a load, include or export starts with a command-line parameter
+    /// (`load "{data}"`, `load "{data}/teachers.csv"`, `include lib` with `--set data=…`, `--set
+    /// lib=…`): the command line's text, so relative to the folder tally was started in.
+    private func pathIsFromCommandLine(_ s: Statement) -> Bool {
+        var path: Expr
+        switch s.kind {
+        case .load(_, let p, _), .include(let p), .export(_, let p): path = p
+        default: return false
+        }
+        if case .interpolated(let parts) = path.kind, case .expr(let first, _)? = parts.first { path = first }
+        guard case .name(let name) = path.kind else { return false }
+        return catalog.overrides[name] != nil
+    }
+
+    /// After `load "DIR"`: runs DIR/startup.tally, if there is one, as an include of it (its
+    /// paths relative to DIR), unless the load says `with startup false`.
+    private func runStartup(after s: Statement, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
+        guard case .load(nil, let pathExpr, let options) = s.kind,
+              try LoadOptions(options, source: source, evaluate: { try scalar($0, source) }).startup else { return }
+        let folder = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
+        let script = (folder as NSString).appendingPathComponent("startup.tally")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
+              FileManager.default.fileExists(atPath: script) else { return }
+        guard includeDepth < 32 else {
+            throw Diagnostic(.error, "startup scripts nested more than 32 deep (does \(script) load its own folder?)",
+                             in: source, span: s.span, notes: ["load it there with startup false"])
+        }
+        includeDepth += 1
+        defer { includeDepth -= 1 }
+        let inner = run(try readScript(script), baseDirectory: folder)
+        outcome.failedChecks += inner.failedChecks
+        outcome.warnings += inner.warnings
+        if inner.errors > 0 {
+            throw Diagnostic(.note, "in the startup.tally of the folder loaded here", in: source, span: s.span,
+                             notes: ["load it with startup false to skip the script"])
+        }
+        output.info("ran \(script) (load … with startup false skips it)")
+    }
+
     /// Runs a script file (`tally run`, `include`, `.run`).
     @discardableResult
     public func runFile(_ path: String) -> Outcome {
         do {
-            let text = try readText(path)
-            return run(SourceFile(name: path, text: text), baseDirectory: (path as NSString).deletingLastPathComponent)
+            return run(try readScript(path), baseDirectory: (path as NSString).deletingLastPathComponent)
         } catch let d as Diagnostic {
             output.diagnostic(d)
             return Outcome(errors: 1)
@@ -106,13 +175,19 @@ public final class Session: @unchecked Sendable {
         }
     }
 
+    /// A script file's text, named by its path.
+    public func readScript(_ path: String) throws -> SourceFile {
+        SourceFile(name: path, text: try readText(path))
+    }
+
     /// A script's text. Only a regular file is opened (FileKind): /dev/zero or a named pipe is an error.
     public func readText(_ path: String) throws -> String {
         switch FileKind(path: path) {
         case .regular: break
         case .folder: throw Diagnostic(.error, "\(path) is a folder, not a script")
         case .other(let kind): throw Diagnostic(.error, "\(path) is \(kind), not a script")
-        case .missing(let code): throw Diagnostic(.error, "cannot read \(path): \(code == ENOENT ? "no such file" : FileKind.reason(code))")
+        case .missing(let code):
+            throw Diagnostic(.error, "cannot read \(path): \(code == ENOENT ? "no such file" + Session.absoluteNote(path) : FileKind.reason(code))")
         }
         do { return String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self) } catch {
             throw Diagnostic(.error, "cannot read \(path): \(CSVReader.describe(error))")
@@ -120,6 +195,13 @@ public final class Session: @unchecked Sendable {
     }
 
     private func binder(_ source: SourceFile) -> Binder { Binder(catalog: catalog, source: source) }
+
+    /// For an error about a relative path: the absolute path that was tried.
+    static func absoluteNote(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return "" }
+        let cwd = FileManager.default.currentDirectoryPath
+        return " (" + ((cwd as NSString).appendingPathComponent(path) as NSString).standardizingPath + ")"
+    }
 
     private var evaluator: Evaluator { Evaluator(catalog: catalog, isCancelled: isCancelled) }
 
@@ -146,7 +228,7 @@ public final class Session: @unchecked Sendable {
         return s
     }
 
-    private func resolve(_ path: String, _ base: String) -> String {
+    func resolve(_ path: String, _ base: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
         return expanded.hasPrefix("/") || base.isEmpty ? expanded : (base as NSString).appendingPathComponent(expanded)
     }

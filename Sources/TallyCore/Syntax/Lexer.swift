@@ -58,7 +58,7 @@ public struct Lexer {
         if isIdentifierStart(at: i) {
             while i < limit && isIdentifierContinue(at: i) { i += scalarLength(b[i]) }
             let text = String(decoding: b[start..<i], as: UTF8.self)
-            if let k = Keyword(rawValue: text.lowercased()), text.allSatisfy({ $0.isASCII }) {
+            if let k = Lexical.keyword(text) {
                 return Token(.keyword(k), Span(start, i), text)
             }
             return Token(.identifier, Span(start, i), text)
@@ -155,18 +155,14 @@ public struct Lexer {
         return String(decoding: b[j..<(j + n)], as: UTF8.self).unicodeScalars.first
     }
 
+    /// Name characters: Lexical.isNameStart / isNameContinue, ASCII without decoding.
     private func isIdentifierStart(at j: Int) -> Bool {
-        let c = b[j]
-        if c < 0x80 { return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 }
-        guard let s = scalar(at: j) else { return false }
-        return s.properties.isAlphabetic && !isFullWidthPunctuation(s)
+        if b[j] < 0x80 { return Lexical.isNameStart(Unicode.Scalar(b[j])) }
+        return scalar(at: j).map(Lexical.isNameStart) ?? false
     }
 
     private func isIdentifierContinue(at j: Int) -> Bool {
-        isIdentifierStart(at: j) || isDigit(b[j]) || (b[j] >= 0x80 && (scalar(at: j)?.properties.numericType != nil))
-    }
-
-    private func isFullWidthPunctuation(_ s: Unicode.Scalar) -> Bool {
-        (0x3000...0x303F).contains(s.value) || (0xFF00...0xFF0F).contains(s.value) || (0xFF1A...0xFF20).contains(s.value)
+        if b[j] < 0x80 { return Lexical.isNameContinue(Unicode.Scalar(b[j])) }
+        return scalar(at: j).map(Lexical.isNameContinue) ?? false
     }
 }

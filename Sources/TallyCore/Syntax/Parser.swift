@@ -2,8 +2,8 @@
 ///
 /// Statements end at `;`, at the end of the input, or at a newline — unless the statement
 /// cannot end there (inside parentheses, after an operator, a comma or a clause keyword) or the
-/// next line starts with a clause keyword (`where`, `by`, `bucket`, `pct`, `total`, `sort`,
-/// `top`, `and`, `or`, `to`, `with`). After an error the parser skips to the next statement,
+/// next line starts with a keyword that continues it (`Keyword.continuesStatement`: the clause
+/// keywords, `and`, `or`, `to`, `with`). After an error the parser skips to the next statement,
 /// so one run reports every syntax error once.
 public struct Parser {
     private let source: SourceFile

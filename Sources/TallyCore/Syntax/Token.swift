@@ -26,21 +26,4 @@ public enum Symbol: String, Sendable, CaseIterable {
     case eq = "=", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
 }
 
-/// Keywords are ASCII and case-insensitive. Function names (sum, avg, month, …) are not
-/// keywords: a column may be called `month`.
-public enum Keyword: String, Sendable, CaseIterable {
-    // statements
-    case load, from, with, measure, link, to, set, `let`, print, check, warn, include, export, describe, summary, explain
-    // query clauses
-    case `where`, by, having, bucket, across, pct, total, sort, asc, desc, top, `as`, list
-    // expressions
-    case and, or, not, `in`, between, `is`, null, `true`, `false`, count, distinct
-
-    /// Keywords that may start a continuation line: a newline before them does not end the statement.
-    public var continuesStatement: Bool {
-        switch self {
-        case .where, .by, .having, .bucket, .across, .pct, .total, .sort, .top, .and, .or, .to, .with: true
-        default: false
-        }
-    }
-}
+// Keywords and their roles: Lexical.swift.

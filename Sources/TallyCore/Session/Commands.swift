@@ -1,0 +1,82 @@
+import Foundation
+
+/// The dot-commands that work everywhere — at the prompt, in `-c`, pipes and scripts: the
+/// settings (`.format`, `.rows`, `.timer`), the listings (`.tables`, `.schema`, `.measures`)
+/// and `.run`. The prompt's own (`.help`, `.save`, `.quit`) are an error elsewhere that says
+/// what a script does instead (`Help.Command.scriptForm`).
+extension Session {
+    func runCommand(_ c: MetaCommand, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
+        func fail(_ message: String, _ notes: [String]) -> Diagnostic {
+            Diagnostic(.error, message, in: source, span: c.span, notes: notes)
+        }
+        guard let command = Help.command(named: c.name) else {
+            var notes: [String] = []
+            if let s = Suggest.closest(to: c.name, in: Help.commands.map(\.name)) { notes.append("did you mean `\(s)`?") }
+            throw fail("unknown command `\(c.name)`", notes + [".help at the prompt lists the commands"])
+        }
+        if let form = command.scriptForm {
+            throw fail("`\(command.name)` works at the prompt only", [form])
+        }
+        let usage = fail("usage: \(command.usage)", [command.summary])
+        let argument = c.argument
+        switch command.name {
+        case ".format":
+            guard !argument.isEmpty else { return say("format: \(format.rawValue)") }
+            guard let f = OutputFormat(rawValue: argument.lowercased()) else { throw usage }
+            format = f
+        case ".rows":
+            guard !argument.isEmpty else { return say("rows: " + (rowLimit.map(String.init) ?? "all")) }
+            if argument.lowercased() == "all" { rowLimit = nil; return }
+            guard let n = Int(argument), n > 0 else { throw usage }
+            rowLimit = n
+        case ".timer":
+            switch argument.lowercased() {
+            case "": say("timer: " + (timer ? "on" : "off"))
+            case "on": timer = true
+            case "off": timer = false
+            default: throw usage
+            }
+        case ".tables":
+            list(catalog.tables.isEmpty ? "no tables loaded yet: load \"FOLDER\" reads a folder of exports (.help load)" : nil) {
+                Listing.tables(catalog)
+            }
+        case ".schema":
+            guard !argument.isEmpty else { throw usage }
+            let name = argument.hasPrefix("`") && argument.hasSuffix("`") && argument.count >= 2
+                ? String(argument.dropFirst().dropLast()) : argument
+            guard let table = catalog.table(name) else {
+                let known = catalog.tables.map(\.name)
+                var notes: [String] = []
+                if let s = Suggest.closest(to: name, in: known) { notes.append("did you mean `\(s)`?") }
+                notes.append(known.isEmpty ? "no table is loaded yet" : "tables: " + known.joined(separator: ", "))
+                throw fail("unknown table `\(name)`", notes)
+            }
+            output.result(present(Listing.schema(table)))
+        case ".measures":
+            list(catalog.measureOrder.isEmpty ? "no measures yet: define one with  measure passrate = sum(passed) / sum(participated) * 100" : nil) {
+                Listing.measures(catalog)
+            }
+        case ".run":
+            // Like `include`: the script's path is relative to this script's folder.
+            guard !argument.isEmpty else { throw usage }
+            let path = resolve((argument as NSString).expandingTildeInPath, baseDirectory)
+            guard includeDepth < 32 else { throw fail("scripts nested more than 32 deep (does a script run itself?)", []) }
+            includeDepth += 1
+            defer { includeDepth -= 1 }
+            let inner = runFile(path)
+            outcome.failedChecks += inner.failedChecks
+            outcome.warnings += inner.warnings
+            if inner.errors > 0 { throw Diagnostic(.note, "in the script run here", in: source, span: c.span) }
+        default:
+            throw fail("`\(command.name)` works at the prompt only", [])
+        }
+    }
+
+    /// A command's short answer (`format: csv`), shown as a result.
+    private func say(_ text: String) { output.result(text + "\n") }
+
+    /// A listing shown like a result, or what to do when there is nothing to list.
+    private func list(_ whenEmpty: String?, _ listing: () -> ResultTable) {
+        if let whenEmpty { say(whenEmpty) } else { output.result(present(listing())) }
+    }
+}

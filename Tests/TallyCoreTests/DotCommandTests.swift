@@ -1,0 +1,89 @@
+import Foundation
+import XCTest
+@testable import TallyCore
+
+/// Dot-commands outside the prompt: the settings and listings work in scripts, -c and pipes;
+/// the prompt's own are an error that says what a script does instead.
+final class DotCommandTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("tally-dot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try "course_id,project,enrolled\nC1,A,10\nC2,A,20\nC3,B,0\nC4,B,5\n"
+            .write(to: folder.appendingPathComponent("courses.csv"), atomically: true, encoding: .utf8)
+        try "load c2 from \"../courses.csv\"\n.format csv\ncount c2\n"
+            .write(to: folder.appendingPathComponent("sub/inner.tally"), atomically: true, encoding: .utf8)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func run(_ text: String) -> (Session.Outcome, CapturedOutput) {
+        let out = CapturedOutput()
+        let session = Session(output: out)
+        let outcome = session.run(SourceFile(name: "s.tally", text: "load courses from \"courses.csv\"\n" + text), baseDirectory: folder.path)
+        return (outcome, out)
+    }
+
+    func testCommandLinesAreFoundBetweenStatements() throws {
+        let parsed = ParsedScript(SourceFile(name: "t", text: ".format csv -- for Excel\ncount t\n  .tables; count u\nprint \"a\n.b\"\n"))
+        XCTAssertEqual(parsed.errors.map { $0.render() }, [])
+        let kinds = parsed.items.map { item -> String in
+            switch item {
+            case .command(let c): return c.name + "(" + c.argument + ")"
+            case .statement(let s): return parsed.text(of: s)
+            }
+        }
+        XCTAssertEqual(kinds, [".format(csv)", "count t", ".tables()", "count u", "print \"a\n.b\""], "a line inside a string is text")
+        XCTAssertEqual(ParsedScript(SourceFile(name: "t", text: ".format csv; .tables; count t")).items.count, 3)
+        XCTAssertTrue(ParsedScript(SourceFile(name: "t", text: ".tables")).isComplete)
+        XCTAssertEqual(ParsedScript(SourceFile(name: "t", text: ".run \"my script.tally\"")).items.count, 1)
+    }
+
+    func testSettingsApplyToWhatFollows() {
+        let (outcome, out) = run(".format csv\ncount courses by project\n.format json\ncount courses")
+        XCTAssertEqual(outcome.errors, 0, out.diagnostics.joined())
+        XCTAssertEqual(out.results, "project,count\nA,2\nB,2\n[\n  {\"count\": 4}\n]\n")
+        let (_, rows) = run(".rows 2\ncount courses by course_id\n.rows\n.rows all\n.rows")
+        XCTAssertTrue(rows.results.contains("C2") && !rows.results.contains("C3"), rows.results + rows.diagnostics.joined())
+        XCTAssertTrue(rows.results.contains("… 2 more rows (.rows all shows them)\nrows: 2\nrows: all\n"), rows.results)
+        let (_, timed) = run(".timer on\n.timer")
+        XCTAssertEqual(timed.results, "timer: on\n")
+    }
+
+    func testListings() {
+        let (outcome, out) = run(".format csv\n.tables\n.schema courses\n.measures")
+        XCTAssertEqual(outcome.errors, 0, out.diagnostics.joined())
+        XCTAssertTrue(out.results.hasPrefix("table,rows,columns,file\ncourses,4,3,\(folder.path)/courses.csv\n"), out.results)
+        XCTAssertTrue(out.results.contains("column,type,nulls\ncourse_id,string,0\nproject,string,0\nenrolled,integer,0\n"), out.results)
+        XCTAssertTrue(out.results.hasSuffix("no measures yet: define one with  measure passrate = sum(passed) / sum(participated) * 100\n"))
+        let (_, unknown) = run(".schema cours")
+        XCTAssertTrue(unknown.diagnostics.first?.contains("s.tally:2:1: error: unknown table `cours`") ?? false, unknown.diagnostics.joined())
+        XCTAssertTrue(unknown.diagnostics.first?.contains("did you mean `courses`?") ?? false)
+    }
+
+    func testRunIsRelativeToTheScriptAndItsCommandsWork() {
+        let (outcome, out) = run(".run sub/inner.tally\ncount c2")
+        XCTAssertEqual(outcome.errors, 0, out.diagnostics.joined())
+        XCTAssertEqual(out.results, "count\n4\ncount\n4\n", "the inner .format csv holds after it")
+    }
+
+    func testPromptOnlyCommandsAreAnErrorThatNamesTheScriptForm() {
+        for (command, form) in [(".save x.tally", "export QUERY to \"FILE\""), (".quit", "ends after its last statement"),
+                                (".exit", "ends after its last statement"), (".help bucket", "Grammar.md")] {
+            let (outcome, out) = run(command + "\ncount courses")
+            XCTAssertEqual(outcome.errors, 1, command)
+            XCTAssertEqual(out.results, "", "the run stops: \(command)")
+            let text = out.diagnostics.joined()
+            XCTAssertTrue(text.contains("s.tally:2:1: error: `\(Help.command(named: String(command.prefix { $0 != " " }))!.name)` works at the prompt only"), text)
+            XCTAssertTrue(text.contains(form), text)
+        }
+        let (_, unknown) = run(".tabels")
+        XCTAssertTrue(unknown.diagnostics.joined().contains("unknown command `.tabels`"), unknown.diagnostics.joined())
+        XCTAssertTrue(unknown.diagnostics.joined().contains("did you mean `.tables`?"))
+        let (_, usage) = run(".format xml")
+        XCTAssertTrue(usage.diagnostics.joined().contains("usage: .format table|csv|json|markdown"), usage.diagnostics.joined())
+    }
+}
