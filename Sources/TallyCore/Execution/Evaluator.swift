@@ -233,8 +233,8 @@ struct Evaluator {
 
     /// `"…{expr}…"`, for each row (or group) in scope.
     private func interpolate(_ parts: [BoundPart], _ scope: Scope) throws -> Vector {
-        var values: [(Vector, Int?)] = []
-        for case .value(let e, let decimals) in parts { values.append((try eval(e, scope), decimals)) }
+        var values: [(Vector, FormatSpec)] = []
+        for case .value(let e, let spec) in parts { values.append((try eval(e, scope), spec)) }
         let n = scope.count
         var out = [String]()
         out.reserveCapacity(n)
@@ -244,10 +244,9 @@ struct Evaluator {
                 switch p {
                 case .text(let t): s += t
                 case .value:
-                    let (v, decimals) = values[k]
+                    let (v, spec) = values[k]
                     k += 1
-                    let value = v.value(at: row)
-                    if let decimals, let d = value.asDouble { s += Format.fixed(d, digits: decimals) } else { s += Format.display(value) }
+                    s += Format.formatted(v.value(at: row), spec)
                 }
             }
             out.append(s)

@@ -116,6 +116,20 @@ public enum Format {
 
     /// A value as people read it: decimals to 2 places, times as `YYYY-MM-DD HH:MM:SS`,
     /// booleans as 是/否 (as the exports write them), null as empty.
+    /// A `{…}` value written by its spec: `.N` decimals for a number, zero padding after the
+    /// sign to the width; null is nothing; others as shown.
+    public static func formatted(_ v: Value, _ spec: FormatSpec) -> String {
+        if case .null = v { return "" }
+        var text: String
+        if let d = spec.decimals, let x = v.asDouble { text = fixed(x, digits: d) } else { text = display(v) }
+        if let w = spec.width, v.asDouble != nil, text.count < w {
+            let negative = text.hasPrefix("-")
+            let digits = negative ? String(text.dropFirst()) : text
+            text = (negative ? "-" : "") + String(repeating: "0", count: w - text.count) + digits
+        }
+        return text
+    }
+
     public static func display(_ v: Value) -> String {
         switch v {
         case .null: ""

@@ -303,10 +303,13 @@ struct Binder {
             for p in parts {
                 switch p {
                 case .text(let t): bound.append(.text(t)); key += t.replacingOccurrences(of: "{", with: "{{")
-                case .expr(let x, let decimals):
+                case .expr(let x, let spec):
                     let b = try bind(x, ctx)
-                    bound.append(.value(b, decimals: decimals))
-                    key += "{\(b.key)\(decimals.map { ":.\($0)" } ?? "")}"
+                    if spec.width != nil, let t = b.type, !t.isNumeric {
+                        throw error("zero padding ({…:0\(spec.width!)}) applies to numbers, not \(VectorOps.describe(t))", x.span)
+                    }
+                    bound.append(.value(b, spec))
+                    key += "{\(b.key)\(spec == FormatSpec() ? "" : ":" + spec.text)}"
                 }
             }
             return node(.interpolated(bound), .string, key + "\"")

@@ -83,7 +83,7 @@ struct BoundLink: Sendable {
 
 enum BoundPart: Sendable {
     case text(String)
-    case value(BoundExpr, decimals: Int?)
+    case value(BoundExpr, FormatSpec)
 }
 
 /// A bound query, in the order it runs: scan → filter → lookups → group → having →

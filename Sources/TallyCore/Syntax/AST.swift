@@ -30,8 +30,8 @@ public indirect enum ExprKind: Sendable {
 
 public enum StringPart: Sendable {
     case text(String)
-    /// `{expr}`, or `{expr:.N}` to show N decimals.
-    case expr(Expr, decimals: Int?)
+    /// `{expr}`, or `{expr:SPEC}`: `{x:.1}` one decimal, `{month:02}` zero padded to 2 digits.
+    case expr(Expr, FormatSpec)
 }
 
 /// One step of a chain: the operator and the operand after it.
@@ -139,4 +139,32 @@ public enum StatementKind: Sendable {
 public struct Statement: Sendable {
     public var kind: StatementKind
     public var span: Span
+}
+
+/// How a `{…}` value is written: `[0 width][.decimals]` after a colon. `.N` rounds a number to N
+/// decimals (half away from zero); `0W` pads a number with zeros after its sign to W characters.
+public struct FormatSpec: Sendable, Equatable {
+    public var width: Int?
+    public var decimals: Int?
+    public static let maxWidth = 64
+
+    public init(width: Int? = nil, decimals: Int? = nil) { self.width = width; self.decimals = decimals }
+
+    /// Parses `02`, `.1`, `06.2`; nil for anything else (then the colon is not a spec).
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let w = parts[0], d = parts.count > 1 ? parts[1] : nil
+        guard w.isEmpty || (w.first == "0" && w.allSatisfy(\.isASCIIDigit)), d.map({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }) ?? !w.isEmpty else {
+            return nil
+        }
+        width = w.isEmpty ? nil : Int(w) ?? Int.max
+        decimals = d.map { Int($0) ?? Int.max }
+    }
+
+    /// `:…` as written, for the bound form's key.
+    public var text: String { (width.map { "0\($0)" } ?? "") + (decimals.map { ".\($0)" } ?? "") }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }

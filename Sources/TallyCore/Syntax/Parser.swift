@@ -706,24 +706,27 @@ public struct Parser {
                     throw error("`{` in a string is never closed", Span(i, i + 1), notes: ["write {{ for a literal brace"])
                 }
                 if !text.isEmpty { parts.append(.text(String(decoding: text, as: UTF8.self))); text = [] }
-                // `{expr:.N}`: N decimals.
+                // `{expr:SPEC}`: SPEC = [ "0" width ] [ "." decimals ], as in {x:.1}, {month:02}, {n:06.2}.
                 var exprEnd = close
-                var decimals: Int?
-                var j = close - 1
-                while j > i && b[j] >= 48 && b[j] <= 57 { j -= 1 }
-                if j < close - 1 && j - 1 > i && b[j] == 46 && b[j - 1] == 58 {
-                    decimals = Int(String(decoding: b[(j + 1)..<close], as: UTF8.self)).flatMap { $0 <= Format.maxDecimals ? $0 : nil }
-                    if decimals == nil {
-                        throw error("at most \(Format.maxDecimals) decimals can be shown", Span(j + 1, close), notes: ["as in {x:.2}"])
+                var spec = FormatSpec()
+                if let colon = (i + 1..<close).last(where: { b[$0] == 58 }),
+                   let parsed = FormatSpec(String(decoding: b[(colon + 1)..<close], as: UTF8.self)) {
+                    guard (parsed.decimals ?? 0) <= Format.maxDecimals else {
+                        let digits = (colon + 1..<close).first { b[$0] == 46 }! + 1   // after the `.`
+                        throw error("at most \(Format.maxDecimals) decimals can be shown", Span(digits, close), notes: ["as in {x:.2}"])
                     }
-                    exprEnd = j - 1
+                    guard (parsed.width ?? 0) <= FormatSpec.maxWidth else {
+                        throw error("a number is padded to at most \(FormatSpec.maxWidth) digits", Span(colon + 1, close), notes: ["as in {month:02}"])
+                    }
+                    spec = parsed
+                    exprEnd = colon
                 }
                 var inner = Parser(source: source, tokens: try Lexer.tokenize(source, range: (i + 1)..<exprEnd))
                 if inner.peek().kind == .end { throw error("empty `{}` in a string", Span(i, close + 1)) }
                 let e = try inner.parseExprOrQuery()
                 let rest = inner.peek()
                 if rest.kind != .end { throw inner.unexpected(rest, expected: "`}`") }
-                parts.append(.expr(e, decimals: decimals))
+                parts.append(.expr(e, spec))
                 i = close + 1
                 continue
             }
