@@ -4,6 +4,8 @@ enum Links {
     /// An inferred link needs more than this share of the base column's non-null values to be
     /// found in the target's key: a shared name whose values mostly do not match is a coincidence.
     static let inferenceThreshold = 0.5
+    /// How many rows of the base table the threshold is checked on, at most.
+    static let sampleRows = 65_536
 
     /// The link from `base` to `target`: the declared one, or else the one inferred — exactly
     /// one column of `target` that `base` has by name and whose values are unique, holding more
@@ -46,17 +48,20 @@ enum Links {
                                  notes: ["say which: link \(base.name).\(keys[0].0.name) to \(target.name).\(keys[0].0.name)"])
         }
         let column = base.column(named: key.name)!
-        let map = try Join.lookup(column.vector, in: index, keyType: key.vector.type)
-        let present = column.vector.count - column.vector.nullCount
+        // Measured on the non-null values of evenly spaced rows, at most `sampleRows` of them
+        // (all of a smaller table), so that inferring a link costs the same at any scale.
+        let v = column.vector
+        let step = max(1, (v.count + sampleRows - 1) / sampleRows)
+        let rows = stride(from: 0, to: v.count, by: step).filter { !v.isNull($0) }.map { Int32($0) }
+        let map = try Join.lookup(v.gather(rows), in: index, keyType: key.vector.type)
+        let present = rows.count
         let found = map.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
         if present > 0 && Double(found) <= Double(present) * inferenceThreshold {
             let share = Int((Double(found) / Double(present) * 100).rounded(.down))
             throw OperationError(message: "no link from \(base.name) to \(target.name): only \(share) % of \(base.name).\(column.name)'s values are in \(target.name).\(key.name), so the shared name looks like a coincidence",
                                  notes: ["if it is the key, declare it: link \(base.name).\(column.name) to \(target.name).\(key.name)"])
         }
-        let l = Link(base: base, target: target, baseColumns: [column], keyColumns: [key], declared: false)
-        catalog.rowMaps[l.cacheKey] = map
-        return l
+        return Link(base: base, target: target, baseColumns: [column], keyColumns: [key], declared: false)
     }
 
 }
