@@ -71,9 +71,10 @@ struct Functions: Sendable {
         }) { v in
             if VectorOps.allNull(v[0]) { return .nulls(.integer, count: v[0].count) }
             guard case .string(let codes, let d, let m) = v[0] else { throw OperationError(message: "length needs text") }
+            // Code points, as DuckDB and Spark count them (not grapheme clusters: 👨‍👩‍👧 is 5).
             // Per row or per distinct string, whichever is fewer (a few rows may share a large dictionary).
-            if codes.count < d.count { return .integer(codes.map { Int64(d.strings[Int($0)].count) }, m) }
-            let lengths = d.strings.map { Int64($0.count) }
+            if codes.count < d.count { return .integer(codes.map { Int64(d.strings[Int($0)].unicodeScalars.count) }, m) }
+            let lengths = d.strings.map { Int64($0.unicodeScalars.count) }
             return .integer(codes.map { d.count == 0 ? 0 : lengths[Int($0)] }, m)
         },
     ]

@@ -189,18 +189,23 @@ enum VectorOps {
         }
     }
 
-    /// Text such as "2020-10-13" or "2020-10-13 08:00:00" read as a timestamp, for comparisons.
+    /// Text such as "2020-10-13", "2020/10/13 8:30" or "2020年10月13日" (any form a load reads)
+    /// read as a timestamp, for comparisons and date functions. Only the strings of rows in scope
+    /// must read as one.
     static func asTemporal(_ v: Vector) throws -> Vector {
         guard case .string(let codes, let d, let m) = v else { return v }
-        var seconds = [Int64](repeating: 0, count: d.count)
-        for (i, s) in d.strings.enumerated() {
-            var bytes = Array(s.utf8)
-            guard let t = bytes.withUnsafeMutableBufferPointer({ FieldParsing.temporal($0.baseAddress!, $0.count) }) else {
-                throw OperationError(message: "\"\(s)\" is not a date or timestamp (write 2020-10-13 or 2020-10-13 08:00:00)")
-            }
-            seconds[i] = t.seconds
+        var seconds = [Int64?](repeating: nil, count: d.count)
+        for (i, s) in d.strings.enumerated() { seconds[i] = FieldParsing.temporal(s)?.seconds }
+        var out = [Int64](repeating: 0, count: codes.count)
+        for (i, c) in codes.enumerated() where !(m?.isNull(i) ?? false) {
+            guard let t = seconds[Int(c)] else { throw notTemporal(d.strings[Int(c)]) }
+            out[i] = t
         }
-        return .timestamp(codes.map { seconds[Int($0)] }, m)
+        return .timestamp(out, m)
+    }
+
+    static func notTemporal(_ s: String) -> OperationError {
+        OperationError(message: "\"\(s)\" is not a date or timestamp (write 2020-10-13 or 2020-10-13 08:00:00)")
     }
 
     /// Ranks of two dictionaries' strings in one common (code point) order, so codes can be compared.
