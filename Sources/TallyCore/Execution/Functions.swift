@@ -1,6 +1,7 @@
-/// Scalar functions, applied element-wise: date parts, rounding, null handling. Each entry
-/// says how many arguments it takes, the type of its result (or why the arguments do not fit),
-/// and how it computes; the registry (FunctionRegistry.swift) lists them beside the aggregates.
+/// Scalar functions, applied element-wise: date parts, rounding, null handling, and text
+/// (TextFunctions.swift). Each entry says how many arguments it takes, the type of its result
+/// (or why the arguments do not fit), and how it computes; the registry (FunctionRegistry.swift)
+/// lists them beside the aggregates.
 struct Functions: Sendable {
     let arity: ClosedRange<Int>
     /// The result's type for the arguments' types (nil: a typeless null), or the error.
@@ -14,7 +15,9 @@ struct Functions: Sendable {
         self.apply = apply
     }
 
-    static let table: [String: Functions] = [
+    static let table: [String: Functions] = core.merging(text) { a, _ in a }
+
+    private static let core: [String: Functions] = [
         "year": datePart { CivilCalendar.civil(fromDays: $0).year },
         "month": datePart { CivilCalendar.civil(fromDays: $0).month },
         "day": datePart { CivilCalendar.civil(fromDays: $0).day },
@@ -65,22 +68,10 @@ struct Functions: Sendable {
             }
             return .success(unifiedType(args[1], args[2]))
         }) { v in try choose(v[0], v[1], v[2]) },
-        "length": Functions(arity: 1...1, result: { _, args in
-            if let t = args[0], t != .string { return .failure(OperationError(message: "length needs text, not \(VectorOps.describe(t))")) }
-            return .success(.integer)
-        }) { v in
-            if VectorOps.allNull(v[0]) { return .nulls(.integer, count: v[0].count) }
-            guard case .string(let codes, let d, let m) = v[0] else { throw OperationError(message: "length needs text") }
-            // Code points, as DuckDB and Spark count them (not grapheme clusters: 👨‍👩‍👧 is 5).
-            // Per row or per distinct string, whichever is fewer (a few rows may share a large dictionary).
-            if codes.count < d.count { return .integer(codes.map { Int64(d.strings[Int($0)].unicodeScalars.count) }, m) }
-            let lengths = d.strings.map { Int64($0.unicodeScalars.count) }
-            return .integer(codes.map { d.count == 0 ? 0 : lengths[Int($0)] }, m)
-        },
     ]
 
     /// A function of one date or timestamp (text is read as one) whose result has type `t`.
-    private static func temporalArgument(_ t: DataType) -> @Sendable (String, [DataType?]) -> Result<DataType?, OperationError> {
+    static func temporalArgument(_ t: DataType) -> @Sendable (String, [DataType?]) -> Result<DataType?, OperationError> {
         { name, args in
             guard let a = args[0] else { return .success(t) }
             if a.isTemporal || a == .string { return .success(t) }
@@ -105,7 +96,7 @@ struct Functions: Sendable {
         return .string
     }
 
-    private static func seconds(_ v: Vector, _ name: String) throws -> ([Int64], NullMask?) {
+    static func seconds(_ v: Vector, _ name: String) throws -> ([Int64], NullMask?) {
         if VectorOps.allNull(v) { return ([Int64](repeating: 0, count: v.count), Vector.nulls(.integer, count: v.count).nulls) }
         switch v {
         case .date(let a, let m), .timestamp(let a, let m): return (a, m)

@@ -286,6 +286,14 @@ struct Binder {
             case .eq, .ne, .lt, .le, .gt, .ge:
                 try comparable(a, b, e.span)
                 t = .boolean
+            case .like:
+                for side in [a, b] where side.type != nil && side.type != .string {
+                    throw error("like matches text, not \(VectorOps.describe(side.type!))", e.span)
+                }
+                if case .string(let p)? = Binder.literal(b) {
+                    do { _ = try Functions.Pattern.compile(p) } catch let f as OperationError { throw error(f.message, r.span, notes: f.notes) }
+                }
+                t = .boolean
             default:
                 t = try arithmeticType(op, a.type, b.type, e.span)
             }
@@ -547,6 +555,12 @@ struct Binder {
     /// A column's type; a column with no values at all is a typeless null (it fits any type).
     static func type(of c: Table.Column) -> DataType? {
         VectorOps.allNull(c.vector) ? nil : c.vector.type
+    }
+
+    /// The value of a node written as a literal (or a variable), for checks before anything runs.
+    static func literal(_ e: BoundExpr) -> Value? {
+        if case .literal(let v) = e.kind { return v }
+        return nil
     }
 
     static func literalKey(_ v: Value) -> String {

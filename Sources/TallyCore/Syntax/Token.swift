@@ -34,7 +34,7 @@ public enum Keyword: String, Sendable, CaseIterable {
     // query clauses
     case `where`, by, having, bucket, pct, total, sort, asc, desc, top, `as`, list
     // expressions
-    case and, or, not, `in`, between, `is`, null, `true`, `false`, count, distinct
+    case and, or, not, `in`, between, `is`, null, `true`, `false`, count, distinct, like
 
     /// Keywords that may start a continuation line: a newline before them does not end the statement.
     public var continuesStatement: Bool {
