@@ -2,8 +2,8 @@ import Foundation
 import XCTest
 @testable import TallyCore
 
-/// The text functions: their edge cases against DuckDB and their documentation (their errors:
-/// the extension of BinderTests below).
+/// The text and date functions: their edge cases against DuckDB and their documentation (their
+/// errors: the extension of BinderTests below).
 final class TextDateFunctionTests: XCTestCase {
     /// substring("王小明ab", start, length) for start -7…7 and length none, -3…7, as DuckDB 2.0.1
     /// gives it (`select substring('王小明ab', start, length)`).
@@ -93,7 +93,7 @@ final class TextDateFunctionTests: XCTestCase {
     }
 }
 
-/// The function errors the binder finds.
+/// The function errors the binder finds, and the one only the values raise.
 extension BinderTests {
     /// A table `d` with text `k` and a date `day`, beside the binder's table `t`.
     func addDays() {
@@ -107,6 +107,11 @@ extension BinderTests {
         addDays()
         let statements = [
             "count d where contains(k, 1)",                  // a number where text goes
+            "count d by date_trunc(\"hour\", day)",          // a part date_trunc does not cut to
+            "count d by date_diff(\"dya\", day, day)",        // an unknown part
+            "count d by format_date(day, \"%Q\")",            // an unknown format field
+            "count d where day > date(\"2020-02-30\")",       // a text that is not a date
+            "count d where day + 1.5 > day",                 // half a day
             "count d where k like 1",                        // like over a number
             "count d where k like \"甲\\\"",                  // a pattern ending in \\
             "count d where day like \"2020%\"",               // like over a date
@@ -119,5 +124,15 @@ extension BinderTests {
         }
         XCTAssertEqual(run("count d where k like \"甲%\"").errors, [])
         XCTAssertEqual(capture.results, "count\n2\n")
+    }
+
+    func testDaysBeyond64BitsAreAnError() {
+        addDays()
+        let r = run("count d where day + 9223372036854775807 > day")
+        XCTAssertEqual(r.errors, ["""
+            q:1:15: error: integer overflow: 9223372036854775807 days from a date does not fit in 64 bits
+            1 | count d where day + 9223372036854775807 > day
+              |               ^^^^^^^^^^^^^^^^^^^^^^^^^
+            """])
     }
 }

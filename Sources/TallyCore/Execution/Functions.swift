@@ -1,21 +1,28 @@
-/// Scalar functions, applied element-wise: date parts, rounding, null handling, and text
-/// (TextFunctions.swift). Each entry says how many arguments it takes, the type of its result
-/// (or why the arguments do not fit), and how it computes; the registry (FunctionRegistry.swift)
-/// lists them beside the aggregates.
+/// Scalar functions, applied element-wise: date parts, rounding, null handling, text
+/// (TextFunctions.swift) and calendar arithmetic (DateFunctions.swift). Each entry says how
+/// many arguments it takes, the type of its result (or why the arguments do not fit), what its
+/// literal arguments may be, and how it computes; the registry (FunctionRegistry.swift) lists
+/// them beside the aggregates.
 struct Functions: Sendable {
+    typealias LiteralCheck = @Sendable (_ name: String, _ literals: [Value?]) -> (argument: Int, error: OperationError)?
+
     let arity: ClosedRange<Int>
     /// The result's type for the arguments' types (nil: a typeless null), or the error.
     let resultType: @Sendable (_ name: String, _ args: [DataType?]) -> Result<DataType?, OperationError>
+    /// Checks the arguments written as literals (nil for the others) before anything runs — a
+    /// date part, a format, a text that must read as a date — and names the one that does not fit.
+    let checkLiterals: LiteralCheck
     let apply: @Sendable ([Vector]) throws -> Vector
 
     init(arity: ClosedRange<Int>, result: @escaping @Sendable (_ name: String, _ args: [DataType?]) -> Result<DataType?, OperationError>,
-         apply: @escaping @Sendable ([Vector]) throws -> Vector) {
+         literals: @escaping LiteralCheck = { _, _ in nil }, apply: @escaping @Sendable ([Vector]) throws -> Vector) {
         self.arity = arity
         self.resultType = result
+        self.checkLiterals = literals
         self.apply = apply
     }
 
-    static let table: [String: Functions] = core.merging(text) { a, _ in a }
+    static let table: [String: Functions] = core.merging(text) { a, _ in a }.merging(dates) { a, _ in a }
 
     private static let core: [String: Functions] = [
         "year": datePart { CivilCalendar.civil(fromDays: $0).year },
@@ -23,11 +30,11 @@ struct Functions: Sendable {
         "day": datePart { CivilCalendar.civil(fromDays: $0).day },
         "week": datePart { CivilCalendar.isoWeek(ofDays: $0) },
         "weekday": datePart { CivilCalendar.weekday(ofDays: $0) },
-        "hour": Functions(arity: 1...1, result: temporalArgument(.integer)) { v in
+        "hour": Functions(arity: 1...1, result: temporalArgument(.integer), literals: temporalLiterals) { v in
             let (s, m) = try seconds(v[0], "hour")
             return .integer(s.map { ($0 - Int64(CivilCalendar.days(ofSeconds: $0)) * 86400) / 3600 }, m)
         },
-        "date": Functions(arity: 1...1, result: temporalArgument(.date)) { v in
+        "date": Functions(arity: 1...1, result: temporalArgument(.date), literals: temporalLiterals) { v in
             let (s, m) = try seconds(v[0], "date")
             return .date(s.map { Int64(CivilCalendar.days(ofSeconds: $0)) * 86400 }, m)
         },
@@ -108,7 +115,7 @@ struct Functions: Sendable {
     /// A part of the date (the day number's function): computed once per day in the vector's
     /// range, then looked up per row.
     private static func datePart(_ f: @escaping @Sendable (Int) -> Int) -> Functions {
-        Functions(arity: 1...1, result: temporalArgument(.integer)) { v in
+        Functions(arity: 1...1, result: temporalArgument(.integer), literals: temporalLiterals) { v in
             let (s, m) = try seconds(v[0], "this date part")
             var lo = Int64.max, hi = Int64.min
             for (i, t) in s.enumerated() where m == nil || !m!.isNull(i) { lo = min(lo, t); hi = max(hi, t) }
