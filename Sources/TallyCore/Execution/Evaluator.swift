@@ -196,6 +196,7 @@ struct Evaluator {
         switch op {
         case .and, .or: try VectorOps.logic(op, a, b)
         case .eq, .ne, .lt, .le, .gt, .ge: try VectorOps.compare(op, a, b)
+        case .like: try Functions.like(a, b)
         default: try VectorOps.arithmetic(op, a, b)
         }
     }

@@ -1,30 +1,40 @@
-/// Scalar functions, applied element-wise: date parts, rounding, null handling. Each entry
-/// says how many arguments it takes, the type of its result (or why the arguments do not fit),
-/// and how it computes; the registry (FunctionRegistry.swift) lists them beside the aggregates.
+/// Scalar functions, applied element-wise: date parts, rounding, null handling, text
+/// (TextFunctions.swift) and calendar arithmetic (DateFunctions.swift). Each entry says how
+/// many arguments it takes, the type of its result (or why the arguments do not fit), what its
+/// literal arguments may be, and how it computes; the registry (FunctionRegistry.swift) lists
+/// them beside the aggregates.
 struct Functions: Sendable {
+    typealias LiteralCheck = @Sendable (_ name: String, _ literals: [Value?]) -> (argument: Int, error: OperationError)?
+
     let arity: ClosedRange<Int>
     /// The result's type for the arguments' types (nil: a typeless null), or the error.
     let resultType: @Sendable (_ name: String, _ args: [DataType?]) -> Result<DataType?, OperationError>
+    /// Checks the arguments written as literals (nil for the others) before anything runs — a
+    /// date part, a format, a text that must read as a date — and names the one that does not fit.
+    let checkLiterals: LiteralCheck
     let apply: @Sendable ([Vector]) throws -> Vector
 
     init(arity: ClosedRange<Int>, result: @escaping @Sendable (_ name: String, _ args: [DataType?]) -> Result<DataType?, OperationError>,
-         apply: @escaping @Sendable ([Vector]) throws -> Vector) {
+         literals: @escaping LiteralCheck = { _, _ in nil }, apply: @escaping @Sendable ([Vector]) throws -> Vector) {
         self.arity = arity
         self.resultType = result
+        self.checkLiterals = literals
         self.apply = apply
     }
 
-    static let table: [String: Functions] = [
+    static let table: [String: Functions] = core.merging(text) { a, _ in a }.merging(dates) { a, _ in a }
+
+    private static let core: [String: Functions] = [
         "year": datePart { CivilCalendar.civil(fromDays: $0).year },
         "month": datePart { CivilCalendar.civil(fromDays: $0).month },
         "day": datePart { CivilCalendar.civil(fromDays: $0).day },
         "week": datePart { CivilCalendar.isoWeek(ofDays: $0) },
         "weekday": datePart { CivilCalendar.weekday(ofDays: $0) },
-        "hour": Functions(arity: 1...1, result: temporalArgument(.integer)) { v in
+        "hour": Functions(arity: 1...1, result: temporalArgument(.integer), literals: temporalLiterals) { v in
             let (s, m) = try seconds(v[0], "hour")
             return .integer(s.map { ($0 - Int64(CivilCalendar.days(ofSeconds: $0)) * 86400) / 3600 }, m)
         },
-        "date": Functions(arity: 1...1, result: temporalArgument(.date)) { v in
+        "date": Functions(arity: 1...1, result: temporalArgument(.date), literals: temporalLiterals) { v in
             let (s, m) = try seconds(v[0], "date")
             return .date(s.map { Int64(CivilCalendar.days(ofSeconds: $0)) * 86400 }, m)
         },
@@ -65,21 +75,10 @@ struct Functions: Sendable {
             }
             return .success(unifiedType(args[1], args[2]))
         }) { v in try choose(v[0], v[1], v[2]) },
-        "length": Functions(arity: 1...1, result: { _, args in
-            if let t = args[0], t != .string { return .failure(OperationError(message: "length needs text, not \(VectorOps.describe(t))")) }
-            return .success(.integer)
-        }) { v in
-            if VectorOps.allNull(v[0]) { return .nulls(.integer, count: v[0].count) }
-            guard case .string(let codes, let d, let m) = v[0] else { throw OperationError(message: "length needs text") }
-            // Per row or per distinct string, whichever is fewer (a few rows may share a large dictionary).
-            if codes.count < d.count { return .integer(codes.map { Int64(d.strings[Int($0)].count) }, m) }
-            let lengths = d.strings.map { Int64($0.count) }
-            return .integer(codes.map { d.count == 0 ? 0 : lengths[Int($0)] }, m)
-        },
     ]
 
     /// A function of one date or timestamp (text is read as one) whose result has type `t`.
-    private static func temporalArgument(_ t: DataType) -> @Sendable (String, [DataType?]) -> Result<DataType?, OperationError> {
+    static func temporalArgument(_ t: DataType) -> @Sendable (String, [DataType?]) -> Result<DataType?, OperationError> {
         { name, args in
             guard let a = args[0] else { return .success(t) }
             if a.isTemporal || a == .string { return .success(t) }
@@ -118,7 +117,7 @@ struct Functions: Sendable {
         return r
     }
 
-    private static func seconds(_ v: Vector, _ name: String) throws -> ([Int64], NullMask?) {
+    static func seconds(_ v: Vector, _ name: String) throws -> ([Int64], NullMask?) {
         if VectorOps.allNull(v) { return ([Int64](repeating: 0, count: v.count), Vector.nulls(.integer, count: v.count).nulls) }
         switch v {
         case .date(let a, let m), .timestamp(let a, let m): return (a, m)
@@ -130,7 +129,7 @@ struct Functions: Sendable {
     /// A part of the date (the day number's function): computed once per day in the vector's
     /// range, then looked up per row.
     private static func datePart(_ f: @escaping @Sendable (Int) -> Int) -> Functions {
-        Functions(arity: 1...1, result: temporalArgument(.integer)) { v in
+        Functions(arity: 1...1, result: temporalArgument(.integer), literals: temporalLiterals) { v in
             let (s, m) = try seconds(v[0], "this date part")
             var lo = Int64.max, hi = Int64.min
             for (i, t) in s.enumerated() where m == nil || !m!.isNull(i) { lo = min(lo, t); hi = max(hi, t) }

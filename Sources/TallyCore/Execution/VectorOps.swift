@@ -52,7 +52,7 @@ enum VectorOps {
 
     static func arithmetic(_ op: BinaryOp, _ l: Vector, _ r: Vector) throws -> Vector {
         let n = l.count
-        if op == .subtract && l.type.isTemporal && r.type.isTemporal { return try difference(l, r) }
+        if l.type.isTemporal || r.type.isTemporal { return try calendar(op, l, r) }
         let a = try numbers(l, "`\(op.rawValue)`"), b = try numbers(r, "`\(op.rawValue)`")
         var mask = union(a.mask, b.mask, count: n)
         if case .ints(let x, _) = a, case .ints(let y, _) = b, op != .divide {
@@ -94,12 +94,38 @@ enum VectorOps {
         return .decimal(out, mask)
     }
 
-    /// Timestamp minus timestamp: the difference in seconds.
-    private static func difference(_ l: Vector, _ r: Vector) throws -> Vector {
-        guard case .some(let x) = temporalSeconds(l), case .some(let y) = temporalSeconds(r) else {
-            throw OperationError(message: "`-` needs two dates or timestamps")
+    /// A date or timestamp plus or minus a whole number of days (`enrolled_at + 7`, `7 + d`), or
+    /// the days from one to another (`b - a`): an integer for two dates, a decimal when a time
+    /// of day is involved (36 hours is 1.5).
+    private static func calendar(_ op: BinaryOp, _ l: Vector, _ r: Vector) throws -> Vector {
+        let n = l.count
+        if allNull(l) || allNull(r) {   // typeless on one side: the type the binder gave
+            return .nulls(allNull(r) && l.type.isTemporal ? l.type : op == .add && r.type.isTemporal ? r.type : .integer, count: n)
         }
-        return .integer(zip(x, y).map { $0 &- $1 }, union(l.nulls, r.nulls, count: l.count))
+        let mask = union(l.nulls, r.nulls, count: n)
+        if op == .subtract, let x = temporalSeconds(l), let y = temporalSeconds(r) {
+            var seconds = [Int64](repeating: 0, count: n)
+            for i in 0..<n where !(mask?.isNull(i) ?? false) {
+                let (d, overflow) = x[i].subtractingReportingOverflow(y[i])
+                if overflow { throw OperationError(message: "the time between two dates does not fit in 64 bits") }
+                seconds[i] = d
+            }
+            if l.type == .date && r.type == .date { return .integer(seconds.map { $0 / 86400 }, mask) }
+            return .decimal(seconds.map { Double($0) / 86400 }, mask)
+        }
+        let (time, days) = l.type.isTemporal ? (l, r) : (r, l)
+        guard let t = temporalSeconds(time), op == .add || (op == .subtract && time.type == l.type && !r.type.isTemporal),
+              case .ints(let d, _) = try numbers(days, "`\(op.rawValue)`"), days.type != .boolean || allNull(days) else {
+            throw OperationError(message: "`\(op.rawValue)` takes a date or timestamp and a whole number of days")
+        }
+        var out = [Int64](repeating: 0, count: n)
+        for i in 0..<n where !(mask?.isNull(i) ?? false) {
+            let (shift, o1) = d[i].multipliedReportingOverflow(by: 86400)
+            let (v, o2) = op == .add ? t[i].addingReportingOverflow(shift) : t[i].subtractingReportingOverflow(shift)
+            if o1 || o2 { throw OperationError(message: "integer overflow: \(d[i]) days from a date does not fit in 64 bits") }
+            out[i] = v
+        }
+        return time.type == .date ? .date(out, mask) : .timestamp(out, mask)
     }
 
     static func temporalSeconds(_ v: Vector) -> [Int64]? {
@@ -189,18 +215,23 @@ enum VectorOps {
         }
     }
 
-    /// Text such as "2020-10-13" or "2020-10-13 08:00:00" read as a timestamp, for comparisons.
+    /// Text such as "2020-10-13", "2020/10/13 8:30" or "2020年10月13日" (any form a load reads)
+    /// read as a timestamp, for comparisons and date functions. Only the strings of rows in scope
+    /// must read as one.
     static func asTemporal(_ v: Vector) throws -> Vector {
         guard case .string(let codes, let d, let m) = v else { return v }
-        var seconds = [Int64](repeating: 0, count: d.count)
-        for (i, s) in d.strings.enumerated() {
-            var bytes = Array(s.utf8)
-            guard let t = bytes.withUnsafeMutableBufferPointer({ FieldParsing.temporal($0.baseAddress!, $0.count) }) else {
-                throw OperationError(message: "\"\(s)\" is not a date or timestamp (write 2020-10-13 or 2020-10-13 08:00:00)")
-            }
-            seconds[i] = t.seconds
+        var seconds = [Int64?](repeating: nil, count: d.count)
+        for (i, s) in d.strings.enumerated() { seconds[i] = FieldParsing.temporal(s)?.seconds }
+        var out = [Int64](repeating: 0, count: codes.count)
+        for (i, c) in codes.enumerated() where !(m?.isNull(i) ?? false) {
+            guard let t = seconds[Int(c)] else { throw notTemporal(d.strings[Int(c)]) }
+            out[i] = t
         }
-        return .timestamp(codes.map { seconds[Int($0)] }, m)
+        return .timestamp(out, m)
+    }
+
+    static func notTemporal(_ s: String) -> OperationError {
+        OperationError(message: "\"\(s)\" is not a date or timestamp (write 2020-10-13 or 2020-10-13 08:00:00)")
     }
 
     /// Ranks of two dictionaries' strings in one common (code point) order, so codes can be compared.

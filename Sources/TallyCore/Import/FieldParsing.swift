@@ -224,6 +224,18 @@ extension FieldParsing {
         return n <= 64 ? lenient(p, n, nulls: nulls) : .text
     }
 
+    /// A date or timestamp in any form a load reads (`2020-10-13`, `2020/10/13 8:30`,
+    /// `2020年10月13日`, full-width digits, spaces around it), or nil: how text meets a date
+    /// in a query (`joined >= "2020年9月1日"`, `date("2020/11/01")`).
+    static func temporal(_ s: String) -> (seconds: Int64, isDate: Bool)? {
+        var bytes = Array(s.utf8)
+        return bytes.withUnsafeMutableBufferPointer { b -> (seconds: Int64, isDate: Bool)? in
+            guard let p = b.baseAddress, b.count > 0,
+                  case .temporal(let t, let isDate) = classify(p, b.count, nulls: NullMarkers([])) else { return nil }
+            return (t, isDate)
+        }
+    }
+
     /// The export forms, on a normalised copy of the field (on the stack).
     @inline(never)
     private static func lenient(_ p: UnsafePointer<UInt8>, _ n: Int, nulls: NullMarkers) -> FieldValue {

@@ -608,6 +608,9 @@ struct Binder {
             for a in args { bound.append(try bind(a, ctx)) }
             switch f.definition.resultType(f.name, bound.map(\.type)) {
             case .success(let t):
+                if let bad = f.definition.checkLiterals(f.name, bound.map(Binder.literal)) {
+                    throw error(bad.error.message, args[bad.argument].span, notes: bad.error.notes)
+                }
                 return BoundExpr(kind: .scalar(f, bound), type: t, origin: origin(e.span),
                                  key: "\(f.name)(\(bound.map(\.key).joined(separator: ", ")))")
             case .failure(let failure):
@@ -621,6 +624,12 @@ struct Binder {
     /// A column's type; a column with no values at all is a typeless null (it fits any type).
     static func type(of c: Table.Column) -> DataType? {
         VectorOps.allNull(c.vector) ? nil : c.vector.type
+    }
+
+    /// The value of a node written as a literal (or a variable), for checks before anything runs.
+    static func literal(_ e: BoundExpr) -> Value? {
+        if case .literal(let v) = e.kind { return v }
+        return nil
     }
 
     static func literalKey(_ v: Value) -> String {
@@ -645,6 +654,14 @@ struct Binder {
         case .eq, .ne, .lt, .le, .gt, .ge:
             try comparable(a, b, span)
             return .boolean
+        case .like:
+            for side in [a, b] where side.type != nil && side.type != .string {
+                throw error("like matches text, not \(VectorOps.describe(side.type!))", span)
+            }
+            if case .string(let p)? = Binder.literal(b) {
+                do { _ = try Functions.Pattern.compile(p) } catch let f as OperationError { throw error(f.message, b.origin.span, notes: f.notes) }
+            }
+            return .boolean
         default:
             return try arithmeticType(op, a.type, b.type, span)
         }
@@ -661,11 +678,35 @@ struct Binder {
     }
 
     private func arithmeticType(_ op: BinaryOp, _ a: DataType?, _ b: DataType?, _ span: Span) throws -> DataType? {
-        if op == .subtract, let a, let b, a.isTemporal, b.isTemporal { return .integer }
+        if a?.isTemporal == true || b?.isTemporal == true { return try calendarType(op, a, b, span) }
         let x = try numeric(a, "`\(op.rawValue)`", span), y = try numeric(b, "`\(op.rawValue)`", span)
         guard let x, let y else { return nil }
         if op == .divide || x == .decimal || y == .decimal { return .decimal }
         return .integer
+    }
+
+    /// Calendar arithmetic: a date or timestamp plus or minus whole days keeps its type; the
+    /// difference of two is in days, an integer for two dates, else a decimal.
+    private func calendarType(_ op: BinaryOp, _ a: DataType?, _ b: DataType?, _ span: Span) throws -> DataType? {
+        let days: (DataType?) -> Bool = { $0 == nil || $0 == .integer }
+        switch (op, a, b) {
+        case (.subtract, let x?, let y?) where x.isTemporal && y.isTemporal: return x == .date && y == .date ? .integer : .decimal
+        case (.subtract, nil, _): return nil
+        case (.add, let x?, let y) where x.isTemporal && days(y), (.subtract, let x?, let y) where x.isTemporal && days(y): return x
+        case (.add, let x, let y?) where y.isTemporal && days(x): return y
+        case (.add, let x?, let y?) where x.isTemporal && y.isTemporal:
+            throw error("cannot add two dates or timestamps", span, notes: ["b - a is the days from a to b"])
+        case (.subtract, let x?, let y?) where y.isTemporal:
+            throw error("cannot subtract \(VectorOps.describe(y)) from \(VectorOps.describe(x))", span,
+                        notes: ["joined - 7 is a week earlier; b - a is the days from a to b"])
+        case (.add, _, _), (.subtract, _, _):
+            let other = (a?.isTemporal ?? false) ? b : a
+            throw error("`\(op.rawValue)` takes a date or timestamp and a whole number of days, not \(other.map(VectorOps.describe) ?? "null")", span,
+                        notes: ["joined + 7 is a week later, joined - 7 a week earlier; b - a is the days from a to b"])
+        default:
+            _ = try numeric(a?.isTemporal == true ? a : b, "`\(op.rawValue)`", span)
+            return nil
+        }
     }
 
     /// Whether two values can be compared: numbers with numbers, text with text, booleans with

@@ -296,16 +296,34 @@ public enum Help {
                 Example("count enrollments by project", "then .format csv and run it again"),
                 Example("describe teachers", "columns with type, nulls and distinct values"),
               ]),
-        Topic(name: "functions", aliases: ["function", "dates", "round"], title: "functions — dates, rounding, text",
+        Topic(name: "functions", aliases: ["function", "dates", "date", "text", "like", "round"], title: "functions — dates, text, rounding",
               text: """
-                year month day week weekday hour date   parts of a date or time
-                round(x [, digits])  abs(x)  coalesce(x, y, …)  if(cond, a, b)  length(text)
-                Division by zero gives null, not an error.
+                year month day week weekday hour   parts of a date or time (weekday 1 = Monday)
+                date(t)                    a timestamp's day, or text read as a date
+                date_diff(part, a, b)      part boundaries from a to b: "day", "hour", "week",
+                                           "month", "quarter", "year", "minute", "second"
+                date_trunc(part, t)        first day of its "year" "quarter" "month" "week" "day"
+                format_date(t, format)     %Y %m %d %H %M %S, %-m %-d unpadded, %j %u %V %G %%
+                t + 7, t - 7, b - a        days later, earlier; days from a to b
+                length(s) upper(s) lower(s) trim(s)   characters are code points
+                contains(s, t) starts_with(s, t) ends_with(s, t) replace(s, from, to)
+                substring(s, start [, length])        from 1; a negative start counts from the end
+                concat(a, b, …)            side by side as text, nulls skipped
+                s like "王%"                % any run, _ one character, \\% a literal %
+                round(x [, digits])  abs(x)  coalesce(x, y, …)  if(cond, a, b)
+                Division by zero gives null, not an error. A text meets a date in any form a
+                load reads: login_at >= "2020年11月1日".
                 """,
               examples: [
                 Example("count logins by weekday(login_at)", "1 = Monday … 7 = Sunday"),
+                Example("count logins by format_date(login_at, \"%Y年%-m月\") as 月份", "logins per month, as a report writes it"),
+                Example("count enrollments by date_trunc(\"week\", enrolled_at) as 周", "enrollments per week (weeks start on Monday)"),
+                Example("count logins where date_diff(\"day\", \"2020/11/01\", login_at) between 0 and 6",
+                        "logins in the week from 2020-11-01 (a date written in any form)"),
+                Example("count teachers where name like \"王%\" and not contains(school, \"小学\")", "a surname, and not a primary school"),
+                Example("count teachers by substring(school, 1, 3) sort count desc top 5", "the first three characters of a name"),
                 Example("round(avg(hours_earned), 1) enrollments by project", "rounded"),
-              ]),
+            ]),
     ]
 
     public static func topic(named name: String) -> Topic? {

@@ -44,6 +44,8 @@ public enum BinaryOp: String, Sendable {
     case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
     case eq = "=", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
     case and, or
+    /// `s like "王%"`: `%` any run of characters, `_` one, `\` makes the next one literal.
+    case like
 }
 
 public struct Expr: Sendable {

@@ -153,7 +153,7 @@ public enum Keyword: String, Sendable, CaseIterable {
     case list
     case `where`, by, having, bucket, across, pct, total, sort, top, asc, desc, `as`
     // expressions
-    case and, or, not, `in`, between, `is`, null, `true`, `false`, count, distinct
+    case and, or, not, `in`, between, `is`, null, `true`, `false`, count, distinct, like
 
     /// Where a keyword belongs in the grammar.
     public enum Role: Sendable {
@@ -175,7 +175,7 @@ public enum Keyword: String, Sendable, CaseIterable {
         case .from, .with, .to: .statementPart
         case .where, .by, .having, .bucket, .across, .pct, .total, .sort, .top: .clause
         case .asc, .desc, .as: .clausePart
-        case .and, .or, .not, .in, .between, .is, .null, .true, .false, .count, .distinct: .expression
+        case .and, .or, .not, .in, .between, .is, .null, .true, .false, .count, .distinct, .like: .expression
         }
     }
 

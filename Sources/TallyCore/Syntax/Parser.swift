@@ -547,7 +547,8 @@ public struct Parser {
         return try parseComparison()
     }
 
-    /// comparison -> additive [ cmpop additive | ["not"] "in" "(" list ")" | ["not"] "between" additive "and" additive | "is" ["not"] "null" ]
+    /// comparison -> additive [ cmpop additive | ["not"] "in" "(" list ")" | ["not"] "between" additive "and" additive
+    ///               | ["not"] "like" additive | "is" ["not"] "null" ]
     private mutating func parseComparison() throws -> Expr {
         let l = try parseAdditive()
         let t = peekOptional()
@@ -559,9 +560,14 @@ public struct Parser {
         }
         var negated = false
         if t.kind == .keyword(.not), pos + 1 < tokens.count,
-           tokens[pos + 1].kind == .keyword(.in) || tokens[pos + 1].kind == .keyword(.between) {
+           [Token.Kind.keyword(.in), .keyword(.between), .keyword(.like)].contains(tokens[pos + 1].kind) {
             negated = true
             pos += 1
+        }
+        if match(.like) {
+            let r = try parseAdditive()
+            let e = Expr(kind: .binary(.like, l, r), span: l.span.to(r.span))
+            return negated ? Expr(kind: .not(e), span: e.span) : e
         }
         if match(.in) {
             try expect(.lparen, "`(` and a list of values, or a table, after `in`")
@@ -582,7 +588,7 @@ public struct Parser {
             let high = try parseAdditive()
             return Expr(kind: .between(l, low: low, high: high, negated: negated), span: l.span.to(high.span))
         }
-        if negated { throw unexpected(peek(), expected: "`in` or `between` after `not`") }
+        if negated { throw unexpected(peek(), expected: "`in`, `between` or `like` after `not`") }
         if match(.is) {
             let neg = match(.not)
             let n = try expect(.null, "`null` after `is`")
