@@ -309,8 +309,15 @@ public struct Parser {
         var items: [Item] = []
         let first = peek()
         let second = pos + 1 < tokens.count ? tokens[pos + 1] : first
-        let bareTable = first.kind == .identifier && second.kind != .identifier && second.kind != .symbol(.comma)
-            && second.kind != .symbol(.dot) && second.kind != .symbol(.lparen) && second.kind != .keyword(.as)
+        // `list TABLE` alone, or followed by a clause: every column.
+        var bareTable = false
+        if first.kind == .identifier {
+            switch second.kind {
+            case .end, .newline, .symbol(.semicolon): bareTable = true
+            case .keyword(let k): bareTable = k.role == .clause
+            default: break
+            }
+        }
         if !bareTable {
             items = [try parseItem()]
             while match(.comma) { items.append(try parseItem()) }
