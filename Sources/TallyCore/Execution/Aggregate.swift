@@ -2,7 +2,6 @@
 /// into that group's slot. Nulls are skipped; a filter (`count(where participated)`) skips
 /// the rows where it is not true.
 enum Aggregate {
-    static var names: Set<String> { Set(AggregateFunction.allCases.map(\.rawValue)) }
 
     /// The rows that take part: not filtered out and (when `nonNull`) not null.
     @inline(__always)

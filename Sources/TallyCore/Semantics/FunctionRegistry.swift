@@ -16,6 +16,8 @@ enum FunctionRegistry {
 
     /// All function names, sorted.
     static var names: [String] { (AggregateFunction.allCases.map(\.rawValue) + Functions.table.keys).sorted() }
+    /// The scalar functions' names, sorted.
+    static var scalarNames: [String] { Functions.table.keys.sorted() }
 }
 
 /// A scalar function as the registry gives it: its name and its definition.

@@ -137,11 +137,11 @@ public enum Lexical {
 
     // MARK: Functions
 
-    /// The aggregates as the engine knows them (`count`, `sum`, …), sorted. They are not
-    /// keywords (except `count`): a column may be called `sum`.
-    public static var aggregateNames: [String] { Aggregate.names.sorted() }
-    /// The row functions as the engine knows them (`month`, `year`, …), sorted.
-    public static var functionNames: [String] { Functions.table.keys.sorted() }
+    /// The aggregates as the engine knows them (`count`, `sum`, …), from the function
+    /// registry, sorted. They are not keywords (except `count`): a column may be called `sum`.
+    public static var aggregateNames: [String] { AggregateFunction.allCases.map(\.rawValue).sorted() }
+    /// The row functions as the engine knows them (`month`, `year`, …), from the registry, sorted.
+    public static var functionNames: [String] { FunctionRegistry.scalarNames }
 }
 
 /// Keywords are ASCII and case-insensitive. Function names (sum, avg, month, …) are not
