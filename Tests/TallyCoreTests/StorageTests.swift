@@ -115,4 +115,14 @@ final class StorageTests: XCTestCase {
         XCTAssertEqual(Format.fixed(-0.001), "0.00")
         XCTAssertEqual(Format.fixed(157.8946, digits: 1), "157.9")
     }
+
+    /// Text built from Swift strings keeps strings of different code points apart, as the
+    /// dictionaries do: é (U+00E9) and e + U+0301 are two values.
+    func testTextKeepsCodePointsApart() {
+        let v = Vector.text(["\u{E9}", "e\u{301}", "\u{E9}"])
+        guard case .string(let codes, let d, _) = v else { return XCTFail() }
+        XCTAssertEqual(codes, [0, 1, 0])
+        XCTAssertEqual(d.count, 2)
+        XCTAssertEqual(d.strings.map { Array($0.unicodeScalars) }, [["\u{E9}"], ["e", "\u{301}"]])
+    }
 }

@@ -129,13 +129,16 @@ public enum Vector: Sendable {
 
     /// A text vector of these values, its dictionary in order of first appearance.
     public static func text(_ values: [String], nulls: NullMask? = nil) -> Vector {
-        var codes: [String: UInt32] = [:]
+        // Keyed by the bytes: Swift's String equality would merge é and e + U+0301, which
+        // Tally's dictionaries keep apart, as they compare text code point by code point.
+        var codes: [[UInt8]: UInt32] = [:]
         var strings: [String] = []
         let rows = values.map { v -> UInt32 in
-            if let c = codes[v] { return c }
+            let key = Array(v.utf8)
+            if let c = codes[key] { return c }
             let c = UInt32(strings.count)
             strings.append(v)
-            codes[v] = c
+            codes[key] = c
             return c
         }
         return .string(rows, StringDictionary(strings), nulls)
