@@ -462,16 +462,10 @@ extension Completion {
             case .export(let query, _): q = query
             default: return ["count"]
             }
-            func name(_ item: Item) -> String {
-                if let a = item.alias { return a.text }
-                switch item.expr.kind {
-                case .name(let n): return n
-                case .qualified(_, let c): return c.text
-                default: return source.slice(item.expr.span)
-                }
-            }
-            if q.bucket != nil { return q.items.prefix(1).map(name) + [q.bucketCountName, q.shareName] }
-            return q.dimensions.map(name) + q.items.map(name) + (q.pct ? [q.shareName] : [])
+            // The names the binder gives the output columns (the rank column, first, is not sorted by).
+            var binder = Binder(catalog: catalog, source: source)
+            guard let bound = try? binder.bind(q) else { return ["count"] }
+            return (bound.rank == nil ? bound.columns : Array(bound.columns.dropFirst())).map(\.name)
         }
 
         // MARK: Meta commands
