@@ -15,7 +15,7 @@ extension REPL {
         let c = MetaCommand(source, Span(0, source.bytes.count))
         switch Help.command(named: c.name)?.name {
         case ".help": help(c.argument)
-        case ".save": save(c.argument)
+        case ".save": save(c.argument, replacing: c.name == ".save!")
         case ".quit": return .quit
         case ".run":
             guard !c.argument.isEmpty else { usage(Help.command(named: ".run")!); return .keepGoing }
@@ -46,10 +46,23 @@ extension REPL {
         say(Help.text(of: t))
     }
 
-    /// Writes the statements that succeeded in this session as a script.
-    func save(_ path: String) {
+    /// Writes the statements that succeeded in this session as a script: into a folder that
+    /// exists, and over an existing file only with `.save!`.
+    func save(_ path: String, replacing: Bool) {
         guard !path.isEmpty else { usage(Help.command(named: ".save")!); return }
         let target = driver.absolute((path as NSString).expandingTildeInPath)
+        let folder = (target as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            output.diagnostic(Diagnostic(.error, "cannot save to \(path): there is no folder \(folder)",
+                                         notes: ["make it first (mkdir -p \(folder)), or save somewhere else"]))
+            return
+        }
+        if !replacing && FileManager.default.fileExists(atPath: target) {
+            output.diagnostic(Diagnostic(.error, "\(path) exists already; it is left as it is",
+                                         notes: [".save! \(path) replaces it"]))
+            return
+        }
         let parameters = session.catalog.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let text = driver.script.render(savingTo: target, parameters: parameters,
                                  header: "saved at the tally prompt; replay with: tally run \(path)")

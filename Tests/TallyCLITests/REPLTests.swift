@@ -341,8 +341,17 @@ final class REPLTests: XCTestCase {
         try run(term, ".format csv")                                   // meta commands are not saved
         try run(term, ".format table")
         let saved = folder.appendingPathComponent("work/today.tally")
+        XCTAssertTrue(try run(term, ".save \(saved.path)").contains("there is no folder \(folder.path)/work"))
+        try FileManager.default.createDirectory(at: saved.deletingLastPathComponent(), withIntermediateDirectories: true)
         let message = try run(term, ".save \(saved.path)")
         XCTAssertTrue(message.contains("saved 4 statements to"), message)
+        // An existing file is kept unless .save! says to replace it.
+        printed += try run(term, "count teachers")
+        let refused = try run(term, ".save \(saved.path)")
+        XCTAssertTrue(refused.contains("exists already; it is left as it is") && refused.contains(".save! \(saved.path) replaces it"), refused)
+        XCTAssertFalse(try String(contentsOf: saved, encoding: .utf8).contains("count teachers\n"))
+        XCTAssertTrue(try run(term, ".save! \(saved.path)").contains("saved 5 statements to"))
+        XCTAssertTrue(try String(contentsOf: saved, encoding: .utf8).contains("count teachers\n"))
         XCTAssertEqual(try ctrlD(term), 0)
 
         let script = try String(contentsOf: saved, encoding: .utf8)
