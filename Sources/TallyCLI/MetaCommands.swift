@@ -58,7 +58,8 @@ extension REPL {
                                          notes: ["make it first (mkdir -p \(folder)), or save somewhere else"]))
             return
         }
-        if !replacing && FileManager.default.fileExists(atPath: target) {
+        var isDirectory: ObjCBool = false   // a folder there is refused by the writer, which says so
+        if !replacing && FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) && !isDirectory.boolValue {
             output.diagnostic(Diagnostic(.error, "\(path) exists already; it is left as it is",
                                          notes: [".save! \(path) replaces it"]))
             return

@@ -142,7 +142,7 @@ final class FaultTests: XCTestCase {
             return out
         }
         XCTAssertTrue(try typed("count courses").contains("    4"))
-        let saved = try typed(".save \(disk.path)/keep.tally")
+        let saved = try typed(".save! \(disk.path)/keep.tally")
         XCTAssertTrue(saved.contains("error: cannot write \(disk.path)/keep.tally: No space left on device"), saved)
         let onFolder = try typed(".save \(disk.path)/work")
         XCTAssertTrue(onFolder.contains("error: cannot write \(disk.path)/work: it is a folder, not a file"), onFolder)
