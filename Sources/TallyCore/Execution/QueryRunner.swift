@@ -53,10 +53,13 @@ struct QueryRunner {
             // The table rows the groups' dimension values are read from (without `by`, the one
             // group of an empty selection has no such row).
             let baseRows = q.dimensions.isEmpty ? [] : firstRows.map { frame.rows?[Int($0)] ?? $0 }
+            // Dimensions read through the same link (teachers.name, teachers.school) share its rows.
+            var linked: [String: [Int32]] = [:]
             for (i, d) in q.dimensions.enumerated() {
                 let vector: Vector
                 if perGroup, let (link, column) = d.readPerGroup {
-                    let rows = try located(d.expr.origin) { try Join.rows(link, catalog: evaluator.catalog, at: baseRows) }
+                    let rows = try linked[link.cacheKey] ?? located(d.expr.origin) { try Join.rows(link, catalog: evaluator.catalog, at: baseRows) }
+                    linked[link.cacheKey] = rows
                     vector = column.vector.gather(rows)
                 } else if chunked == i {
                     vector = try evaluator.eval(d.expr, .rows(RowFrame(table: table, rows: baseRows)))
