@@ -342,7 +342,7 @@ public final class Session: @unchecked Sendable {
                 guard let from = t.source else { throw Diagnostic(.error, "\(t.name) was not loaded from a file", in: source, span: name.span) }
                 output.result(from.loadStatement(for: t))
             } else {
-                output.result(present(mode == .summary ? Describe.summary(t) : Describe.schema(t)))
+                output.result(present(try mode == .summary ? Describe.summary(t, isCancelled: isCancelled) : Describe.schema(t, isCancelled: isCancelled)))
             }
         }
     }
