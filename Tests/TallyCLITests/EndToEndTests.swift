@@ -101,6 +101,8 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(piped.status, 0)
         let tables = try TallyProcess.run([folder.path, "-c", ".format csv; .tables"])
         XCTAssertEqual(tables.stdout, "table,rows,columns,file\ncourses,4,6,\(folder.path)/courses.csv\n", tables.stderr)
+        let rows = try TallyProcess.run([folder.path, "-c", ".rows 2; list course_id courses"])
+        XCTAssertEqual(rows.stdout, "course_id\n─────────\nC1\nC2\n… 2 more rows (.rows all shows them)\n", rows.stderr)
         let save = try TallyProcess.run([folder.path, "-c", ".save today.tally"])
         XCTAssertEqual(save.status, 1)
         XCTAssertTrue(save.stderr.contains("<command>:1:1: error: `.save` works at the prompt only"), save.stderr)

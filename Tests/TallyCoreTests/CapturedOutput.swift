@@ -1,11 +1,17 @@
 @testable import TallyCore
 
-/// A session's output kept in memory: results, rendered diagnostics, info lines.
+/// A session's output kept in memory: results as the library's writer makes them (with the
+/// settings the session handed over), rendered diagnostics, info lines.
 final class CapturedOutput: SessionOutput {
     var results = ""
+    /// The settings handed over with the last result.
+    var display: DisplaySettings?
     var diagnostics: [String] = []
     var infos: [String] = []
-    func result(_ text: String) { results += text }
+    func show(_ shown: Shown, _ display: DisplaySettings) {
+        results += ResultWriter.write(shown, display)
+        self.display = display
+    }
     func diagnostic(_ d: Diagnostic) { diagnostics.append(d.render()) }
     func info(_ text: String) { infos.append(text) }
 }

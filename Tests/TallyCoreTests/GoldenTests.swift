@@ -78,7 +78,7 @@ final class GoldenTests: XCTestCase {
                 count += 1
                 capture.results = ""
                 capture.diagnostics = []
-                session.format = r.kind == "query" ? .csv : (OutputFormat(rawValue: r.argument) ?? .table)
+                session.display.format = r.kind == "query" ? .csv : (OutputFormat(rawValue: r.argument) ?? .table)
                 let outcome = session.run(SourceFile(name: "<test>", text: r.statements), baseDirectory: fixtures.path)
                 let place = "\(file):\(r.line)"
                 let errors = capture.diagnostics.joined(separator: "\n")

@@ -5,7 +5,37 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case table, csv, json, markdown
 }
 
+/// How results are shown: what the settings dot-commands (`.format`, `.rows`) say. A session
+/// hands them to its output with each result.
+public struct DisplaySettings: Sendable, Equatable {
+    public var format: OutputFormat = .table
+    /// `.rows N`: table output shows at most N rows of a result; nil shows all. (The command
+    /// line applies it: the "… N more rows" footer is the screen's.)
+    public var rowLimit: Int?
+
+    public init(format: OutputFormat = .table, rowLimit: Int? = nil) {
+        self.format = format
+        self.rowLimit = rowLimit
+    }
+}
+
+/// What a statement or command shows: a result table (a query, `print QUERY`, `describe`,
+/// a listing), or text (what `print` writes, a command's short answer, `explain`).
+public enum Shown: Sendable {
+    case table(ResultTable)
+    case text(String)
+}
+
+/// The pure writer: a result and the display settings in, text out. Batch output, the
+/// prompt (for all but its screen-fitted tables) and the tests write through it.
 public enum ResultWriter {
+    public static func write(_ shown: Shown, _ display: DisplaySettings) -> String {
+        switch shown {
+        case .table(let r): write(r, as: display.format)
+        case .text(let t): text(t, format: display.format)
+        }
+    }
+
     public static func write(_ r: ResultTable, as format: OutputFormat, maxWidth: Int? = nil) -> String {
         switch format {
         case .table: table(r, maxWidth: maxWidth)
@@ -13,6 +43,18 @@ public enum ResultWriter {
         case .json: json(r)
         case .markdown: markdown(r)
         }
+    }
+
+    /// Printed text is Markdown: in Markdown output it passes through as a paragraph; elsewhere
+    /// a heading (`# …`, `## …`) shows as its text underlined.
+    static func text(_ text: String, format: OutputFormat) -> String {
+        if format == .markdown { return text + "\n\n" }
+        let level = text.prefix(while: { $0 == "#" }).count
+        guard format == .table, (1...6).contains(level), text.dropFirst(level).first == " " else { return text + "\n" }
+        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let title = lines[0].dropFirst(level).trimmingCharacters(in: .whitespaces)
+        let rule = String(repeating: level == 1 ? "═" : (level == 2 ? "─" : "┄"), count: DisplayWidth.of(title))
+        return title + "\n" + rule + "\n" + (lines.count > 1 ? lines[1] + "\n" : "")
     }
 
     private static func isNumeric(_ c: ResultTable.Column) -> Bool { c.vector.type.isNumeric }
@@ -119,7 +161,7 @@ public enum ResultWriter {
             let isTotal = r.totalRow != nil && i == r.rowCount
             lines.append("| " + row.map { isTotal && !$0.isEmpty ? "**\(cell($0))**" : cell($0) }.joined(separator: " | ") + " |")
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.joined(separator: "\n") + "\n\n"
     }
 }
 

@@ -21,14 +21,14 @@ extension Session {
         let argument = c.argument
         switch command.name {
         case ".format":
-            guard !argument.isEmpty else { return say("format: \(format.rawValue)") }
+            guard !argument.isEmpty else { return say("format: \(display.format.rawValue)") }
             guard let f = OutputFormat(rawValue: argument.lowercased()) else { throw usage }
-            format = f
+            display.format = f
         case ".rows":
-            guard !argument.isEmpty else { return say("rows: " + (rowLimit.map(String.init) ?? "all")) }
-            if argument.lowercased() == "all" { rowLimit = nil; return }
+            guard !argument.isEmpty else { return say("rows: " + (display.rowLimit.map(String.init) ?? "all")) }
+            if argument.lowercased() == "all" { display.rowLimit = nil; return }
             guard let n = Int(argument), n > 0 else { throw usage }
-            rowLimit = n
+            display.rowLimit = n
         case ".timer":
             switch argument.lowercased() {
             case "": say("timer: " + (timer ? "on" : "off"))
@@ -51,7 +51,7 @@ extension Session {
                 notes.append(known.isEmpty ? "no table is loaded yet" : "tables: " + known.joined(separator: ", "))
                 throw fail("unknown table `\(name)`", notes)
             }
-            output.result(present(Listing.schema(table)))
+            show(.table(Listing.schema(table)))
         case ".measures":
             list(catalog.measureOrder.isEmpty ? "no measures yet: define one with  measure passrate = sum(passed) / sum(participated) * 100" : nil) {
                 Listing.measures(catalog)
@@ -73,10 +73,10 @@ extension Session {
     }
 
     /// A command's short answer (`format: csv`), shown as a result.
-    private func say(_ text: String) { output.result(text + "\n") }
+    private func say(_ text: String) { show(.text(text)) }
 
     /// A listing shown like a result, or what to do when there is nothing to list.
     private func list(_ whenEmpty: String?, _ listing: () -> ResultTable) {
-        if let whenEmpty { say(whenEmpty) } else { output.result(present(listing())) }
+        if let whenEmpty { say(whenEmpty) } else { show(.table(listing())) }
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 /// Where a session's output goes. The library never touches a terminal: the command line
 /// decides what reaches stdout and stderr.
 public protocol SessionOutput: AnyObject {
-    /// Results and printed text: the report itself.
-    func result(_ text: String)
+    /// A result or printed text — the report itself — with the display settings in force.
+    /// `ResultWriter.write` makes it text; the prompt fits tables to its screen.
+    func show(_ shown: Shown, _ display: DisplaySettings)
     /// Errors, warnings and failed checks.
     func diagnostic(_ d: Diagnostic)
     /// What a statement did, for the person at the keyboard (tables loaded, files written).
@@ -15,11 +16,11 @@ public protocol SessionOutput: AnyObject {
 /// the run stops at the first error (failed checks do not stop it).
 public final class Session: @unchecked Sendable {
     public let catalog = Catalog()
-    public var format: OutputFormat = .table
-    /// Terminal width for table output, or nil for no limit.
-    public var maxWidth: Int?
-    /// `.rows N`: table output shows at most N rows of a result; nil shows all.
-    public var rowLimit: Int?
+    /// How results are shown (`--format`, `.format`, `.rows`), handed to the output with each.
+    public var display = DisplaySettings()
+    /// The last result table shown (a query, `print QUERY`, `describe`, a listing), kept so it
+    /// can be written again without running its query.
+    public private(set) var lastResult: ResultTable?
     /// `.timer on`: each text run (a statement at the prompt, a script, -c) reports its time
     /// and the rows it showed.
     public var timer = false
@@ -85,10 +86,14 @@ public final class Session: @unchecked Sendable {
         return outcome
     }
 
-    /// Counts a result shown, for the timer.
-    func shown(_ result: ResultTable) {
-        results += 1
-        resultRows += result.rowCount
+    /// Shows a result or text: kept as the last result, counted for the timer.
+    func show(_ shown: Shown) {
+        if case .table(let result) = shown {
+            lastResult = result
+            results += 1
+            resultRows += result.rowCount
+        }
+        output.show(shown, display)
     }
 
     private func runItems(_ parsed: ParsedScript, baseDirectory: String) -> Outcome {
@@ -236,7 +241,7 @@ public final class Session: @unchecked Sendable {
     func execute(_ s: Statement, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
         switch s.kind {
         case .query(let q):
-            output.result(present(try run(q, source)) + (format == .markdown ? "\n" : ""))
+            show(.table(try run(q, source)))
 
         case .load(let name, let pathExpr, let options):
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
@@ -288,9 +293,9 @@ public final class Session: @unchecked Sendable {
 
         case .print(let expr):
             if case .subquery(let q) = expr.kind {
-                output.result(present(try run(q, source)))
+                show(.table(try run(q, source)))
             } else {
-                output.result(Session.printed(Format.display(try scalar(expr, source)), format: format))
+                show(.text(Format.display(try scalar(expr, source))))
             }
 
         case .check(let expr, let warning):
@@ -334,29 +339,17 @@ public final class Session: @unchecked Sendable {
 
         case .explain(let q):
             var b = binder(source)
-            output.result(try b.bind(q).explanation + "\n")
+            show(.text(try b.bind(q).explanation))
 
         case .describe(let name, let mode):
             let t = try binder(source).table(name)
             if mode == .load {
                 guard let from = t.source else { throw Diagnostic(.error, "\(t.name) was not loaded from a file", in: source, span: name.span) }
-                output.result(from.loadStatement(for: t))
+                show(.text(from.loadStatement(for: t)))
             } else {
-                output.result(present(mode == .summary ? Describe.summary(t) : Describe.schema(t)))
+                show(.table(mode == .summary ? Describe.summary(t) : Describe.schema(t)))
             }
         }
-    }
-
-    /// Printed text is Markdown: in Markdown output it passes through as a paragraph; elsewhere
-    /// a heading (`# …`, `## …`) shows as its text underlined.
-    static func printed(_ text: String, format: OutputFormat) -> String {
-        if format == .markdown { return text + "\n\n" }
-        let level = text.prefix(while: { $0 == "#" }).count
-        guard format == .table, (1...6).contains(level), text.dropFirst(level).first == " " else { return text + "\n" }
-        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-        let title = lines[0].dropFirst(level).trimmingCharacters(in: .whitespaces)
-        let rule = String(repeating: level == 1 ? "═" : (level == 2 ? "─" : "┄"), count: DisplayWidth.of(title))
-        return title + "\n" + rule + "\n" + (lines.count > 1 ? lines[1] + "\n" : "")
     }
 
     /// `check` / `warn`: a failed condition is reported with the values of both sides.

@@ -1,4 +1,5 @@
 import XCTest
+@testable import TallyCLI
 @testable import TallyCore
 
 /// Results fitted to a terminal: width, ellipsis, vertical mode, row limit.
@@ -101,5 +102,19 @@ final class ScreenFitTests: XCTestCase {
         XCTAssertEqual(lines(ScreenFit.render(r, .init(width: 80, minimumCellWidth: 8))).count, 3)
         let v = ScreenFit.render(ResultTable(columns: (1...20).map { text("c\($0)", ["a\nb"]) }), .init(width: 20))
         XCTAssertTrue(v.contains("c1  │ a b"), v)
+    }
+}
+
+extension ScreenFitTests {
+    /// Batch output: no width to fit, only the row limit (`.rows N`) and its footer.
+    func testWithoutAWidthOnlyTheRowLimitApplies() {
+        let names = (1...12).map { "column_number_\($0)" }
+        let wide = ResultTable(columns: names.map { integers($0, [1234567890, 42]) })
+        XCTAssertEqual(ScreenFit.render(wide, .init(width: nil, maxRows: nil)), ResultWriter.table(wide))
+        let shown = ScreenFit.text(.table(wide), DisplaySettings(format: .table, rowLimit: 1), width: nil, bold: false)
+        XCTAssertEqual(lines(shown).count, 4)
+        XCTAssertEqual(lines(shown).last, "… 1 more row (.rows all shows them)")
+        XCTAssertEqual(ScreenFit.text(.table(wide), DisplaySettings(format: .csv, rowLimit: 1), width: 40, bold: true),
+                       ResultWriter.csv(wide), "other formats: the writer's, every row")
     }
 }

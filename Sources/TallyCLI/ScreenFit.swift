@@ -1,21 +1,27 @@
+// Results on stdout: what the session shows, as text. Tables in table format are fitted to the
+// screen here (the prompt: the terminal's width, bold headers) or only cut to `.rows N` (batch
+// output); everything else is the library's pure writer (ResultWriter).
+
+import TallyCore
+
 /// Fits a result to a terminal: at most `maxRows` rows (then a "… N more rows" footer),
 /// columns cut with "…" to the screen's width, and results still too wide once every column
 /// is cut to `minimumCellWidth` shown vertically — one `column │ value` line per cell, one
 /// block per row, like psql's expanded mode.
-public enum ScreenFit {
-    public struct Options: Sendable, Equatable {
-        /// Terminal columns.
-        public var width: Int
+enum ScreenFit {
+    struct Options: Sendable, Equatable {
+        /// Terminal columns; nil: no width to fit (batch output).
+        var width: Int?
         /// Rows shown before the footer; nil shows all.
-        public var maxRows: Int?
+        var maxRows: Int?
         /// Added to the footer in parentheses, e.g. ".rows all shows them".
-        public var moreRowsHint: String?
+        var moreRowsHint: String?
         /// Below this many cells per column, the table is shown vertically instead.
-        public var minimumCellWidth: Int
+        var minimumCellWidth: Int
         /// Bold header (ANSI) — only for a terminal that wants colour.
-        public var bold: Bool
+        var bold: Bool
 
-        public init(width: Int, maxRows: Int? = 40, moreRowsHint: String? = nil, minimumCellWidth: Int = 8, bold: Bool = false) {
+        init(width: Int?, maxRows: Int? = 40, moreRowsHint: String? = nil, minimumCellWidth: Int = 8, bold: Bool = false) {
             self.width = width
             self.maxRows = maxRows
             self.moreRowsHint = moreRowsHint
@@ -26,14 +32,21 @@ public enum ScreenFit {
 
     static let boldOn = "\u{1B}[1m", boldOff = "\u{1B}[0m"
 
-    public static func render(_ result: ResultTable, _ options: Options) -> String {
+    /// What the session shows, as written to stdout: `width` and `bold` for the prompt.
+    static func text(_ shown: Shown, _ display: DisplaySettings, width: Int?, bold: Bool) -> String {
+        guard case .table(let r) = shown, display.format == .table else { return ResultWriter.write(shown, display) }
+        return render(r, Options(width: width, maxRows: display.rowLimit, moreRowsHint: ".rows all shows them", bold: bold))
+    }
+
+    static func render(_ result: ResultTable, _ options: Options) -> String {
         var shown = result
         var hidden = 0
         if let limit = options.maxRows, limit >= 0, result.rowCount > limit {
             hidden = result.rowCount - limit
-            shown = result.gather((0..<Int32(limit)).map { $0 })
+            shown = result.prefix(limit)
         }
-        var out = isTooWide(shown, options) ? vertical(shown, options) : horizontal(shown, options)
+        var out: String
+        if let width = options.width, isTooWide(shown, options) { out = vertical(shown, options, width: width) } else { out = horizontal(shown, options) }
         if hidden > 0 { out += moreRows(hidden, hint: options.moreRowsHint) }
         return out
     }
@@ -44,11 +57,11 @@ public enum ScreenFit {
     }
 
     /// Whether the table cannot fit even with every column cut to the minimum cell width.
-    public static func isTooWide(_ r: ResultTable, _ options: Options) -> Bool {
-        guard r.columns.count > 1 else { return false }
+    static func isTooWide(_ r: ResultTable, _ options: Options) -> Bool {
+        guard let width = options.width, r.columns.count > 1 else { return false }
         let widths = naturalWidths(r)
         let least = widths.map { min($0, options.minimumCellWidth) }.reduce(0, +) + 2 * (widths.count - 1)
-        return least > options.width
+        return least > width
     }
 
     static func naturalWidths(_ r: ResultTable) -> [Int] {
@@ -89,17 +102,17 @@ public enum ScreenFit {
         return out
     }
 
-    static func vertical(_ r: ResultTable, _ options: Options) -> String {
+    static func vertical(_ r: ResultTable, _ options: Options, width: Int) -> String {
         let names = r.columns.map { cell($0.name) }
-        let nameWidth = min(names.map { DisplayWidth.of($0) }.max() ?? 0, max(4, options.width / 3))
-        let valueWidth = max(4, options.width - nameWidth - 3)
+        let nameWidth = min(names.map { DisplayWidth.of($0) }.max() ?? 0, max(4, width / 3))
+        let valueWidth = max(4, width - nameWidth - 3)
         // Every block's rule spans the widest line of the result.
         var widest = 0
         for column in r.columns {
             for i in 0..<r.rowCount { widest = max(widest, DisplayWidth.of(cell(Format.display(column.vector.value(at: i))))) }
         }
         for v in r.totalRow ?? [] { widest = max(widest, DisplayWidth.of(cell(Format.display(v)))) }
-        let blockWidth = min(options.width, nameWidth + 3 + min(widest, valueWidth))
+        let blockWidth = min(width, nameWidth + 3 + min(widest, valueWidth))
         var out = ""
         func block(_ title: String, _ values: [Value]) {
             let head = "─[ \(title) ]"
@@ -127,25 +140,3 @@ public enum ScreenFit {
     }
 }
 
-/// A session output that shows results its own way (the prompt fits them to the screen).
-/// Return nil to get the session's normal writer.
-public protocol ResultPresenter: AnyObject {
-    /// `rowLimit`: `.rows N`, or nil for every row.
-    func present(_ result: ResultTable, format: OutputFormat, rowLimit: Int?) -> String?
-}
-
-extension Session {
-    /// The text of a result in the session's format, unless the output presents it itself.
-    /// Table output shows at most `rowLimit` rows (`.rows N`), then a footer.
-    func present(_ result: ResultTable) -> String {
-        shown(result)
-        if let presenter = output as? ResultPresenter, let text = presenter.present(result, format: format, rowLimit: rowLimit) {
-            return text
-        }
-        guard format == .table, let limit = rowLimit, result.rowCount > limit else {
-            return ResultWriter.write(result, as: format, maxWidth: maxWidth)
-        }
-        return ResultWriter.write(result.gather((0..<Int32(limit)).map { $0 }), as: .table, maxWidth: maxWidth)
-            + ScreenFit.moreRows(result.rowCount - limit, hint: ".rows all shows them")
-    }
-}
