@@ -35,18 +35,23 @@ enum ScreenFit {
     /// What the session shows, as written to stdout: `width` and `bold` for the prompt.
     static func text(_ shown: Shown, _ display: DisplaySettings, width: Int?, bold: Bool) -> String {
         guard case .table(let r) = shown, display.format == .table else { return ResultWriter.write(shown, display) }
-        return render(r, Options(width: width, maxRows: display.rowLimit, moreRowsHint: ".rows all shows them", bold: bold))
+        return render(r, Options(width: width, maxRows: display.rowLimit, moreRowsHint: ".rows all shows them", bold: bold), display)
     }
 
-    static func render(_ result: ResultTable, _ options: Options) -> String {
+    static func render(_ result: ResultTable, _ options: Options, _ display: DisplaySettings = DisplaySettings()) -> String {
         var shown = result
         var hidden = 0
         if let limit = options.maxRows, limit >= 0, result.rowCount > limit {
             hidden = result.rowCount - limit
             shown = result.prefix(limit)
         }
+        let cells = ResultWriter.shownCells(shown, display).map { $0.map(cell) }
         var out: String
-        if let width = options.width, isTooWide(shown, options) { out = vertical(shown, options, width: width) } else { out = horizontal(shown, options) }
+        if let width = options.width, isTooWide(shown, cells, options) {
+            out = vertical(shown, cells, options, width: width)
+        } else {
+            out = horizontal(shown, cells, options)
+        }
         if hidden > 0 { out += moreRows(hidden, hint: options.moreRowsHint) }
         return out
     }
@@ -57,20 +62,11 @@ enum ScreenFit {
     }
 
     /// Whether the table cannot fit even with every column cut to the minimum cell width.
-    static func isTooWide(_ r: ResultTable, _ options: Options) -> Bool {
+    static func isTooWide(_ r: ResultTable, _ cells: [[String]], _ options: Options) -> Bool {
         guard let width = options.width, r.columns.count > 1 else { return false }
-        let widths = naturalWidths(r)
+        let widths = r.columns.indices.map { c in cells.reduce(DisplayWidth.of(r.columns[c].name)) { max($0, DisplayWidth.of($1[c])) } }
         let least = widths.map { min($0, options.minimumCellWidth) }.reduce(0, +) + 2 * (widths.count - 1)
         return least > width
-    }
-
-    static func naturalWidths(_ r: ResultTable) -> [Int] {
-        r.columns.indices.map { c in
-            var w = DisplayWidth.of(r.columns[c].name)
-            for i in 0..<r.rowCount { w = max(w, DisplayWidth.of(cell(Format.display(r.columns[c].vector.value(at: i))))) }
-            if let t = r.totalRow, c < t.count { w = max(w, DisplayWidth.of(cell(Format.display(t[c])))) }
-            return w
-        }
     }
 
     /// Line breaks and tabs inside a cell would break the layout: shown as spaces.
@@ -79,63 +75,35 @@ enum ScreenFit {
             ? String(s.map { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" ? " " : $0 }) : s
     }
 
-    static func horizontal(_ r: ResultTable, _ options: Options) -> String {
-        let text = ResultWriter.table(singleLine(r), maxWidth: options.width)
+    static func horizontal(_ r: ResultTable, _ cells: [[String]], _ options: Options) -> String {
+        let text = ResultWriter.layout(r, cells, maxWidth: options.width)
         guard options.bold, let newline = text.firstIndex(of: "\n") else { return text }
         return boldOn + text[..<newline] + boldOff + text[newline...]
     }
 
-    /// The result with line breaks and tabs in text cells replaced by spaces.
-    static func singleLine(_ r: ResultTable) -> ResultTable {
-        var out = r
-        // Only the rows' strings are looked at: a result shares its column's dictionary,
-        // which may hold millions of strings the result does not show.
-        for (c, column) in r.columns.enumerated() {
-            guard case .string(let codes, let d, let mask) = column.vector, d.count > 0,
-                  codes.contains(where: { cell(d.strings[Int($0)]) != d.strings[Int($0)] }) else { continue }
-            out.columns[c].vector = .text(codes.map { cell(d.strings[Int($0)]) }, nulls: mask)
-        }
-        out.totalRow = r.totalRow?.map { v in
-            if case .string(let s) = v { return .string(cell(s)) }
-            return v
-        }
-        return out
-    }
-
-    static func vertical(_ r: ResultTable, _ options: Options, width: Int) -> String {
+    /// One block per row (the total row last), one `column │ value` line per cell.
+    static func vertical(_ r: ResultTable, _ cells: [[String]], _ options: Options, width: Int) -> String {
         let names = r.columns.map { cell($0.name) }
         let nameWidth = min(names.map { DisplayWidth.of($0) }.max() ?? 0, max(4, width / 3))
         let valueWidth = max(4, width - nameWidth - 3)
         // Every block's rule spans the widest line of the result.
-        var widest = 0
-        for column in r.columns {
-            for i in 0..<r.rowCount { widest = max(widest, DisplayWidth.of(cell(Format.display(column.vector.value(at: i))))) }
-        }
-        for v in r.totalRow ?? [] { widest = max(widest, DisplayWidth.of(cell(Format.display(v)))) }
+        let widest = cells.joined().map { DisplayWidth.of($0) }.max() ?? 0
         let blockWidth = min(width, nameWidth + 3 + min(widest, valueWidth))
         var out = ""
-        func block(_ title: String, _ values: [Value]) {
-            let head = "─[ \(title) ]"
+        for (i, values) in cells.enumerated() {
+            let head = "─[ \(i == r.rowCount ? "total" : "row \(i + 1)") ]"
             out += head + String(repeating: "─", count: max(0, blockWidth - DisplayWidth.of(head))) + "\n"
             for (c, name) in names.enumerated() {
                 let shownName = DisplayWidth.truncate(name, to: nameWidth)
                 let pad = String(repeating: " ", count: max(0, nameWidth - DisplayWidth.of(shownName)))
-                let value = c < values.count ? DisplayWidth.truncate(cell(Format.display(values[c])), to: valueWidth) : ""
+                let value = c < values.count ? DisplayWidth.truncate(values[c], to: valueWidth) : ""
                 let label = options.bold ? boldOn + shownName + boldOff : shownName
                 var line = label + pad + " │ " + value
                 while line.hasSuffix(" ") { line.removeLast() }
                 out += line + "\n"
             }
         }
-        for i in 0..<r.rowCount {
-            block("row \(i + 1)", r.columns.map { $0.vector.value(at: i) })
-        }
-        if let t = r.totalRow {
-            block("total", t)
-        }
-        if r.rowCount == 0 && r.totalRow == nil {
-            out += "(no rows)\n"
-        }
+        if cells.isEmpty { out += "(no rows)\n" }
         return out
     }
 }

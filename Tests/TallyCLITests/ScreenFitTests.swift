@@ -18,7 +18,7 @@ final class ScreenFitTests: XCTestCase {
     func testATableThatFitsIsTheUsualTable() {
         let r = ResultTable(columns: [text("district", ["越秀区", "天河区"]), integers("count", [12, 3456])])
         let out = ScreenFit.render(r, .init(width: 80, maxRows: 40))
-        XCTAssertEqual(out, ResultWriter.table(r, maxWidth: 80))
+        XCTAssertEqual(out, ResultWriter.table(r))
         XCTAssertEqual(out, """
             district  count
             ────────  ─────
@@ -41,7 +41,7 @@ final class ScreenFitTests: XCTestCase {
         let names = (1...12).map { "column_number_\($0)" }
         let r = ResultTable(columns: names.map { integers($0, [1234567890, 42]) })
         let options = ScreenFit.Options(width: 60, maxRows: 40)
-        XCTAssertTrue(ScreenFit.isTooWide(r, options))
+        XCTAssertTrue(ScreenFit.isTooWide(r, ResultWriter.shownCells(r, DisplaySettings()), options))
         let out = ScreenFit.render(r, options)
         let l = lines(out)
         XCTAssertEqual(l.first, "─[ row 1 ]" + String(repeating: "─", count: 19))
@@ -68,7 +68,7 @@ final class ScreenFitTests: XCTestCase {
     func testWideButCuttableStaysHorizontal() {
         // Two columns of 30 cells in 40 columns: cutting each to 8+ cells fits.
         let r = ResultTable(columns: [text("a", [String(repeating: "a", count: 30)]), text("b", [String(repeating: "b", count: 30)])])
-        XCTAssertFalse(ScreenFit.isTooWide(r, .init(width: 40)))
+        XCTAssertFalse(ScreenFit.isTooWide(r, ResultWriter.shownCells(r, DisplaySettings()), .init(width: 40)))
         XCTAssertEqual(lines(ScreenFit.render(r, .init(width: 40))).count, 3)
     }
 

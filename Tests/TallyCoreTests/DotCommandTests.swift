@@ -56,6 +56,19 @@ final class DotCommandTests: XCTestCase {
         XCTAssertEqual(timed.results, "timer: on\n")
     }
 
+    /// The session keeps the last result table it showed (printed text does not replace it).
+    func testTheLastResultTableIsKept() {
+        let out = CapturedOutput()
+        let session = Session(output: out)
+        XCTAssertNil(session.lastResult)
+        session.run(SourceFile(name: "s.tally", text: "load courses from \"courses.csv\"\ncount courses by project\nprint \"x\""),
+                    baseDirectory: folder.path)
+        XCTAssertEqual(session.lastResult.map { $0.columns.map(\.name) }, ["project", "count"])
+        XCTAssertEqual(session.lastResult?.rowCount, 2)
+        session.run(SourceFile(name: "s.tally", text: ".tables"))
+        XCTAssertEqual(session.lastResult?.columns.first?.name, "table")
+    }
+
     func testListings() {
         let (outcome, out) = run(".format csv\n.tables\n.schema courses\n.measures")
         XCTAssertEqual(outcome.errors, 0, out.diagnostics.joined())

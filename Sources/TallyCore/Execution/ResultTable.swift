@@ -6,6 +6,8 @@ public struct ResultTable: Sendable {
         public var name: String
         public var vector: Vector
         public var role: Role
+        /// A `round(x, n)` column: its decimals show n places (none for n ≤ 0); nil: the default rule.
+        public var decimals: Int? = nil
     }
 
     public var columns: [Column]

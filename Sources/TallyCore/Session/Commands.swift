@@ -1,7 +1,7 @@
 import Foundation
 
 /// The dot-commands that work everywhere — at the prompt, in `-c`, pipes and scripts: the
-/// settings (`.format`, `.rows`, `.timer`), the listings (`.tables`, `.schema`, `.measures`)
+/// settings (`.format`, `.rows`, `.decimals`, `.thousands`, `.percent`, `.timer`), the listings (`.tables`, `.schema`, `.measures`)
 /// and `.run`. The prompt's own (`.help`, `.save`, `.quit`) are an error elsewhere that says
 /// what a script does instead (`Help.Command.scriptForm`).
 extension Session {
@@ -29,13 +29,13 @@ extension Session {
             if argument.lowercased() == "all" { display.rowLimit = nil; return }
             guard let n = Int(argument), n > 0 else { throw usage }
             display.rowLimit = n
-        case ".timer":
-            switch argument.lowercased() {
-            case "": say("timer: " + (timer ? "on" : "off"))
-            case "on": timer = true
-            case "off": timer = false
-            default: throw usage
-            }
+        case ".decimals":
+            guard !argument.isEmpty else { return say("decimals: \(display.decimals)") }
+            guard let n = Int(argument), (0...Format.maxDefaultDecimals).contains(n) else { throw usage }
+            display.decimals = n
+        case ".thousands": display.thousands = try toggle(display.thousands, "thousands", argument, usage)
+        case ".percent": display.percent = try toggle(display.percent, "percent", argument, usage)
+        case ".timer": timer = try toggle(timer, "timer", argument, usage)
         case ".tables":
             list(catalog.tables.isEmpty ? "no tables loaded yet: load \"FOLDER\" reads a folder of exports (.help load)" : nil) {
                 Listing.tables(catalog)
@@ -69,6 +69,16 @@ extension Session {
             if inner.errors > 0 { throw Diagnostic(.note, "in the script run here", in: source, span: c.span) }
         default:
             throw fail("`\(command.name)` works at the prompt only", [])
+        }
+    }
+
+    /// An on/off setting's new value: `on`, `off`, or as it is when nothing is given (and shown: `timer: off`).
+    private func toggle(_ setting: Bool, _ name: String, _ argument: String, _ usage: Diagnostic) throws -> Bool {
+        switch argument.lowercased() {
+        case "": say("\(name): " + (setting ? "on" : "off")); return setting
+        case "on": return true
+        case "off": return false
+        default: throw usage
         }
     }
 

@@ -220,9 +220,14 @@ public final class Session: @unchecked Sendable {
 
     /// A scalar value: a literal, variables, arithmetic, or a query in parentheses.
     private func scalar(_ e: Expr, _ source: SourceFile) throws -> Value {
+        try rounded(e, source).value
+    }
+
+    /// A scalar value and the decimals it shows with (a `round(x, n)`; nil: the default rule).
+    private func rounded(_ e: Expr, _ source: SourceFile) throws -> (value: Value, decimals: Int?) {
         var b = binder(source)
         let bound = try b.bind(e, .scalar)
-        return try evaluator.eval(bound, .scalar).value(at: 0)
+        return (try evaluator.eval(bound, .scalar).value(at: 0), bound.decimals)
     }
 
     private func text(_ e: Expr, _ source: SourceFile, what: String) throws -> String {
@@ -284,18 +289,20 @@ public final class Session: @unchecked Sendable {
             // A query with `by`, `bucket` or `list` gives a table; any other a value.
             if case .subquery(let q) = expr.kind, q.listing || !q.dimensions.isEmpty || q.bucket != nil {
                 let result = try run(q, source)
-                catalog.add(Table(name: name.text, columns: result.columns.map { Table.Column(name: $0.name, vector: $0.vector) },
+                catalog.add(Table(name: name.text, columns: result.columns.map { Table.Column(name: $0.name, vector: $0.vector, decimals: $0.decimals) },
                                   rowCount: result.rowCount))
                 output.info("\(name.text): \(result.rowCount) rows × \(result.columns.count) columns")
             } else {
-                catalog.setVariable(name.text, try scalar(expr, source))
+                let (value, decimals) = try rounded(expr, source)
+                catalog.setVariable(name.text, value, decimals: decimals)
             }
 
         case .print(let expr):
             if case .subquery(let q) = expr.kind {
                 show(.table(try run(q, source)))
             } else {
-                show(.text(Format.display(try scalar(expr, source))))
+                let (value, decimals) = try rounded(expr, source)
+                show(.text(Format.display(value, decimals: decimals, defaultDecimals: display.decimals)))
             }
 
         case .check(let expr, let warning):
@@ -332,7 +339,9 @@ public final class Session: @unchecked Sendable {
                                  notes: ["use .csv, .json, .md or .txt"])
             }
             let result = try run(q, source)
-            do { try AtomicFile.write(Array(ResultWriter.write(result, as: f).utf8), to: path) } catch {
+            var written = display
+            written.format = f
+            do { try AtomicFile.write(Array(ResultWriter.write(result, written).utf8), to: path) } catch {
                 throw Diagnostic(.error, error.description, in: source, span: toExpr.span, notes: error.notes)
             }
             output.info("wrote \(result.rowCount) rows to \(path)")
