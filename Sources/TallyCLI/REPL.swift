@@ -95,9 +95,11 @@ final class REPL {
         editor.saveHistory()
     }
 
-    /// Before each run: the terminal's width now (the window may have been resized).
+    /// Before each run: the terminal's width now (the window may have been resized), and a new
+    /// stream of results (the prompt line already separates them from the ones before).
     func prepare() {
         output.width = REPL.terminalWidth()
+        output.stream = ResultStream()
     }
 
     /// Runs what was typed (the driver records what succeeded for `.save`).
@@ -174,10 +176,12 @@ final class REPLOutput: SessionOutput {
     let colour = Terminal.wantsColour(fd: STDOUT_FILENO)
     let colourDiagnostics = Terminal.wantsColour(fd: STDERR_FILENO)
     var width = 80
+    /// The results of the statement typed last: each set apart from the one before.
+    var stream = ResultStream()
 
     /// Tables fitted to the terminal's width, bold headers when colour is wanted.
     func show(_ shown: Shown, _ display: DisplaySettings) {
-        Terminal.write(ScreenFit.text(shown, display, width: width, bold: colour), fd: STDOUT_FILENO)
+        Terminal.write(stream.next(ScreenFit.text(shown, display, width: width, bold: colour), display.format), fd: STDOUT_FILENO)
     }
 
     func diagnostic(_ d: Diagnostic) {

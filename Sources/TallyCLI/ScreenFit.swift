@@ -103,7 +103,7 @@ enum ScreenFit {
                 out += line + "\n"
             }
         }
-        if cells.isEmpty { out += "(no rows)\n" }
+        if cells.isEmpty { out += "0 rows\n" }
         return out
     }
 }

@@ -6,9 +6,12 @@ import TallyCore
 /// write stdout (a full disk, `> /dev/full`) is an error on stderr and exit status 1, so a
 /// report that was not written never looks like a success.
 final class Terminal: SessionOutput {
+    /// Results written so far: the next is set apart from them.
+    private var stream = ResultStream()
+
     /// Batch output: tables as the writer makes them, cut to `.rows N`; no width to fit.
     func show(_ shown: Shown, _ display: DisplaySettings) {
-        Terminal.write(ScreenFit.text(shown, display, width: nil, bold: false), fd: 1)
+        Terminal.write(stream.next(ScreenFit.text(shown, display, width: nil, bold: false), display.format), fd: 1)
     }
 
     /// Red `error:`, yellow `warning:` and carets: only on a terminal, never with NO_COLOR.

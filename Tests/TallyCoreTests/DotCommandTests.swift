@@ -45,12 +45,12 @@ final class DotCommandTests: XCTestCase {
     func testSettingsApplyToWhatFollows() {
         let (outcome, out) = run(".format csv\ncount courses by project\n.format json\ncount courses")
         XCTAssertEqual(outcome.errors, 0, out.diagnostics.joined())
-        XCTAssertEqual(out.results, "project,count\nA,2\nB,2\n[\n  {\"count\": 4}\n]\n")
+        XCTAssertEqual(out.results, "project,count\nA,2\nB,2\n[{\"count\": 4}]\n")
         // The row limit goes to the output with each result (the command line cuts tables to it).
         let (_, rows) = run(".rows 2\ncount courses by course_id")
         XCTAssertEqual(rows.display?.rowLimit, 2, rows.results + rows.diagnostics.joined())
         let (_, answers) = run(".rows 2\n.rows\n.rows all\n.rows")
-        XCTAssertEqual(answers.results, "rows: 2\nrows: all\n")
+        XCTAssertEqual(answers.results, "rows: 2\n\nrows: all\n", "answers are results, set apart")
         XCTAssertEqual(answers.display?.rowLimit, nil)
         let (_, timed) = run(".timer on\n.timer")
         XCTAssertEqual(timed.results, "timer: on\n")

@@ -37,6 +37,22 @@ public enum Shown: Sendable {
     case text(String)
 }
 
+/// Results written one after another to one place (stdout): in table and Markdown output one
+/// blank line before each result but the first — a query's table, `print`'s text or table,
+/// `explain`, `describe`, a listing, a command's answer — and nothing after the last. CSV has
+/// no separator; JSON is one document per line (JSON Lines).
+public struct ResultStream: Sendable {
+    private var written = false
+
+    public init() {}
+
+    /// `text` (one result, in `format`) with what separates it from the result before.
+    public mutating func next(_ text: String, _ format: OutputFormat) -> String {
+        defer { written = true }
+        return written && (format == .table || format == .markdown) ? "\n" + text : text
+    }
+}
+
 /// The pure writer: a result and the display settings in, text out. Batch output, the
 /// prompt (for all but its screen-fitted tables) and the tests write through it.
 public enum ResultWriter {
@@ -56,10 +72,10 @@ public enum ResultWriter {
         }
     }
 
-    /// Printed text is Markdown: in Markdown output it passes through as a paragraph; elsewhere
-    /// a heading (`# …`, `## …`) shows as its text underlined.
+    /// Printed text is Markdown: in Markdown output it passes through as a paragraph; in JSON it
+    /// is a JSON string; in table output a heading (`# …`, `## …`) shows as its text underlined.
     static func text(_ text: String, format: OutputFormat) -> String {
-        if format == .markdown { return text + "\n\n" }
+        if format == .json { return jsonString(text) + "\n" }
         let level = text.prefix(while: { $0 == "#" }).count
         guard format == .table, (1...6).contains(level), text.dropFirst(level).first == " " else { return text + "\n" }
         let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
@@ -109,8 +125,9 @@ public enum ResultWriter {
         layout(r, shownCells(r, display))
     }
 
-    /// The aligned table of `r` with the cells given (`shownCells`). With `maxWidth` (the
-    /// prompt's screen), the widest columns are cut (with "…") until the table fits.
+    /// The aligned table of `r` with the cells given (`shownCells`), and `0 rows` under the
+    /// header when there are none (and no total row). With `maxWidth` (the prompt's screen), the
+    /// widest columns are cut (with "…") until the table fits.
     public static func layout(_ r: ResultTable, _ body: [[String]], maxWidth: Int? = nil) -> String {
         var widths = r.columns.indices.map { c in
             max(DisplayWidth.of(r.columns[c].name), body.map { DisplayWidth.of($0[c]) }.max() ?? 0)
@@ -138,6 +155,7 @@ public enum ResultWriter {
             if r.totalRow != nil && i == body.count - 1 { out.append(rule) }
             out.append(line(row))
         }
+        if body.isEmpty { out.append("0 rows") }
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -183,7 +201,8 @@ public enum ResultWriter {
         }
     }
 
-    /// An array of objects, one per row; the total row is the last object.
+    /// An array of objects, one per row, on one line (a line of JSON Lines); the total row is
+    /// the last object. No rows: `[]`.
     public static func json(_ r: ResultTable) -> String {
         var rows: [String] = []
         for i in 0..<r.rowCount {
@@ -192,7 +211,7 @@ public enum ResultWriter {
         if let t = r.totalRow {
             rows.append("{" + zip(r.columns, t).map { "\(jsonString($0.name)): \(jsonValue($1))" }.joined(separator: ", ") + "}")
         }
-        return "[\n" + rows.map { "  " + $0 }.joined(separator: ",\n") + (rows.isEmpty ? "" : "\n") + "]\n"
+        return "[" + rows.joined(separator: ", ") + "]\n"
     }
 
     public static func markdown(_ r: ResultTable, _ display: DisplaySettings = DisplaySettings()) -> String {
@@ -203,7 +222,7 @@ public enum ResultWriter {
             let isTotal = r.totalRow != nil && i == r.rowCount
             lines.append("| " + row.map { isTotal && !$0.isEmpty ? "**\(cell($0))**" : cell($0) }.joined(separator: " | ") + " |")
         }
-        return lines.joined(separator: "\n") + "\n\n"
+        return lines.joined(separator: "\n") + "\n"
     }
 }
 

@@ -298,7 +298,7 @@ public enum Help {
                 line, and at most .rows N rows are shown (.rows all shows everything).
                 Decimals show 2 places (.decimals N), 2 significant digits below 0.01 (0.00033),
                 and round(x, n) n places; .thousands on writes 225,319, .percent on 55.48%.
-                CSV and JSON carry every digit.
+                CSV and JSON carry every digit; JSON is one line per result (JSON Lines).
                 `export QUERY to "file.csv"` writes .csv, .json, .md or .txt by extension.
                 """,
               examples: [
