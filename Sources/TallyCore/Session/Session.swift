@@ -210,7 +210,17 @@ public final class Session: @unchecked Sendable {
     private func run(_ q: Query, _ source: SourceFile) throws -> ResultTable {
         var b = binder(source)
         let bound = try b.bind(q)
-        return try QueryRunner(evaluator: evaluator).run(bound)
+        let result = try QueryRunner(evaluator: evaluator).run(bound)
+        afterResult = bound.filter.map { UnmatchedFilter.warnings($0, table: bound.table.name) } ?? []
+        return result
+    }
+
+    /// Warnings about the query just run, shown after its result (a filter that matches nothing).
+    private var afterResult: [Diagnostic] = []
+
+    private func reportAfterResult(_ outcome: inout Outcome) {
+        for w in afterResult { output.diagnostic(w); outcome.warnings += 1 }
+        afterResult = []
     }
 
     /// A scalar value: a literal, variables, arithmetic, or a query in parentheses.
@@ -237,6 +247,7 @@ public final class Session: @unchecked Sendable {
         switch s.kind {
         case .query(let q):
             output.result(present(try run(q, source)) + (format == .markdown ? "\n" : ""))
+            reportAfterResult(&outcome)
 
         case .load(let name, let pathExpr, let options):
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
@@ -282,6 +293,7 @@ public final class Session: @unchecked Sendable {
                 catalog.add(Table(name: name.text, columns: result.columns.map { Table.Column(name: $0.name, vector: $0.vector) },
                                   rowCount: result.rowCount))
                 output.info("\(name.text): \(result.rowCount) rows × \(result.columns.count) columns")
+                reportAfterResult(&outcome)
             } else {
                 catalog.setVariable(name.text, try scalar(expr, source))
             }
@@ -289,6 +301,7 @@ public final class Session: @unchecked Sendable {
         case .print(let expr):
             if case .subquery(let q) = expr.kind {
                 output.result(present(try run(q, source)))
+                reportAfterResult(&outcome)
             } else {
                 output.result(Session.printed(Format.display(try scalar(expr, source)), format: format))
             }
@@ -331,6 +344,7 @@ public final class Session: @unchecked Sendable {
                 throw Diagnostic(.error, error.description, in: source, span: toExpr.span, notes: error.notes)
             }
             output.info("wrote \(result.rowCount) rows to \(path)")
+            reportAfterResult(&outcome)
 
         case .explain(let q):
             var b = binder(source)
