@@ -34,7 +34,9 @@ extension REPL {
     func say(_ text: String) { output.result(text.hasSuffix("\n") ? text : text + "\n") }
 
     func help(_ topic: String) {
-        if topic.isEmpty { return say(Help.overview()) }
+        // Wrapped to the window; 80 columns when the output is not a terminal.
+        let width = isatty(STDOUT_FILENO) == 1 ? REPL.terminalWidth() : 80
+        if topic.isEmpty { return say(Help.overview(width: width)) }
         if topic.lowercased() == "commands" { return say(Help.commandList()) }
         guard let t = Help.topic(named: topic) else {
             var notes: [String] = []
@@ -43,7 +45,7 @@ extension REPL {
             output.diagnostic(Diagnostic(.error, "no help on `\(topic)`", notes: notes))
             return
         }
-        say(Help.text(of: t))
+        say(Help.text(of: t, width: width))
     }
 
     /// Writes the statements that succeeded in this session as a script: into a folder that

@@ -137,6 +137,8 @@ public enum Lexical {
     /// Words of a clause that are not keywords (a column may be called `rank`): the `rank`
     /// clause, `top N with ties per …`, `by all`, `bucket … at`, `labels (…)`.
     public static let clauseWords = ["rank", "ties", "per", "all", "at", "labels"]
+    /// What may start a query clause: the clause keywords, then `rank`.
+    public static let clauseStarts = clauseKeywords.map(\.rawValue) + ["rank"]
 
     // MARK: Functions
 

@@ -168,7 +168,7 @@ extension Parser {
         var first = start
         while first < tokens.count - 1 && tokens[first].kind == .newline { first += 1 }
         let head = tokens[first]
-        if head.kind == .identifier, errorToken > first, errorToken <= first + 3,
+        if head.kind == .identifier, errorToken > first, errorToken <= first + 2,
            let k = Suggest.closest(to: head.text, in: Lexical.statementKeywords.map(\.rawValue)) {
             return Diagnostic(.error, "`\(head.text)` does not start a statement", in: source, span: head.span,
                               notes: ["did you mean `\(k)`?"])
