@@ -109,7 +109,8 @@ public struct LoadOptions {
             case "encoding":
                 guard case .string(let e) = value, TextDecoding.isKnown(e) else {
                     throw error("unknown encoding \(Format.display(value))", s,
-                                notes: ["use " + LoadOptions.encodingNames.map(Lexical.string).joined(separator: ", ")])
+                                notes: ["use " + LoadOptions.encodingNames.dropLast().map(Lexical.string).joined(separator: ", ")
+                                        + " or " + Lexical.string(LoadOptions.encodingNames.last!)])
                 }
                 encoding = TextDecoding.canonical(e)
             case "sheet":
