@@ -61,6 +61,7 @@ final class XLSXTests: XCTestCase {
               |       ^^
               = cell B3 of sheet Sheet
               = the column's type is given on load: types (score = integer)
+              = or leave bad rows out (counted, the first shown): with skip_bad_rows true
             """)
     }
 
