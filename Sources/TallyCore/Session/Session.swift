@@ -176,6 +176,37 @@ public final class Session: @unchecked Sendable {
     }
 
     /// A script file's text, named by its path.
+    /// Warnings for `--set` names that none of `scripts` mentions (as a name, in a `{…}` or a
+    /// comment): a misspelt parameter would leave the script's own default in force. Each
+    /// names the scripts' `set` parameters, the closest first.
+    public static func unmentionedParameters(_ names: [String], in scripts: [SourceFile]) -> [Diagnostic] {
+        var declared: [String] = []
+        for script in scripts {
+            for s in ParsedScript(script).statements {
+                if case .set(let n, _) = s.kind, !declared.contains(n.text) { declared.append(n.text) }
+            }
+        }
+        return names.filter { name in !scripts.contains { mentions($0.text, name) } }.map { name in
+            var notes: [String] = []
+            if let close = Suggest.closest(to: name, in: declared) { notes.append("did you mean --set \(close)=…?") }
+            notes.append(declared.isEmpty ? "the script sets no parameter" : "its parameters: " + declared.joined(separator: ", "))
+            let what = scripts.count == 1 ? scripts[0].name : "the scripts"
+            return Diagnostic(.warning, "--set \(name): \(what) never mentions `\(name)`, so it has no effect", notes: notes)
+        }
+    }
+
+    /// Whether `name` occurs in `text` as a whole name (not inside a longer one).
+    static func mentions(_ text: String, _ name: String) -> Bool {
+        let scalars = Array(text.unicodeScalars), target = Array(name.unicodeScalars)
+        guard !target.isEmpty, scalars.count >= target.count else { return false }
+        for i in 0...(scalars.count - target.count) where scalars[i] == target[0] && Array(scalars[i..<(i + target.count)]) == target {
+            let before = i == 0 || !Lexical.isNameContinue(scalars[i - 1])
+            let after = i + target.count == scalars.count || !Lexical.isNameContinue(scalars[i + target.count])
+            if before && after { return true }
+        }
+        return false
+    }
+
     public func readScript(_ path: String) throws -> SourceFile {
         SourceFile(name: path, text: try readText(path))
     }
