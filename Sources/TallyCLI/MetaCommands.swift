@@ -40,7 +40,7 @@ extension REPL {
         if topic.lowercased() == "commands" { return say(Help.commandList()) }
         guard let t = Help.topic(named: topic) else {
             var notes: [String] = []
-            if let s = Suggest.closest(to: topic, in: Help.topics.map(\.name)) { notes.append("did you mean `\(s)`?") }
+            if let s = Suggest.closest(to: topic, in: Help.topics.flatMap { [$0.name] + $0.aliases }) { notes.append("did you mean `\(s)`?") }
             notes.append("topics: " + Help.topics.map(\.name).joined(separator: ", "))
             output.diagnostic(Diagnostic(.error, "no help on `\(topic)`", notes: notes))
             return

@@ -7,14 +7,16 @@
 enum UnmatchedFilter {
     /// The warnings for `filter` of a query over `table` (none when the filter may match).
     static func warnings(_ filter: BoundExpr, table: String) -> [Diagnostic] {
-        guard let misses = misses(filter) else { return [] }
-        return misses.map { m in
+        var search = Search()
+        guard let misses = search.misses(filter) else { return [] }
+        // At most three (a long `or` of absent values is one mistake, said three times at most).
+        return misses.prefix(3).map { m in
             let owner = m.table.isEmpty ? table : m.table, named = m.column
             let compared = m.values.count == 1 ? "= " + Lexical.string(m.values[0])
-                : "in (" + m.values.map(Lexical.string).joined(separator: ", ") + ")"
+                : "in (" + m.values.prefix(5).map(Lexical.string).joined(separator: ", ") + (m.values.count > 5 ? ", …" : "") + ")"
             var notes: [String] = []
             var near: [String] = []
-            for v in m.values { near += nearest(v, in: m.dictionary.strings).filter { !near.contains($0) } }
+            for v in m.values.prefix(3) { near += nearest(v, in: m.dictionary.strings).filter { !near.contains($0) } }
             if !near.isEmpty {
                 notes.append("did you mean " + near.prefix(3).map(Lexical.string).joined(separator: " or ") + "?")
             } else if m.dictionary.count == 0 {
@@ -32,52 +34,73 @@ enum UnmatchedFilter {
         var origin: Origin
     }
 
-    /// The comparisons that make `e` match no row, or nil when it may match one. (`table` of
-    /// a miss is empty for a column of the query's own table.)
-    static func misses(_ e: BoundExpr) -> [Miss]? {
-        switch e.kind {
-        case .binary(.eq, let a, let b):
-            if let m = miss(a, [b], e.origin) ?? miss(b, [a], e.origin) { return [m] }
-        case .inValues(let x, let values, negated: false):
-            if let m = miss(x, values, e.origin) { return [m] }
-        case .binary(.and, let a, let b):
-            return misses(a) ?? misses(b)
-        case .binary(.or, let a, let b):
-            guard let l = misses(a), let r = misses(b) else { return nil }
-            return l + r
-        case .chain(let first, let rest) where rest.allSatisfy({ $0.op == .and }):
-            return ([first] + rest.map(\.operand)).lazy.compactMap(misses).first
-        case .chain(let first, let rest) where rest.allSatisfy({ $0.op == .or }):
-            var all: [Miss] = []
-            for operand in [first] + rest.map(\.operand) {
-                guard let m = misses(operand) else { return nil }
-                all += m
+    /// Finds the misses of a filter, with each column's strings looked up once.
+    struct Search {
+        /// The comparisons that make `e` match no row, or nil when it may match one. (`table` of
+        /// a miss is empty for a column of the query's own table.)
+        mutating func misses(_ e: BoundExpr) -> [Miss]? {
+            switch e.kind {
+            case .binary(.eq, let a, let b):
+                if let m = miss(a, [b], e.origin) ?? miss(b, [a], e.origin) { return [m] }
+            case .inValues(let x, let values, negated: false):
+                if let m = miss(x, values, e.origin) { return [m] }
+            case .binary(.and, let a, let b):
+                return misses(a) ?? misses(b)
+            case .binary(.or, let a, let b):
+                guard let l = misses(a), let r = misses(b) else { return nil }
+                return l + r
+            case .chain(let first, let rest) where rest.allSatisfy({ $0.op == .and }):
+                for operand in [first] + rest.map(\.operand) {
+                    if let m = misses(operand) { return m }
+                }
+                return nil
+            case .chain(let first, let rest) where rest.allSatisfy({ $0.op == .or }):
+                var all: [Miss] = []
+                for operand in [first] + rest.map(\.operand) {
+                    guard let m = misses(operand) else { return nil }
+                    all += m
+                }
+                return all
+            default:
+                break
             }
-            return all
-        default:
-            break
+            return nil
         }
-        return nil
-    }
 
-    /// `x` a text column (of this table or through a link) and `values` text literals none of
-    /// which the column holds (bytes compared, as the engine compares text).
-    private static func miss(_ x: BoundExpr, _ values: [BoundExpr], _ origin: Origin) -> Miss? {
-        let column: Table.Column, table: String
-        switch x.kind {
-        case .column(let c): (column, table) = (c, "")
-        case .lookup(let link, let c): (column, table) = (c, link.target.name)
-        default: return nil
+        /// `x` a text column (of this table or through a link) and `values` text literals none of
+        /// which the column holds (bytes compared, as the engine compares text).
+        private mutating func miss(_ x: BoundExpr, _ values: [BoundExpr], _ origin: Origin) -> Miss? {
+            let column: Table.Column, table: String
+            switch x.kind {
+            case .column(let c): (column, table) = (c, "")
+            case .lookup(let link, let c): (column, table) = (c, link.target.name)
+            default: return nil
+            }
+            guard case .string(_, let dictionary, _) = column.vector else { return nil }
+            var texts: [String] = []
+            for v in values {
+                guard case .literal(.string(let s)) = v.kind else { return nil }
+                if holds(dictionary, s) { return nil }
+                texts.append(s)
+            }
+            guard !texts.isEmpty else { return nil }
+            return Miss(table: table, column: column.name, values: texts, dictionary: dictionary, origin: origin)
         }
-        guard case .string(_, let dictionary, _) = column.vector else { return nil }
-        var texts: [String] = []
-        for v in values {
-            guard case .literal(.string(let s)) = v.kind else { return nil }
-            if dictionary.strings.contains(where: { $0.utf8.elementsEqual(s.utf8) }) { return nil }
-            texts.append(s)
+
+        /// Whether the column's strings include `s`, bytes compared (as the engine compares
+        /// text): a pass over them for the first few values, then a set made once per column
+        /// for the rest of a long `or` or `in` list.
+        private var lookups: [ObjectIdentifier: Int] = [:]
+        private var present: [ObjectIdentifier: Set<[UInt8]>] = [:]
+        private mutating func holds(_ d: StringDictionary, _ s: String) -> Bool {
+            let id = ObjectIdentifier(d)
+            if let p = present[id] { return p.contains(Array(s.utf8)) }
+            lookups[id, default: 0] += 1
+            guard lookups[id]! > 8 else { return d.strings.contains { $0.utf8.elementsEqual(s.utf8) } }
+            let p = Set(d.strings.map { Array($0.utf8) })
+            present[id] = p
+            return p.contains(Array(s.utf8))
         }
-        guard !texts.isEmpty else { return nil }
-        return Miss(table: table, column: column.name, values: texts, dictionary: dictionary, origin: origin)
     }
 
     /// Up to three values close to `value`: the same but for case, then values that contain it
