@@ -37,7 +37,15 @@ extension Parser {
                     edits.append((t.span.to(ts[k + 1].token.span), "list"))
                     k += 2
                 } else {
-                    edits.append((t.span, ""))
+                    // Columns without an aggregate (and no group by) are rows: `list`.
+                    let from = ts.firstIndex { $0.token.kind == .keyword(.from) && $0.depth == 0 } ?? ts.count
+                    let aggregates = ts[1..<from].indices.contains { j in
+                        let t = ts[j].token
+                        return t.kind == .keyword(.count) || (t.kind == .identifier && Lexical.aggregateNames.contains(t.text.lowercased())
+                                                              && j + 1 < ts.count && ts[j + 1].token.kind == .symbol(.lparen))
+                    }
+                    let grouped = ts.indices.contains { word($0) == "group" && isKeyword($0 + 1, .by) }
+                    edits.append((t.span, aggregates || grouped ? "" : "list"))
                     selectItems = items(ts, from: 1) { $0.kind == .keyword(.from) }
                     k += 1
                 }
