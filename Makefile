@@ -4,7 +4,7 @@ SWIFT ?= swift
 FUZZ_TIME ?= 60
 FUZZ_CHECK_TIME ?= 15
 
-.PHONY: deps build release test fuzz demo clean
+.PHONY: deps build release test fuzz demo demo-script clean
 
 # libedit-dev provides <histedit.h>; python3 reads the JSON output in an end-to-end test.
 # Installed when missing (Debian).
@@ -31,6 +31,10 @@ fuzz: deps
 
 demo: release
 	.build/release/tally demo
+
+# The report `tally demo` runs is built in: regenerate it after editing Examples/period-report.tally.
+demo-script:
+	python3 Scripts/gen-demo-script.py
 
 clean:
 	rm -rf .build .build-fuzz

@@ -15,6 +15,8 @@ final class Driver {
     private(set) var script = SavedScript()
     /// The folder tally was started in.
     let currentDirectory = FileManager.default.currentDirectoryPath
+    /// The names given with `--set`, in order.
+    private(set) var parameterNames: [String] = []
 
     /// A session writing to `output`. `parameters` are `--set name=value` texts.
     init(output: SessionOutput, format: OutputFormat, parameters: [String]) throws {
@@ -26,6 +28,7 @@ final class Driver {
                 throw ValidationError("--set needs name=value, as in --set data=exports/2002 (got \"\(p)\")")
             }
             session.setParameter(String(p[..<eq]), String(p[p.index(after: eq)...]))
+            parameterNames.append(String(p[..<eq]))
         }
     }
 
@@ -59,9 +62,15 @@ final class Driver {
         return run(source, baseDirectory: (path as NSString).deletingLastPathComponent)
     }
 
-    /// Runs script files in order, up to the first that fails.
+    /// Runs script files in order, up to the first that fails. First, a `--set` name that none
+    /// of them mentions is a warning.
     func runFiles(_ paths: [String]) -> Session.Outcome {
         var total = Session.Outcome()
+        let sources = paths.compactMap { try? session.readScript($0) }
+        for w in Session.unmentionedParameters(parameterNames, in: sources) {
+            session.output.diagnostic(w)
+            total.warnings += 1
+        }
         for p in paths {
             total.add(runFile(p))
             if total.errors > 0 { break }

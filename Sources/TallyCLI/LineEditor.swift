@@ -2,6 +2,12 @@
 //
 // Use it only when stdin is a terminal: with stdin piped libedit reads one byte per
 // read(2), keeps `\r` and drops invalid UTF-8. `LineEditor(...)` returns nil in that case.
+//
+// Bracketed paste: with stdout a terminal too, the terminal is asked (ESC[?2004h) to wrap
+// pasted text in ESC[200~ … ESC[201~. libedit does not know the markers: the start marker is
+// bound to a function that reads the pasted bytes itself, up to the end marker, so a
+// multi-line paste comes back whole (`Input.paste`) instead of line by line. The mode is
+// turned off (ESC[?2004l) at exit and while the process is suspended (Ctrl-Z).
 
 @preconcurrency import CLibEdit
 import Foundation
@@ -16,6 +22,10 @@ final class LineEditor {
         /// One physical line, without its newline. (A recalled multi-line history entry
         /// comes back whole, with its embedded "\n"s.)
         case line(String)
+        /// Pasted text with a line break in it (bracketed paste), joined with what the line
+        /// held around the cursor: the block, "\n" between lines, without a final newline.
+        /// It has been shown, each later line after `continuationPrompt`.
+        case paste(String)
         /// Ctrl-C at the prompt: the line was discarded; "^C" and a newline were printed.
         case interrupted
         /// Ctrl-D on an empty line (or the terminal went away). The cursor is on a fresh line.
@@ -54,6 +64,10 @@ final class LineEditor {
 
     let historyFile: URL?
     let historySize: Int
+    /// Shown before each later line of a pasted block (the REPL's `   ...> `).
+    var continuationPrompt = ""
+    /// Set by the paste function for `readLine` to return.
+    private var pasted: Input?
 
     private let el: OpaquePointer       // EditLine *
     private let history: OpaquePointer  // History *
@@ -92,12 +106,16 @@ final class LineEditor {
         tally_el_set_history(el, history)
         tally_el_add_function(el, "tally-complete", "Complete the word before the cursor",
                               lineEditorComplete)
+        tally_el_add_function(el, "tally-paste", "Read a bracketed paste", lineEditorPaste)
         _ = el_source(el, nil)                  // ~/.editrc (or $EDITRC), e.g. `bind -v`
         // After el_source: `bind -v` / `bind -e` there resets the key maps.
         tally_el_bind(el, "^I", "tally-complete")
+        tally_el_bind(el, "^[[200~", "tally-paste")
+        if isatty(STDOUT_FILENO) == 1 { LineEditor.enableBracketedPaste() }
     }
 
     deinit {
+        LineEditor.disableBracketedPaste()
         el_end(el)                              // restores the terminal
         history_end(history)
         free(promptBuffer)
@@ -118,6 +136,10 @@ final class LineEditor {
         errno = 0
         let result = el_gets(el, &count)
         let error = errno
+        if let pasted {
+            self.pasted = nil
+            return pasted
+        }
         guard let result, count > 0 else {
             if count < 0 && (error == EINTR || LineEditor.interruptFlag.load(ordering: .relaxed)) {
                 // libedit reads with ECHO off, so the terminal does not echo ^C itself. Print
@@ -324,6 +346,83 @@ final class LineEditor {
         return 80
     }
 
+    // MARK: Bracketed paste
+
+    static let pasteStart = "\u{1B}[200~", pasteEnd = "\u{1B}[201~"
+
+    /// After the start marker: reads the pasted bytes up to the end marker. Text without a
+    /// line break is inserted at the cursor, to be edited like typed text; a block ends the
+    /// line: it is shown (later lines after the continuation prompt) and `readLine` returns it.
+    fileprivate func paste() -> UInt8 {
+        let (before, after) = currentLine() ?? ("", "")
+        guard let bytes = LineEditor.readPastedBytes() else {
+            // Ctrl-C or the terminal went away during the paste: the line is dropped.
+            pasted = .interrupted
+            tally_el_write("^C\n")
+            return UInt8(CC_NEWLINE)
+        }
+        var text = String(decoding: bytes, as: UTF8.self)
+            .replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        guard text.contains("\n") else {
+            if !text.isEmpty { el_insertstr(el, text) }
+            return UInt8(CC_REFRESH)
+        }
+        while text.hasSuffix("\n") { text.removeLast() }
+        pasted = .paste(before + text + after)
+        let continuation = "\n" + LineEditor.removingEscapedParts(continuationPrompt)
+        // libedit's cursor is after `before`: clear from there, show the rest as typed.
+        tally_el_write("\u{1B}[J" + (text + after).replacingOccurrences(of: "\n", with: continuation) + "\n")
+        return UInt8(CC_NEWLINE)
+    }
+
+    /// The pasted bytes, read one at a time so nothing after the end marker is consumed
+    /// (libedit reads what follows). nil on Ctrl-C or end of input before the end marker.
+    static func readPastedBytes() -> [UInt8]? {
+        let end = Array(pasteEnd.utf8)
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let n = read(STDIN_FILENO, &byte, 1)
+            if n == 1 {
+                bytes.append(byte)
+                if byte == end.last!, bytes.count >= end.count, bytes.suffix(end.count).elementsEqual(end) {
+                    return Array(bytes.dropLast(end.count))
+                }
+                continue
+            }
+            if n < 0 && errno == EINTR && !interruptFlag.load(ordering: .relaxed) { continue }   // a resize
+            return nil
+        }
+    }
+
+    /// Asks the terminal to mark pasted text; turned off again at exit and while suspended.
+    static func enableBracketedPaste() {
+        guard !bracketedPaste.exchange(true, ordering: .relaxed) else { return }
+        _ = pasteModeOn; _ = pasteModeOff                // initialised before any handler reads them
+        atexit { LineEditor.disableBracketedPaste() }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = lineEditorSIGTSTP
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGTSTP, &action, nil)
+        writePasteMode(pasteModeOn)
+    }
+
+    static func disableBracketedPaste() {
+        guard bracketedPaste.exchange(false, ordering: .relaxed) else { return }
+        writePasteMode(pasteModeOff)
+    }
+
+    /// Whether the terminal was asked to mark pastes (and has not been told to stop).
+    static let bracketedPaste = Atomic<Bool>(false)
+    nonisolated(unsafe) static let pasteModeOn: UnsafeMutablePointer<CChar> = strdup("\u{1B}[?2004h")!
+    nonisolated(unsafe) static let pasteModeOff: UnsafeMutablePointer<CChar> = strdup("\u{1B}[?2004l")!
+
+    /// write(2) only: also called from the SIGTSTP handler.
+    static func writePasteMode(_ sequence: UnsafeMutablePointer<CChar>) {
+        _ = write(STDOUT_FILENO, sequence, strlen(sequence))
+    }
+
     // MARK: Helpers
 
     fileprivate var promptPointer: UnsafeMutablePointer<CChar> { promptBuffer }
@@ -400,6 +499,29 @@ nonisolated(unsafe) private let emptyPrompt: UnsafeMutablePointer<CChar> = strdu
 private func lineEditorPrompt(_ el: OpaquePointer?) -> UnsafeMutablePointer<CChar>? {
     guard let el, let data = tally_el_get_clientdata(el) else { return emptyPrompt }
     return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().promptPointer
+}
+
+/// Ctrl-Z: bracketed paste off (the shell gets plain pastes), stop; on `fg`, on again. libedit
+/// (during el_gets) restores the terminal first and passes the signal on to this handler.
+private func lineEditorSIGTSTP(_: Int32) {
+    LineEditor.writePasteMode(LineEditor.pasteModeOff)
+    var stop = sigaction()
+    stop.__sigaction_handler.sa_handler = SIG_DFL
+    sigemptyset(&stop.sa_mask)
+    var previous = sigaction()
+    sigaction(SIGTSTP, &stop, &previous)
+    var blocked = sigset_t()
+    sigemptyset(&blocked)
+    sigaddset(&blocked, SIGTSTP)
+    sigprocmask(SIG_UNBLOCK, &blocked, nil)
+    raise(SIGTSTP)                              // stopped here until SIGCONT
+    sigaction(SIGTSTP, &previous, nil)
+    if LineEditor.bracketedPaste.load(ordering: .relaxed) { LineEditor.writePasteMode(LineEditor.pasteModeOn) }
+}
+
+private func lineEditorPaste(_ el: OpaquePointer?, _: Int32) -> UInt8 {
+    guard let el, let data = tally_el_get_clientdata(el) else { return UInt8(CC_ERROR) }
+    return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().paste()
 }
 
 private func lineEditorComplete(_ el: OpaquePointer?, _: Int32) -> UInt8 {

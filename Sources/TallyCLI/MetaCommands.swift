@@ -35,16 +35,18 @@ extension REPL {
     func say(_ text: String) { Terminal.write(text.hasSuffix("\n") ? text : text + "\n", fd: STDOUT_FILENO) }
 
     func help(_ topic: String) {
-        if topic.isEmpty { return say(Help.overview()) }
+        // Wrapped to the window; 80 columns when the output is not a terminal.
+        let width = isatty(STDOUT_FILENO) == 1 ? REPL.terminalWidth() : 80
+        if topic.isEmpty { return say(Help.overview(width: width)) }
         if topic.lowercased() == "commands" { return say(Help.commandList()) }
         guard let t = Help.topic(named: topic) else {
             var notes: [String] = []
-            if let s = Suggest.closest(to: topic, in: Help.topics.map(\.name)) { notes.append("did you mean `\(s)`?") }
+            if let s = Suggest.closest(to: topic, in: Help.topics.flatMap { [$0.name] + $0.aliases }) { notes.append("did you mean `\(s)`?") }
             notes.append("topics: " + Help.topics.map(\.name).joined(separator: ", "))
             output.diagnostic(Diagnostic(.error, "no help on `\(topic)`", notes: notes))
             return
         }
-        say(Help.text(of: t))
+        say(Help.text(of: t, width: width))
     }
 
     /// Writes the statements that succeeded in this session as a script: into a folder that

@@ -30,6 +30,7 @@ final class REPL {
               let editor = LineEditor(programName: "tally", historyFile: LineEditor.defaultHistoryFile(), historySize: 1000)
         else { return nil }
         self.editor = editor
+        editor.continuationPrompt = REPL.continuationPrompt
         output = REPLOutput()
         driver = try Driver(output: output, options: common)
         session.display.rowLimit = 40
@@ -57,6 +58,11 @@ final class REPL {
                 return 0
             case .interrupted:
                 pending = []                       // Ctrl-C drops the whole unfinished statement
+            case .paste(let block):
+                if runPasted(block) == .quit {
+                    editor.saveHistory()
+                    return 0
+                }
             case .line(let line):
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if pending.isEmpty && trimmed.isEmpty { continue }
@@ -87,6 +93,46 @@ final class REPL {
                 execute(parsed)
             }
         }
+    }
+
+    /// A pasted block runs as a script would: a line continues the statement when the script
+    /// rules say so (it starts with `where`, `by`, … or the statement cannot end), not line by
+    /// line. A dot-command line in it runs as typed, after what came before it; a block that
+    /// ends unfinished waits at the continuation prompt. Each statement is a history entry.
+    func runPasted(_ block: String) -> MetaResult {
+        var chunk = pending
+        pending = []
+        func source(_ lines: [String]) -> SourceFile { SourceFile(name: "<prompt>", text: lines.joined(separator: "\n")) }
+        for line in block.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard REPL.isMetaCommand(trimmed), !ParsedScript(source(chunk)).endsInString else {
+                chunk.append(line)
+                continue
+            }
+            submit(ParsedScript(source(chunk)))
+            chunk = []
+            remember(trimmed)
+            if meta(trimmed) == .quit { return .quit }
+        }
+        let parsed = ParsedScript(source(chunk))
+        if !parsed.isComplete {
+            pending = chunk
+            return .keepGoing
+        }
+        submit(parsed)
+        return .keepGoing
+    }
+
+    /// Runs parsed text, each statement (or the whole text, when it does not parse) a history entry.
+    func submit(_ parsed: ParsedScript) {
+        let text = parsed.source.text
+        guard !text.allSatisfy(\.isWhitespace) else { return }
+        if parsed.errors.isEmpty {
+            for item in parsed.items { remember(parsed.text(of: item)) }
+        } else {
+            remember(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        execute(parsed)
     }
 
     /// One history entry per statement (a multi-line one included), saved at once.

@@ -169,6 +169,32 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(parsed, #"["说明 0.33", [{"count": 3, "project": "市常规远程培训"}, {"count": 1, "project": "提升工程2.0"}], [], [{"rate": 75}]]"# + "\n")
     }
 
+    /// `--set dta=…` for a script whose parameter is `data`: the script's default would be used
+    /// without a word; a warning names the parameters, the closest first.
+    func testASetNameTheScriptNeverMentionsIsAWarning() throws {
+        let script = folder.appendingPathComponent("r.tally")
+        try """
+            -- count the courses of a folder
+            set data = "."
+            set period = "2002"
+            load c from "{data}/courses.csv"
+            print "{period}: {count c}"
+
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let typo = try TallyProcess.run(["run", script.path, "--set", "dta=elsewhere", "--set", "period=2003"])
+        XCTAssertEqual(typo.status, 0, typo.stderr)
+        XCTAssertEqual(typo.stdout, "2003: 4\n")
+        XCTAssertTrue(typo.stderr.contains("""
+            warning: --set dta: \(script.path) never mentions `dta`, so it has no effect
+              = did you mean --set data=…?
+              = its parameters: data, period
+            """), typo.stderr)
+        XCTAssertFalse(typo.stderr.contains("--set period"), typo.stderr)
+        let right = try TallyProcess.run(["run", script.path, "--set", "data=\(folder.path)"])
+        XCTAssertEqual(right.status, 0, right.stderr)
+        XCTAssertFalse(right.stderr.contains("warning"), right.stderr)
+    }
+
     func testUsageErrorsExit64() throws {
         let r = try TallyProcess.run(["-c", "print 1", "--set", "nonsense"])
         XCTAssertEqual(r.status, 64)

@@ -182,6 +182,79 @@ final class REPLTests: XCTestCase {
                        "the two-line statement is one entry (consecutive repeats dropped): \(history)")
     }
 
+    // MARK: Pasting
+
+    /// The two-line Table 1 statement of Examples/period-report.tally, pasted with the
+    /// terminal's bracketed-paste markers, is one statement (its second line starts with
+    /// `bucket`), one result, and one history entry.
+    func testAPastedMultiLineStatementRunsOnceByTheScriptRules() throws {
+        let term = try start()
+        XCTAssertTrue(String(decoding: term.rawTranscript, as: UTF8.self).contains("\u{1B}[?2004h"),
+                      "bracketed paste is turned on")
+        try run(term, "measure passrate = sum(passed) / sum(participated) * 100")
+        let block = """
+            passrate as 通过率 courses where project = "市常规远程培训" and enrolled > 0
+                bucket 90, 80, 70, 60 as 课程数 pct as 占比 total "合计"
+
+            """.replacingOccurrences(of: "\n", with: "\r")   // terminals paste line breaks as CR
+        term.send("\u{1B}[200~" + block + "\u{1B}[201~")
+        let out = try term.expect("tally> ")
+        // C1 passes 9 of 10 (90), C2 8 of 10 (80), C4 1 of 4 (25); C3 is another project.
+        XCTAssertTrue(out.contains("bucket 90, 80, 70, 60 as 课程数"), "the pasted lines are shown: \(out)")
+        XCTAssertFalse(out.contains("error"), out)
+        XCTAssertFalse(out.contains("200~") || out.contains("201~"), "no marker echoed: \(out)")
+        let rows = out.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        XCTAssertEqual(rows.filter { $0.first == "通过率" }.count, 1, "exactly one result: \(out)")
+        XCTAssertTrue(rows.contains(["≥90", "1", "33.33"]), out)
+        XCTAssertTrue(rows.contains(["80–90", "1", "33.33"]), out)
+        XCTAssertTrue(rows.contains(["70–80", "0", "0.00"]), out)
+        XCTAssertTrue(rows.contains(["<60", "1", "33.33"]), out)
+        XCTAssertTrue(rows.contains(["合计", "3", "100.00"]), out)
+        // Several statements and a dot-command in one paste: each runs once, in order.
+        try term.waitForRawMode()
+        term.send("\u{1B}[200~count courses\r.format csv\rcount teachers\r  where in_service\r\u{1B}[201~")
+        let more = try term.expect("tally> ")
+        XCTAssertTrue(more.contains("    4\n"), more)
+        XCTAssertTrue(more.contains("count\n2\n"), more)
+        try term.waitForRawMode()
+        // A paste without a line break is put on the line, to be edited and run with Enter.
+        term.send("\u{1B}[200~count teachers\u{1B}[201~")
+        try term.expect("count teachers")
+        XCTAssertEqual(try run(term, " where not in_service"), "count\n1\n")
+        XCTAssertEqual(try ctrlD(term), 0)
+        XCTAssertTrue(String(decoding: term.rawTranscript, as: UTF8.self).hasSuffix("\u{1B}[?2004l"),
+                      "bracketed paste is turned off at exit: \(String(decoding: term.rawTranscript.suffix(40), as: UTF8.self).debugDescription)")
+        let history = try String(contentsOf: home.appendingPathComponent("state/tally/history"), encoding: .utf8)
+            .components(separatedBy: "\n")
+        XCTAssertTrue(history.contains { $0.hasPrefix("passrate\\040as") && $0.contains("bucket\\04090,") }, "\(history)")
+        XCTAssertTrue(history.contains("count\\040teachers\\012\\040\\040where\\040in_service"), "\(history)")
+        XCTAssertTrue(history.contains(".format\\040csv"), "\(history)")
+    }
+
+    /// Ctrl-Z turns bracketed paste off before the process stops (the shell then gets plain
+    /// pastes) and on again when it continues. (The test's tally leads its own session, so its
+    /// stop is skipped by the kernel — an orphaned process group — and it continues at once.)
+    func testSuspendTurnsBracketedPasteOffAndResumeOn() throws {
+        let term = try start()
+        let before = term.rawTranscript.count
+        term.send("\u{1a}")
+        let deadline = Date().addingTimeInterval(10)
+        var after = ""
+        while Date() < deadline {
+            _ = term.pendingOutput()
+            after = String(decoding: term.rawTranscript.dropFirst(before), as: UTF8.self)
+            if after.contains("\u{1B}[?2004l\u{1B}[?2004h") { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertTrue(after.contains("\u{1B}[?2004l\u{1B}[?2004h"), after.debugDescription)
+        term.signal(SIGCONT)                       // libedit goes back to raw mode and redraws the line
+        try term.expect("tally> ")
+        try term.waitForRawMode()
+        let out = try run(term, "count courses")
+        XCTAssertTrue(out.contains("    4\n"), out)
+        XCTAssertEqual(try ctrlD(term), 0)
+    }
+
     /// Bare help, quit and exit do what they say; a dot-command at `...>` drops the unfinished
     /// statement (saying so) and runs, unless the statement left a string open.
     func testBareWordsAndADotCommandAtTheContinuationPrompt() throws {

@@ -83,18 +83,21 @@ final class CSVReaderTests: XCTestCase {
             3 | 3
               | ^
               = a field holding the delimiter or a line break must be quoted: "a,b"
+              = or leave bad rows out (counted, the first shown): with skip_bad_rows true
             """#)
         XCTAssertEqual(errorText("a,b\n1,\"open\n2,3\n"), #"""
             t.csv:2:3: error: this quoted field is never closed
             2 | 1,"open
               |   ^
               = a quote inside a quoted field is written twice: "say ""hi"""
+              = or leave bad rows out (counted, the first shown): with skip_bad_rows true
             """#)
         XCTAssertEqual(errorText("a,b\n\"x\"y,2\n"), #"""
             t.csv:2:4: error: unexpected text after a closing quote
             2 | "x"y,2
               |    ^
               = a quote inside a quoted field is written twice: "say ""hi"""
+              = or leave bad rows out (counted, the first shown): with skip_bad_rows true
             """#)
         XCTAssertTrue(errorText("").contains("empty"))
     }

@@ -131,12 +131,12 @@ final class CompletionTests: XCTestCase {
     // MARK: Clauses
 
     func testClauseKeywordsAfterTheTableAndAfterAClause() {
-        XCTAssertEqual(complete("count teachers ").candidates, ["where", "by", "having", "bucket", "across", "pct", "total", "sort", "top"])
+        XCTAssertEqual(complete("count teachers ").candidates, ["where", "by", "having", "bucket", "across", "pct", "total", "sort", "top", "rank"])
         XCTAssertEqual(complete("count teachers b").candidates, ["by", "bucket"])
         let afterCondition = complete("count teachers where in_service ").candidates
         XCTAssertEqual(Array(afterCondition.prefix(6)), ["and", "or", "not", "in", "between", "is"])
         XCTAssertTrue(afterCondition.contains("by") && !afterCondition.contains("where"), "\(afterCondition)")
-        XCTAssertEqual(complete("count teachers by district ").candidates, ["where", "having", "bucket", "across", "pct", "total", "sort", "top"])
+        XCTAssertEqual(complete("count teachers by district ").candidates, ["where", "having", "bucket", "across", "pct", "total", "sort", "top", "rank"])
     }
 
     func testSortOffersOutputColumns() {
@@ -173,11 +173,33 @@ final class CompletionTests: XCTestCase {
             XCTAssertTrue(complete(String(k.rawValue.prefix(3))).candidates.contains(k.rawValue), "\(k) from its first letters")
         }
         let clauses = complete("count teachers ").candidates
-        XCTAssertEqual(clauses, Lexical.clauseKeywords.map(\.rawValue))
+        XCTAssertEqual(clauses, Lexical.clauseKeywords.map(\.rawValue) + ["rank"])
         for k in Lexical.clauseKeywords {
             XCTAssertTrue(complete("count teachers " + k.rawValue.prefix(2)).candidates.contains(k.rawValue), "\(k)")
             XCTAssertTrue(complete("count teachers where in_service ").candidates.contains(k.rawValue) == (k != .where), "\(k) after where")
         }
+    }
+
+    /// `rank` (a word, not a keyword), `with ties` and `per` after top, and the load options'
+    /// values are offered like keywords.
+    func testRankTiesAndLoadOptionValues() {
+        XCTAssertEqual(complete("count teachers by district sort count desc ra").candidates, ["rank"])
+        XCTAssertFalse(complete("count teachers by district sort count desc rank ").candidates.contains("rank"))
+        let afterTop = complete("count teachers by district sort count desc top 3 ").candidates
+        XCTAssertTrue(afterTop.contains("with ties") && afterTop.contains("per") && afterTop.contains("rank"), "\(afterTop)")
+        for start in ["load \"x.csv\" with ", "load t from \"x.xlsx\" with sheet \"a\", "] {
+            XCTAssertEqual(complete(start).candidates, LoadOptions.names, start)
+        }
+        XCTAssertEqual(complete("load \"x.csv\" with sk").candidates, ["skip_bad_rows", "skip_totals"])
+        XCTAssertEqual(complete("load \"x.csv\" with encoding ").candidates, ["\"utf-8\"", "\"gbk\"", "\"gb18030\"", "\"utf-16le\"", "\"utf-16be\""])
+        XCTAssertEqual(complete("load \"x.csv\" with delimiter ").candidates, ["\",\"", "\"tab\"", "\";\"", "\"|\""])
+        for option in ["skip_totals", "skip_bad_rows", "startup"] {
+            XCTAssertEqual(complete("load \"x\" with \(option) ").candidates, ["true", "false"], option)
+        }
+        // `.help` completes every word it answers to.
+        XCTAssertEqual(complete(".help ran").candidates, ["rank"])
+        XCTAssertEqual(complete(".help sk").candidates, ["skip_bad_rows", "skip_totals"])
+        XCTAssertTrue(complete(".help ").candidates.contains("summary"))
     }
 
     func testHavingOffersTheGroupsMeasures() {

@@ -86,6 +86,14 @@ final class DotCommandTests: XCTestCase {
         XCTAssertEqual(out.results, "count\n4\ncount\n4\n", "the inner .format csv holds after it")
     }
 
+    /// sqlite3's `.read FILE` and `.mode csv` are `.run` and `.format`.
+    func testTheSqliteShellsReadAndModeAreRunAndFormat() {
+        let (outcome, out) = run(".read sub/inner.tally\n.mode table\ncount c2 where enrolled > 5\n.mode\n.mode xml")
+        XCTAssertEqual(outcome.errors, 1, out.diagnostics.joined())
+        XCTAssertEqual(out.results, "count\n4\ncount\n─────\n    2\nformat: table\n")
+        XCTAssertTrue(out.diagnostics.joined().contains("s.tally:6:1: error: usage: .format table|csv|json|markdown"), out.diagnostics.joined())
+    }
+
     func testPromptOnlyCommandsAreAnErrorThatNamesTheScriptForm() {
         for (command, form) in [(".save x.tally", "export QUERY to \"FILE\""), (".quit", "ends after its last statement"),
                                 (".exit", "ends after its last statement"), (".help bucket", "Grammar.md")] {

@@ -53,7 +53,7 @@ final class EncodingTests: XCTestCase {
             bad_gbk.csv:3:3: error: byte 0xFF is not valid GB18030
             3 | 2,��
               |   ^
-              = the file is neither valid UTF-8 nor GB18030 (GBK); if it is in another encoding, give it: with encoding "…"
+              = the file is neither valid UTF-8 nor GB18030 (GBK); if it is in another encoding, give it: with encoding "utf-16le" or "utf-16be", or another name iconv knows
               = or read the bad bytes as �: with skip_bad_rows true
             """)
         // UTF-8 with a character cut short on line 3: it reads further as UTF-8, so that is reported.
@@ -61,7 +61,7 @@ final class EncodingTests: XCTestCase {
             bad_utf8.csv:3:3: error: byte 0xE7 is not valid UTF-8
             3 | 2,��
               |   ^
-              = the file is neither valid UTF-8 nor GB18030 (GBK); if it is in another encoding, give it: with encoding "…"
+              = the file is neither valid UTF-8 nor GB18030 (GBK); if it is in another encoding, give it: with encoding "utf-16le" or "utf-16be", or another name iconv knows
               = or read the bad bytes as �: with skip_bad_rows true
             """)
         // A GBK file said to be UTF-8: the first Chinese character is the error.
@@ -69,7 +69,7 @@ final class EncodingTests: XCTestCase {
             bad_gbk.csv:1:4: error: byte 0xC3 is not valid UTF-8
             1 | id,����
               |    ^
-              = if the file is not UTF-8, give its encoding: with encoding "utf-8", "gbk", "utf-16le" …
+              = if it is in another encoding, give it: with encoding "utf-16le" or "utf-16be", or another name iconv knows
               = or read the bad bytes as �: with skip_bad_rows true
             """)
     }
@@ -92,11 +92,34 @@ final class EncodingTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("euro.csv").path
         try Data([0x69, 0x64, 0x2C, 0xBC, 0xDB, 0x0A, 0x31, 0x2C, 0x80, 0x0A]).write(to: URL(fileURLWithPath: path))   // id,价 / 1,€
-        XCTAssertTrue(Messy.error("load t from \"\(path)\"").contains("error: byte 0x80 is not valid GB18030"))
+        let detected = Messy.error("load t from \"\(path)\"")
+        XCTAssertTrue(detected.contains("error: byte 0x80 is not valid GB18030"), detected)
+        XCTAssertTrue(detected.contains("= the file is neither valid UTF-8 nor GB18030 (GBK); the file reads as CP936 without an invalid byte: with encoding \"cp936\""), detected)
+        let given = Messy.error("load t from \"\(path)\" with encoding \"gb18030\"")
+        XCTAssertTrue(given.contains("= the file reads as CP936 without an invalid byte: with encoding \"cp936\""), given)
         let (s, out) = Messy.run("load t from \"\(path)\" with encoding \"cp936\"")
         XCTAssertEqual(out.diagnostics, [])
         XCTAssertEqual(Messy.rows(s.catalog.table("t")!), [["1", "€"]])
         XCTAssertEqual(s.catalog.table("t")?.columns[1].name, "价")
+    }
+
+    /// A GB18030 file with a character GBK lacks (㐀, U+3400: 81 39 EE 39, bytes from Python's
+    /// gb18030 codec; glibc's GBK rejects them as `iconv -f GBK` does) said to be GBK: the hint
+    /// names gb18030, not gbk again.
+    func testTheHintNamesAnEncodingThatReadsTheFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-enc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("gb18030.csv").path
+        try Data([0x6E, 0x61, 0x6D, 0x65, 0x2C, 0x63, 0x69, 0x74, 0x79, 0x0A,               // name,city
+                  0xD5, 0xC5, 0xC8, 0xFD, 0x2C, 0x81, 0x39, 0xEE, 0x39, 0xB3, 0xC7, 0x0A])   // 张三,㐀城
+            .write(to: URL(fileURLWithPath: path))
+        let error = Messy.error("load t from \"\(path)\" with encoding \"gbk\"")
+        XCTAssertTrue(error.contains("error: byte 0x81 is not valid GBK"), error)
+        XCTAssertTrue(error.contains("= the file reads as GB18030 without an invalid byte: with encoding \"gb18030\""), error)
+        XCTAssertFalse(error.contains("\"gbk\""), error)
+        let t = Messy.table("load t from \"\(path)\" with encoding \"gb18030\"")!
+        XCTAssertEqual(Messy.rows(t), [["张三", "㐀城"]])
     }
 
     func testFieldFormsOnRawBytes() {

@@ -79,6 +79,47 @@ final class HelpTests: XCTestCase {
         XCTAssertTrue(Help.text(of: Help.topic(named: "query")!).contains("[having COND]"))
     }
 
+    /// What a first hour needs is one `.help WORD` away, and the page speaks of it.
+    func testClausesStatementsAndLoadOptionsHaveATopicThatMentionsThem() throws {
+        for word in ["summary", "having", "explain", "list", "rank", "ties", "per", "xlsx", "gbk"] + LoadOptions.names {
+            let topic = try XCTUnwrap(Help.topic(named: word), "`.help \(word)` finds nothing")
+            XCTAssertTrue(Help.text(of: topic).lowercased().contains(word), "`.help \(word)` (\(topic.name)) does not mention it")
+        }
+        let load = Help.text(of: try XCTUnwrap(Help.topic(named: "load")))
+        XCTAssertTrue(load.contains(".xlsx") && load.contains("sheet \"课程\"") && load.contains("GBK") && load.contains("encoding \"gbk\""), load)
+        let overview = Help.overview()
+        for t in Help.topics { XCTAssertTrue(overview.contains("  " + t.name + " "), "overview lists \(t.name)") }
+        XCTAssertTrue(overview.contains("rank") && overview.contains("explain") && overview.contains("summary"), overview)
+    }
+
+    /// Help fits the window: prose is wrapped to the width (at a space, a table's second column
+    /// kept), example code is left whole so that it can be copied.
+    func testHelpIsWrappedToTheWidth() throws {
+        let code = Set(Help.allExamples.flatMap { $0.code.split(separator: "\n").map { "  " + $0 } })
+        for width in [40, 60, 80, 120] {
+            let pages = [Help.overview(width: width)] + Help.topics.map { Help.text(of: $0, width: width) }
+            for page in pages {
+                for line in page.split(separator: "\n").map(String.init) where !code.contains(line) {
+                    let longestWord = line.split(separator: " ").map { DisplayWidth.of(String($0)) }.max() ?? 0
+                    XCTAssertTrue(DisplayWidth.of(line) <= width || longestWord > width / 2, "\(width): \(line)")
+                }
+            }
+        }
+        // A command's summary stays in its column; what does not fit goes on below it.
+        let usage = Help.commands.map(\.usage.count).max()!
+        let narrow60 = Help.overview(width: 60)
+        XCTAssertTrue(narrow60.contains("\n  .tables" + String(repeating: " ", count: usage - 7 + 2) + "the loaded tables: rows\n" + String(repeating: " ", count: usage + 4) + "and columns\n"), narrow60)
+        XCTAssertTrue(narrow60.contains("\n  .format table|csv|json|markdown  how results are shown\n" + String(repeating: " ", count: usage + 4) + "(also .mode)\n"), narrow60)
+        // A paragraph becomes as few lines as the width allows.
+        let where_ = try XCTUnwrap(Help.topic(named: "where"))
+        let wide = Help.text(of: where_, width: 400).split(separator: "\n")
+        XCTAssertTrue(wide.contains { $0.hasPrefix("`where` keeps the rows where the condition is true. Compare with") && $0.hasSuffix("\"2020-11-01\".") },
+                      "\(wide)")
+        let narrow = Help.text(of: try XCTUnwrap(Help.topic(named: "pct")), width: 50).split(separator: "\n").map(String.init)
+        XCTAssertTrue(narrow.contains("total      adds a last row `total` (or the text"), "\(narrow)")
+        XCTAssertTrue(narrow.contains("           given) computed over all rows —"), "a continuation under the table's second column: \(narrow)")
+    }
+
     func testCommandsAreUniqueAndDotted() {
         let names = Help.commands.flatMap { [$0.name] + $0.aliases }
         XCTAssertEqual(names.count, Set(names).count)

@@ -262,31 +262,62 @@ final class ImportTests: XCTestCase {
             3 | 2,"never closed
               |   ^
               = a quote inside a quoted field is written twice: "say ""hi""\"
+              = or leave bad rows out (counted, the first shown): with skip_bad_rows true
             """)
         XCTAssertEqual(Messy.error(#"load t from "ragged_short.csv""#), """
             ragged_short.csv:3:1: error: this row has 2 fields, the header has 3
             3 | 2,乙
               | ^
               = a field holding the delimiter or a line break must be quoted: "a,b"
+              = or leave bad rows out (counted, the first shown): with skip_bad_rows true
             """)
         XCTAssertEqual(Messy.error(#"load t from "ragged_long.csv""#), """
             ragged_long.csv:3:5: error: this row has a value beyond the header's 2 columns
             3 | 2,乙,多余
               |      ^^
               = a field holding the delimiter or a line break must be quoted: "a,b"
+              = or leave bad rows out (counted, the first shown): with skip_bad_rows true
             """)
         XCTAssertEqual(Messy.error(#"load t from "text_after_quote.csv""#), """
             text_after_quote.csv:3:8: error: unexpected text after a closing quote
             3 | 2,"bad"x
               |        ^
               = a quote inside a quoted field is written twice: "say ""hi""\"
+              = or leave bad rows out (counted, the first shown): with skip_bad_rows true
             """)
         XCTAssertEqual(Messy.error(#"load t from "bad_type.csv" with types (score = integer)"#), """
             bad_type.csv:3:7: error: `优秀` in column score is not an integer
             3 | GZ002,优秀
               |       ^^
               = the column's type is given on load: types (score = integer)
+              = or leave bad rows out (counted, the first shown): with skip_bad_rows true
             """)
+    }
+
+    /// A folder whose second file has a bad row: the error names the row and skip_bad_rows, and
+    /// says the load added none of the folder's tables; a table loaded before stays.
+    func testAFolderLoadThatFailsOnOneFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-folder-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "id,name\n1,甲\n2,乙\n".write(to: dir.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        try "id,n\n1,2\n2,3,4\n".write(to: dir.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        try "id,x\n1,2\n".write(to: dir.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+        let session = Session(output: CapturedOutput())
+        Messy.run("load before from \"\(dir.path)/c.csv\"", in: session)
+        let (_, out) = Messy.run("load \"\(dir.path)\"", in: session)
+        XCTAssertEqual(out.diagnostics.last, """
+            \(dir.path)/b.csv:3:5: error: this row has a value beyond the header's 2 columns
+            3 | 2,3,4
+              |     ^
+              = a field holding the delimiter or a line break must be quoted: "a,b"
+              = or leave bad rows out (counted, the first shown): with skip_bad_rows true
+              = the folder's load added no table (3 files; tables loaded before it stay)
+            """)
+        XCTAssertEqual(session.catalog.tables.map(\.name), ["before"])
+        Messy.run("load \"\(dir.path)\" with skip_bad_rows true", in: session)
+        XCTAssertEqual(session.catalog.tables.map(\.name).sorted(), ["a", "b", "before", "c"])
+        XCTAssertEqual(session.catalog.table("b")?.rowCount, 1)
     }
 
     func testBadRowsSkippedCountedAndShown() {

@@ -17,6 +17,26 @@ final class XLSXTests: XCTestCase {
         XCTAssertEqual(Messy.rows(all).map { $0[1] }, ["越秀区", "海珠区", "小计", "天河区", "合计"])
     }
 
+    /// notes_first.xlsx (openpyxl): 说明 holds three lines of text, 课程 a table of two courses,
+    /// 附表 one remark. Without `sheet` the table is read and the loaded line says so.
+    func testANotesPageBeforeTheTableIsPassedOver() {
+        let (s, out) = Messy.run(#"load t from "notes_first.xlsx""#)
+        XCTAssertEqual(out.diagnostics, [])
+        let t = s.catalog.table("t")!
+        XCTAssertEqual(Messy.schema(t), ["course_id string", "title string", "enrolled integer"])
+        XCTAssertEqual(Messy.rows(t), [["C1", "数学", "10"], ["C2", "语文", "20"]])
+        XCTAssertEqual(out.infos, ["loaded t: 2 rows × 3 columns from notes_first.xlsx (sheet 课程, the first with a table "
+                                   + "(also in the workbook: 说明, 附表), header row 1)"])
+        XCTAssertTrue(t.source!.loadStatement(for: t).contains("sheet \"课程\""))
+        // `sheet` still chooses, notes included.
+        let notes = Messy.table(#"load t from "notes_first.xlsx" with sheet "说明""#)!
+        XCTAssertEqual(notes.columns.map(\.name), ["本表由平台导出"])
+        XCTAssertEqual(notes.rowCount, 2)
+        // The first sheet holds a table: it is read, the others named.
+        let (_, first) = Messy.run(#"load t from "courses_openpyxl.xlsx""#)
+        XCTAssertTrue(first.infos.first?.contains("(sheet 课程 (also in the workbook: 说明), ") ?? false, "\(first.infos)")
+    }
+
     func testNamedSheet() {
         let t = Messy.table(#"load t from "courses_openpyxl.xlsx" with sheet "说明""#)!
         XCTAssertEqual(t.columns.map(\.name), ["本表由平台导出"])
@@ -41,6 +61,7 @@ final class XLSXTests: XCTestCase {
               |       ^^
               = cell B3 of sheet Sheet
               = the column's type is given on load: types (score = integer)
+              = or leave bad rows out (counted, the first shown): with skip_bad_rows true
             """)
     }
 

@@ -74,8 +74,8 @@ public enum CSVReader {
             let message = "byte \(String(format: "0x%02X", decoded.firstBadByte)) is not valid \(encoding)"
             guard options.skipBadRows else {
                 throw Diagnostic(.error, message, at: location,
-                                 notes: [options.encoding == nil ? "the file is neither valid UTF-8 nor GB18030 (GBK); if it is in another encoding, give it: with encoding \"…\""
-                                                                 : "if the file is not \(encoding), give its encoding: with encoding \"utf-8\", \"gbk\", \"utf-16le\" …",
+                                 notes: [(options.encoding == nil ? "the file is neither valid UTF-8 nor GB18030 (GBK); " : "")
+                                            + TextDecoding.hint(text, failed: options.encoding == nil ? [TextDecoding.utf8, TextDecoding.gb18030] : [encoding]),
                                          "or read the bad bytes as \u{FFFD}: with skip_bad_rows true"])
             }
             source.replacedBytes = decoded.replaced

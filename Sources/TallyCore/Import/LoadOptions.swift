@@ -31,6 +31,12 @@ public struct LoadOptions {
     private var script: SourceFile?
 
     public static let names = ["delimiter", "encoding", "header", "nulls", "rename", "sheet", "skip_bad_rows", "skip_totals", "startup", "types"]
+    /// The options that are true or false.
+    public static let booleanNames = ["skip_bad_rows", "skip_totals", "startup"]
+    /// The encodings named in errors and offered by completion (iconv knows more).
+    public static let encodingNames = ["utf-8", "gbk", "gb18030", "utf-16le", "utf-16be"]
+    /// The delimiters, as written.
+    public static let delimiterNames = [",", "tab", ";", "|"]
     /// Options that only make sense for one kind of file.
     static let textOnly: Set<String> = ["delimiter", "encoding"], sheetOnly: Set<String> = ["sheet"]
 
@@ -102,7 +108,9 @@ public struct LoadOptions {
                 delimiter = b
             case "encoding":
                 guard case .string(let e) = value, TextDecoding.isKnown(e) else {
-                    throw error("unknown encoding \(Format.display(value))", s, notes: ["use \"utf-8\", \"gbk\", \"gb18030\", \"utf-16le\" or \"utf-16be\""])
+                    throw error("unknown encoding \(Format.display(value))", s,
+                                notes: ["use " + LoadOptions.encodingNames.dropLast().map(Lexical.string).joined(separator: ", ")
+                                        + " or " + Lexical.string(LoadOptions.encodingNames.last!)])
                 }
                 encoding = TextDecoding.canonical(e)
             case "sheet":

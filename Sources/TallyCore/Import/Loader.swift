@@ -24,7 +24,13 @@ public enum Loader {
                 if isCancelled() { throw Cancelled() }
                 let full = (path as NSString).appendingPathComponent(f)
                 try checkIsFile(full, locate)
-                tables.append(try read(full, tableName: (f as NSString).deletingPathExtension, options: options, isCancelled: isCancelled))
+                do {
+                    tables.append(try read(full, tableName: (f as NSString).deletingPathExtension, options: options, isCancelled: isCancelled))
+                } catch var d as Diagnostic {
+                    // A statement that fails changes nothing: none of the folder's tables is added.
+                    d.notes.append("the folder's load added no table (\(files.count) files; tables loaded before it stay)")
+                    throw d
+                }
             }
             return tables
         }

@@ -38,6 +38,8 @@ enum TableBuilder {
     struct NotUTF8: Error {}
 
     static let previewRows = 20
+    /// The note of a bad row's error.
+    static let skipBadRowsHint = "or leave bad rows out (counted, the first shown): with skip_bad_rows true"
 
     static func build<S: RowSource>(_ rows: inout S, tableName: String, options: LoadOptions, source: TableSource,
                                     isCancelled: () -> Bool) throws -> Table {
@@ -296,7 +298,9 @@ enum TableBuilder {
             case .summary: chunk.summaryRows += 1; continue
             case .bad(let offset, let message, let notes):
                 let (location, cell) = rows.location(at: offset)
-                guard options.skipBadRows else { throw Diagnostic(.error, message, at: location, notes: (cell.map { [$0] } ?? []) + notes) }
+                guard options.skipBadRows else {
+                    throw Diagnostic(.error, message, at: location, notes: (cell.map { [$0] } ?? []) + notes + [TableBuilder.skipBadRowsHint])
+                }
                 chunk.badRows += 1
                 if chunk.warnings.count < 3 { chunk.warnings.append(Diagnostic(.warning, "skipped a bad row: \(message)", at: location, notes: cell.map { [$0] } ?? [])) }
                 continue

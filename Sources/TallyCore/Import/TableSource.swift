@@ -6,6 +6,10 @@ public struct TableSource: Sendable {
     /// Workbooks: the sheet read. Text files: the encoding (and whether a byte-order mark was
     /// skipped) and the delimiter.
     public var sheet: String?
+    /// Workbooks read without `sheet`: the workbook's other sheets, and how many sheets before
+    /// the one read were passed over for holding no table (a notes page).
+    public var otherSheets: [String] = []
+    public var sheetsPassedOver = 0
     public var encoding: String?
     public var byteOrderMark = false
     public var delimiter: UInt8?
@@ -26,7 +30,10 @@ public struct TableSource: Sendable {
     public var summary: String {
         let isSheet = sheet != nil
         var parts: [String] = []
-        if let sheet { parts.append("sheet \(sheet)") }
+        if let sheet {
+            parts.append("sheet \(sheet)" + (sheetsPassedOver > 0 ? ", the first with a table" : "")
+                         + (otherSheets.isEmpty ? "" : " (also in the workbook: \(otherSheets.joined(separator: ", ")))"))
+        }
         if let encoding { parts.append(encoding + (byteOrderMark ? " with byte-order mark" : "")) }
         if let delimiter { parts.append("delimiter " + (delimiter == 9 ? "tab" : "'\(Character(Unicode.Scalar(delimiter)))'")) }
         let what = isSheet ? "row" : "line"

@@ -46,6 +46,24 @@ enum TextDecoding {
         return true
     }
 
+    /// The note for a file that is not valid in the encodings `failed` (given, or detected):
+    /// an encoding that reads all of it without an invalid byte — UTF-8, GB18030, or CP936
+    /// (Windows GBK, with € as 0x80), tried in that order — else the others to try.
+    static func hint(_ text: UnsafeBufferPointer<UInt8>, failed: [String]) -> String {
+        var tried = Set(failed.map(canonical))
+        for candidate in [utf8, gb18030, "CP936"] where !tried.contains(candidate) {
+            if decode(text, from: candidate).replaced == 0 {
+                return "the file reads as \(candidate) without an invalid byte: with encoding \(Lexical.string(candidate.lowercased()))"
+            }
+            tried.formUnion(candidate == "CP936" ? ["CP936", "GBK"] : [candidate])
+        }
+        let others = LoadOptions.encodingNames.filter { !tried.contains(canonical($0)) }
+        guard let last = others.last else { return "give the file's encoding: with encoding \"…\"" }
+        return "if it is in another encoding, give it: with encoding "
+            + (others.count > 1 ? others.dropLast().map(Lexical.string).joined(separator: ", ") + " or " : "") + Lexical.string(last)
+            + ", or another name iconv knows"
+    }
+
     struct Decoded {
         var bytes: [UInt8]
         /// Byte sequences that were not valid in the encoding, each replaced by U+FFFD.

@@ -61,40 +61,54 @@ enum XLSXReader {
                 try x.finish()
             }
         }
-        let index: Int
-        if let wanted = options.sheet {
-            guard let i = sheets.firstIndex(where: { $0.name == wanted }) ?? sheets.firstIndex(where: { $0.name.lowercased() == wanted.lowercased() }) else {
-                throw options.error("\(path) has no sheet \"\(wanted)\"", options.given["sheet"] ?? .none,
-                                    notes: ["its sheets: " + sheets.map { "\"\($0.name)\"" }.joined(separator: ", ")])
-            }
-            index = i
-        } else {
-            guard !sheets.isEmpty else { throw Diagnostic(.error, "\(path) has no sheets") }
-            index = 0
-        }
-        var target = "xl/worksheets/sheet\(index + 1).xml"
+        guard !sheets.isEmpty else { throw Diagnostic(.error, "\(path) has no sheets") }
+        var targets: [String: String] = [:]     // relationship id → part
         if let rels = try part("xl/_rels/workbook.xml.rels") {
             try parse("xl/_rels/workbook.xml.rels", rels) { bytes in
                 try bytes.withUnsafeBufferPointer { buf in
                     var x = XMLScanner(buf)
                     while let e = x.next() {
                         guard case .start(let name, let attrs, _) = e, x.isName(name, "Relationship"),
-                              x.attributeString("Id", in: attrs) == sheets[index].id, let t = x.attributeString("Target", in: attrs) else { continue }
-                        target = t.hasPrefix("/") ? String(t.dropFirst()) : "xl/" + t
+                              let id = x.attributeString("Id", in: attrs), let t = x.attributeString("Target", in: attrs) else { continue }
+                        targets[id] = t.hasPrefix("/") ? String(t.dropFirst()) : "xl/" + t
                     }
                     try x.finish()
                 }
             }
         }
-        guard let sheet = try part(target) else { throw Diagnostic(.error, "cannot read \(path): sheet \"\(sheets[index].name)\" is missing (\(target))") }
         let shared = try part("xl/sharedStrings.xml").map { try parse("xl/sharedStrings.xml", $0, sharedStrings) }
         let formats = try part("xl/styles.xml").map { try parse("xl/styles.xml", $0, cellFormats) }
-        var rows = try parse(target, shown: "\(target) (sheet \(sheets[index].name))", sheet) {
-            try SheetRows(sheet: $0, shared: shared, formats: formats, date1904: date1904,
-                          file: path, sheetName: sheets[index].name, isCancelled: isCancelled)
+        func rows(of index: Int) throws -> SheetRows {
+            let target = targets[sheets[index].id] ?? "xl/worksheets/sheet\(index + 1).xml"
+            guard let sheet = try part(target) else { throw Diagnostic(.error, "cannot read \(path): sheet \"\(sheets[index].name)\" is missing (\(target))") }
+            return try parse(target, shown: "\(target) (sheet \(sheets[index].name))", sheet) {
+                try SheetRows(sheet: $0, shared: shared, formats: formats, date1904: date1904,
+                              file: path, sheetName: sheets[index].name, isCancelled: isCancelled)
+            }
         }
+        var index = 0
+        var sheetRows: SheetRows
+        if let wanted = options.sheet {
+            guard let i = sheets.firstIndex(where: { $0.name == wanted }) ?? sheets.firstIndex(where: { $0.name.lowercased() == wanted.lowercased() }) else {
+                throw options.error("\(path) has no sheet \"\(wanted)\"", options.given["sheet"] ?? .none,
+                                    notes: ["its sheets: " + sheets.map { "\"\($0.name)\"" }.joined(separator: ", ")])
+            }
+            index = i
+            sheetRows = try rows(of: i)
+        } else {
+            // The first sheet that holds a table (a notes page before it is passed over), else the first.
+            sheetRows = try rows(of: 0)
+            if !sheetRows.holdsTable, let found = try sheets.indices.dropFirst().lazy.map({ ($0, try rows(of: $0)) }).first(where: { $0.1.holdsTable }) {
+                (index, sheetRows) = found
+            }
+        }
+        var rows = sheetRows
         var source = TableSource(path: path)
         source.sheet = sheets[index].name
+        if options.sheet == nil {
+            source.otherSheets = sheets.indices.filter { $0 != index }.map { sheets[$0].name }
+            source.sheetsPassedOver = index
+        }
         return try TableBuilder.build(&rows, tableName: tableName, options: options, source: source, isCancelled: isCancelled)
     }
 
@@ -512,6 +526,12 @@ struct SheetRows: RowSource {
         out += digits[..<point]
         if point < digits.count { out += [46] + digits[point...] }
         return out
+    }
+
+    /// Whether the sheet holds a table rather than notes: one of its first ten rows with cells
+    /// has two or more, and a row follows it.
+    var holdsTable: Bool {
+        (0..<max(0, min(10, rowNumbers.count - 1))).contains { rowFirstCell[$0 + 1] - rowFirstCell[$0] >= 2 }
     }
 
     // MARK: RowSource

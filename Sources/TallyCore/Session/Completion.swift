@@ -287,7 +287,11 @@ extension Completion {
             case .string: o.keywords = ["with"]
             case .keyword(.with), .symbol(.comma): o.verbatim = LoadOptions.names
             case .identifier where last.text.lowercased() == "delimiter":
-                o.verbatim = ["\",\"", "\"tab\"", "\";\"", "\"|\""]
+                o.verbatim = LoadOptions.delimiterNames.map(Lexical.string)
+            case .identifier where last.text.lowercased() == "encoding":
+                o.verbatim = LoadOptions.encodingNames.map(Lexical.string)
+            case .identifier where LoadOptions.booleanNames.contains(last.text.lowercased()):
+                o.keywords = ["true", "false"]
             case .identifier where rest.count == 1: o.keywords = ["from"]
             default: break
             }
@@ -371,8 +375,8 @@ extension Completion {
             }
 
             var o = Offer()
-            let unused = Completion.clauseKeywords.filter { !walk.usedClauses.contains($0) }.map(\.rawValue)
-                + (export && !walk.sawTo ? ["to"] : [])
+            let used = walk.usedClauses.map(\.rawValue) + (walk.sawRank ? ["rank"] : [])
+            let unused = Lexical.clauseStarts.filter { !used.contains($0) } + (export && !walk.sawTo ? ["to"] : [])
             if walk.sawTo { o.pathWithQuote = lastToken?.kind == .keyword(.to) ? "\"" : nil; return o }
             guard let clause = walk.clause else {
                 o.keywords = unused                      // right after the table
@@ -413,7 +417,7 @@ extension Completion {
                 }
                 o.keywords = unused
             case .bucket, .top:
-                if case .integer = lastToken?.kind { o.keywords = unused }
+                if case .integer = lastToken?.kind { o.keywords = unused + (clause == .top ? ["with ties", "per"] : []) }
                 if case .decimal = lastToken?.kind { o.keywords = unused }
             default:
                 o.keywords = unused
@@ -552,6 +556,8 @@ extension Completion {
         var clauseToken: Token?
         var usedClauses = Set<Keyword>()
         var sawTo = false
+        /// A `rank` clause (a word, not a keyword) after the table.
+        var sawRank = false
         private var previous: Token?
         private var beforePrevious: Token?
         /// Whether the token before the last one ended an operand (`x not` → `in`/`between`).
@@ -591,6 +597,8 @@ extension Completion {
                 if table == nil, let p = previous, QueryWalk.endsOperand(p) {
                     table = t.text
                     tableToken = t
+                } else if table != nil, t.text.lowercased() == "rank" {
+                    sawRank = true
                 }
             case .keyword(let k):
                 if table != nil, k.role == .clause {

@@ -25,12 +25,12 @@ public enum Help {
 
     public static let commands: [Command] = [
         Command(name: ".help", aliases: [], usage: ".help [TOPIC]", summary: "this overview, or a topic with examples",
-                argument: .words(topics.map(\.name) + ["commands"]),
+                argument: .words(topics.flatMap { [$0.name] + $0.aliases } + ["commands"]),
                 scriptForm: "the language is described in Grammar.md; tally --help lists the options"),
         Command(name: ".tables", aliases: [], usage: ".tables", summary: "the loaded tables: rows and columns", argument: .none),
         Command(name: ".schema", aliases: [], usage: ".schema TABLE", summary: "a table's columns: name, type, nulls", argument: .table),
         Command(name: ".measures", aliases: [], usage: ".measures", summary: "the named measures and their definitions", argument: .none),
-        Command(name: ".format", aliases: [], usage: ".format table|csv|json|markdown", summary: "how results are shown",
+        Command(name: ".format", aliases: [".mode"], usage: ".format table|csv|json|markdown", summary: "how results are shown (also .mode)",
                 argument: .words(["table", "csv", "json", "markdown"])),
         Command(name: ".rows", aliases: [], usage: ".rows N|all", summary: "show at most N rows (all: every row)",
                 argument: .words(["all", "20", "40", "100"])),
@@ -42,7 +42,7 @@ public enum Help {
                 argument: .words(["on", "off"])),
         Command(name: ".timer", aliases: [], usage: ".timer on|off", summary: "show the time and rows of each statement",
                 argument: .words(["on", "off"])),
-        Command(name: ".run", aliases: [], usage: ".run FILE", summary: "run a script file", argument: .path),
+        Command(name: ".run", aliases: [".read"], usage: ".run FILE", summary: "run a script file (also .read)", argument: .path),
         Command(name: ".save", aliases: [".save!"], usage: ".save FILE",
                 summary: "what worked, as a script; .save! replaces", argument: .path,
                 scriptForm: "a script is saved already; export QUERY to \"FILE\" writes a result"),
@@ -105,6 +105,8 @@ public enum Help {
                 sum(x), avg(x), min(x), max(x), median(x), and arithmetic on them. sum of a 是/否
                 column counts its 是. A filter inside a measure: count(where paid), sum(x where …).
                 Rename a result column with `as`: count as 人次.
+                From SQL: no select or from; GROUP BY is by, ORDER BY is sort, LIMIT is top,
+                && and || are and, or: count teachers by district sort count desc top 5.
                 """,
               examples: [
                 Example("count enrollments", "rows of enrollments"),
@@ -208,7 +210,8 @@ public enum Help {
                 60–70        38   2.45
                 <60         116   7.47
                 """),
-        Topic(name: "pct", aliases: ["total", "sort", "top", "share", "order"], title: "pct, total, sort, top",
+        Topic(name: "pct", aliases: ["total", "sort", "top", "share", "order", "rank", "ties", "per", "limit"],
+              title: "pct, total, sort, top, rank — shares, totals, order, ranks",
               text: """
                 pct        adds a column `share`: each row's first measure as a % of the column's sum
                 total      adds a last row `total` (or the text given) computed over all rows —
@@ -238,7 +241,7 @@ public enum Help {
                 Example("passrate, participation enrollments by project", "both, per project"),
                 Example("passrate courses where enrolled > 0 bucket 90,80,70,60", "banded (see .help bucket)"),
               ]),
-        Topic(name: "lookups", aliases: ["lookup", "link", "join", "in", "explain"], title: "lookups — columns of other tables, and membership",
+        Topic(name: "lookups", aliases: ["lookup", "link", "join", "in"], title: "lookups — columns of other tables, and membership",
               text: """
                 table.column reads a column of another table for each row: enrollments has
                 teacher_id, teachers has one row per teacher_id, so teachers.district is the
@@ -256,13 +259,43 @@ public enum Help {
                 Example("explain count enrollments by teachers.district", "how Tally reads a query: its steps and links"),
                 Example("count teachers where teacher_id in (logins.teacher_id where client = \"App\")", "a named column"),
               ]),
-        Topic(name: "load", aliases: ["loading", "files", "csv", "exports", "describe", "summary"], title: "load — read exports",
+        Topic(name: "explain", aliases: ["plan", "steps"], title: "explain — how Tally reads a query, without running it",
               text: """
-                `load "FOLDER"` reads every .csv/.tsv/.txt file of a folder, one table each,
-                named after the file; `load NAME from "FILE"` reads one file. Paths are relative
-                to the current folder (to the script in a script). The delimiter and column
-                types are detected; `with delimiter "tab"` overrides. A folder's load runs its
-                startup.tally (`with startup false`: not). TAB completes paths inside quotes.
+                `explain QUERY` prints what Tally made of a query: its steps in order (scan,
+                filter, lookups with the links they go through, group, having, aggregates,
+                bucket or pct, total, sort, top) and its output columns with their types.
+                Nothing is computed, so it is quick on any table.
+                """,
+              examples: [
+                Example("explain count enrollments where paid by teachers.district having count > 1 sort count desc",
+                        "the steps, the link to teachers, the columns"),
+                Example("explain passrate courses bucket 90, 80, 70, 60", "a named measure, as it is computed"),
+              ]),
+        Topic(name: "load", aliases: ["loading", "files", "csv", "exports", "describe", "summary", "xlsx", "excel", "gbk", "gb18030", "options"]
+                + LoadOptions.names,
+              title: "load — read exports: CSV, Excel sheets, GBK; summary",
+              text: """
+                `load "FOLDER"` reads every .csv, .tsv, .txt and .xlsx file of a folder, one
+                table each, named after the file; `load NAME from "FILE"` reads one file. Paths
+                are relative to the current folder (to the script in a script). A folder's
+                load runs its startup.tally. TAB completes paths inside quotes.
+
+                Text files may be UTF-8, UTF-16 or GBK/GB18030 (what Excel saves on Chinese
+                Windows): the encoding is detected. A workbook's first sheet that holds a table
+                is read; the loaded line names it and the other sheets.
+
+                Options, after `with`, separated by commas:
+                  sheet "课程"             the workbook's sheet to read
+                  encoding "gbk"           or "gb18030", "utf-8", "utf-16le", "utf-16be"
+                  delimiter "tab"          or ",", ";", "|" (detected otherwise)
+                  header 3, header (3, 4)  the header's line (or two joined)
+                  nulls ("-", "无")        the texts that mean nothing
+                  types (id = string)      a column's type instead of the inferred one
+                  rename (人数 = n)        new column names
+                  skip_totals true         leave out 合计/小计/总计 rows
+                  skip_bad_rows true       skip bad rows instead of failing (counted)
+                  startup false            a folder load: not its startup.tally
+
                 `summary TABLE` is a first look at a table's columns; `describe load TABLE`
                 writes the load statement that reads its file the same way again.
                 """,
@@ -271,7 +304,12 @@ public enum Help {
                 Example("describe load teachers", "the load, every decision written out"),
                 Example("load \"exports/2002\"", "a folder of exports", runnable: false),
                 Example("load roster from \"exports/2002/teachers.csv\"", "one file, named roster", runnable: false),
-                Example("load \"exports/2002/logins.csv\" with delimiter \"tab\"", "a tab-separated file", runnable: false),
+                Example("load courses from \"课程统计.xlsx\" with sheet \"课程\", skip_totals true",
+                        "one sheet of a workbook, without its total row", runnable: false),
+                Example("load t from \"导出.csv\" with encoding \"gbk\", rename (选课人数 = enrolled)",
+                        "a GBK file, a column renamed", runnable: false),
+                Example("load \"exports/2002/logins.csv\" with delimiter \"tab\", skip_bad_rows true",
+                        "tab-separated, bad rows skipped", runnable: false),
               ]),
         Topic(name: "scripts", aliases: ["script", "run", "save", "let", "set", "print", "check", "warn", "include", "export"],
               title: "scripts — save and replay work",
@@ -345,31 +383,38 @@ public enum Help {
 
     // MARK: Text
 
-    /// The page `.help` shows: how to ask a first question, the topics and the commands.
-    public static func overview() -> String {
-        var out = """
+    /// The page `.help` shows: how to ask a first question, the topics and the commands,
+    /// wrapped to `width` display cells.
+    public static func overview(width: Int = 80) -> String {
+        var out = wrap("""
             A question names what to count, then the table: MEASURES TABLE [where …] [by …]
             Type or paste one of these lines:
-
-
-            """
-        out += examples(firstExamples)
-        out += """
+            """, width: width) + "\n\n"
+        out += wrap(examples(firstExamples), width: width, keepingCode: true)
+        out += wrap(reflowed("""
 
             .tables lists the tables, .schema TABLE their columns; TAB completes names.
-            A statement that is not finished continues on the next line (   ...>).
+            A statement that is not finished continues on the next line (the ...> prompt);
+            pasted lines run as a script would (a line starting with where, by, … continues).
 
+            """) + """
             Topics — .help TOPIC shows examples:
-            """
-        out += "\n" + columns(topics.map { "\($0.name)" }, indent: 2, width: 76) + "\n\n"
-        out += commandList()
-        out += """
-
+            \(topicList())
+            \(commandList())
             Keys: TAB completes · Up/Down recall earlier statements · Ctrl-D leaves
                   Ctrl-C clears the line, or cancels a running load or query
 
-            """
+            """, width: width)
         return out
+    }
+
+    /// One line per topic: its name and what its title says it covers.
+    static func topicList() -> String {
+        let width = topics.map { $0.name.count }.max() ?? 0
+        return topics.map { t in
+            let about = t.title.range(of: " — ").map { String(t.title[$0.upperBound...]) } ?? t.title
+            return "  " + t.name + String(repeating: " ", count: width - t.name.count + 2) + about + "\n"
+        }.joined()
     }
 
     public static func commandList() -> String {
@@ -381,13 +426,13 @@ public enum Help {
         return out
     }
 
-    /// A topic's page.
-    public static func text(of topic: Topic) -> String {
-        var out = topic.title + "\n\n" + topic.text + "\n\nExamples:\n"
-        out += examples(topic.examples)
+    /// A topic's page; its text (not the examples' code) wrapped to `width` display cells.
+    public static func text(of topic: Topic, width: Int = 80) -> String {
+        var out = wrap(topic.title + "\n\n" + reflowed(topic.text), width: width) + "\n\nExamples:\n"
+        out += wrap(examples(topic.examples), width: width, keepingCode: true)
         if let output = topic.output, let first = topic.examples.first {
             let lastLine = first.code.split(separator: "\n").last.map(String.init) ?? first.code
-            out += "\n`\(lastLine)` on the sample exports gives:\n\n"
+            out += "\n" + wrap("`\(lastLine)` on the sample exports gives:", width: width) + "\n\n"
             out += output.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
         }
         return out
@@ -403,18 +448,53 @@ public enum Help {
         return out
     }
 
-    static func columns(_ items: [String], indent: Int, width: Int) -> String {
-        let cell = (items.map { DisplayWidth.of($0) }.max() ?? 0) + 2
-        let perLine = max(1, (width - indent) / cell)
-        var lines: [String] = []
-        var i = 0
-        while i < items.count {
-            let row = items[i..<min(items.count, i + perLine)]
-            lines.append(String(repeating: " ", count: indent)
-                         + row.map { $0 + String(repeating: " ", count: cell - DisplayWidth.of($0)) }.joined())
-            i += perLine
+    // MARK: Wrapping
+
+    /// Prose paragraphs (lines that start at the margin and hold no run of two spaces, as
+    /// tables do) joined into one line each, for `wrap` to break at the width there is.
+    static func reflowed(_ text: String) -> String {
+        var out: [String] = []
+        var joining = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let prose = !line.isEmpty && !line.hasPrefix(" ") && !line.contains("  ")
+            if prose && joining { out[out.count - 1] += " " + line } else { out.append(line) }
+            joining = prose
         }
-        return lines.map { var l = $0; while l.hasSuffix(" ") { l.removeLast() }; return l }.joined(separator: "\n")
+        return out.joined(separator: "\n")
+    }
+
+    /// Lines wider than `width` display cells broken at spaces (the spacing inside what stays on
+    /// a line is kept). A continuation is indented to the line's second column (after its first
+    /// run of two spaces) when that leaves room, else like the line; a `--` comment goes on as a
+    /// comment. With `keepingCode`, lines other than comments (examples to copy) are left whole.
+    static func wrap(_ text: String, width: Int, keepingCode: Bool = false) -> String {
+        let width = max(20, width)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let line = String(line)
+            let indent = line.prefix { $0 == " " }.count
+            let isComment = line.dropFirst(indent).hasPrefix("-- ")
+            guard DisplayWidth.of(line) > width, isComment || !keepingCode else { return line }
+            var hang = String(repeating: " ", count: indent) + (isComment ? "-- " : "")
+            if !isComment, let gap = line.dropFirst(indent).range(of: "  ") {
+                let column = DisplayWidth.of(String(line[..<gap.lowerBound])) + line[gap.lowerBound...].prefix { $0 == " " }.count
+                if column <= width - 20 { hang = String(repeating: " ", count: column) }
+            }
+            var lines: [String] = []
+            var rest = Substring(line), prefix = ""
+            while DisplayWidth.of(prefix + rest) > width {
+                // The last space that leaves the part before it within the width, past the indentation.
+                let content = rest.firstIndex { $0 != " " } ?? rest.endIndex
+                let spaces = rest[content...].indices.filter { rest[$0] == " " }
+                guard let cut = spaces.last(where: { DisplayWidth.of(prefix + rest[..<$0]) <= width }) ?? spaces.first else { break }
+                var head = String(rest[..<cut])
+                while head.hasSuffix(" ") { head.removeLast() }
+                lines.append(prefix + head)
+                rest = rest[cut...].drop { $0 == " " }
+                prefix = hang
+            }
+            lines.append(prefix + rest)
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 }
 

@@ -181,6 +181,37 @@ public final class Session: @unchecked Sendable {
     }
 
     /// A script file's text, named by its path.
+    /// Warnings for `--set` names that none of `scripts` mentions (as a name, in a `{…}` or a
+    /// comment): a misspelt parameter would leave the script's own default in force. Each
+    /// names the scripts' `set` parameters, the closest first.
+    public static func unmentionedParameters(_ names: [String], in scripts: [SourceFile]) -> [Diagnostic] {
+        var declared: [String] = []
+        for script in scripts {
+            for s in ParsedScript(script).statements {
+                if case .set(let n, _) = s.kind, !declared.contains(n.text) { declared.append(n.text) }
+            }
+        }
+        return names.filter { name in !scripts.contains { mentions($0.text, name) } }.map { name in
+            var notes: [String] = []
+            if let close = Suggest.closest(to: name, in: declared) { notes.append("did you mean --set \(close)=…?") }
+            notes.append(declared.isEmpty ? "the script sets no parameter" : "its parameters: " + declared.joined(separator: ", "))
+            let what = scripts.count == 1 ? scripts[0].name : "the scripts"
+            return Diagnostic(.warning, "--set \(name): \(what) never mentions `\(name)`, so it has no effect", notes: notes)
+        }
+    }
+
+    /// Whether `name` occurs in `text` as a whole name (not inside a longer one).
+    static func mentions(_ text: String, _ name: String) -> Bool {
+        let scalars = Array(text.unicodeScalars), target = Array(name.unicodeScalars)
+        guard !target.isEmpty, scalars.count >= target.count else { return false }
+        for i in 0...(scalars.count - target.count) where scalars[i] == target[0] && Array(scalars[i..<(i + target.count)]) == target {
+            let before = i == 0 || !Lexical.isNameContinue(scalars[i - 1])
+            let after = i + target.count == scalars.count || !Lexical.isNameContinue(scalars[i + target.count])
+            if before && after { return true }
+        }
+        return false
+    }
+
     public func readScript(_ path: String) throws -> SourceFile {
         SourceFile(name: path, text: try readText(path))
     }
@@ -215,7 +246,17 @@ public final class Session: @unchecked Sendable {
     private func run(_ q: Query, _ source: SourceFile) throws -> ResultTable {
         var b = binder(source)
         let bound = try b.bind(q)
-        return try QueryRunner(evaluator: evaluator).run(bound)
+        let result = try QueryRunner(evaluator: evaluator).run(bound)
+        afterResult = bound.filter.map { UnmatchedFilter.warnings($0, table: bound.table.name) } ?? []
+        return result
+    }
+
+    /// Warnings about the query just run, shown after its result (a filter that matches nothing).
+    private var afterResult: [Diagnostic] = []
+
+    private func reportAfterResult(_ outcome: inout Outcome) {
+        for w in afterResult { output.diagnostic(w); outcome.warnings += 1 }
+        afterResult = []
     }
 
     /// A scalar value: a literal, variables, arithmetic, or a query in parentheses.
@@ -247,6 +288,7 @@ public final class Session: @unchecked Sendable {
         switch s.kind {
         case .query(let q):
             show(.table(try run(q, source)))
+            reportAfterResult(&outcome)
 
         case .load(let name, let pathExpr, let options):
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
@@ -292,6 +334,7 @@ public final class Session: @unchecked Sendable {
                 catalog.add(Table(name: name.text, columns: result.columns.map { Table.Column(name: $0.name, vector: $0.vector, decimals: $0.decimals) },
                                   rowCount: result.rowCount))
                 output.info("\(name.text): \(result.rowCount) rows × \(result.columns.count) columns")
+                reportAfterResult(&outcome)
             } else {
                 let (value, decimals) = try rounded(expr, source)
                 catalog.setVariable(name.text, value, decimals: decimals)
@@ -300,6 +343,7 @@ public final class Session: @unchecked Sendable {
         case .print(let expr):
             if case .subquery(let q) = expr.kind {
                 show(.table(try run(q, source)))
+                reportAfterResult(&outcome)
             } else {
                 let (value, decimals) = try rounded(expr, source)
                 show(.text(Format.display(value, decimals: decimals, defaultDecimals: display.decimals)))
@@ -345,6 +389,7 @@ public final class Session: @unchecked Sendable {
                 throw Diagnostic(.error, error.description, in: source, span: toExpr.span, notes: error.notes)
             }
             output.info("wrote \(result.rowCount) rows to \(path)")
+            reportAfterResult(&outcome)
 
         case .explain(let q):
             var b = binder(source)

@@ -72,6 +72,15 @@ public struct Lexer {
         case "==": i += 2; return Token(.symbol(.eq), Span(start, i))
         default: break
         }
+        if c == 38 || c == 124 {   // `&&`, `||` (and `&`, `|`): the shell's and C's
+            let n = i + 1 < limit && b[i + 1] == c ? 2 : 1
+            let op = String(decoding: b[i..<(i + n)], as: UTF8.self), word = c == 38 ? "and" : "or"
+            var lineStart = start, lineEnd = start
+            while lineStart > 0 && b[lineStart - 1] != 10 { lineStart -= 1 }
+            while lineEnd < b.count && b[lineEnd] != 10 { lineEnd += 1 }
+            throw error("`\(op)` is not part of the language: Tally writes `\(word)`", start, start + n,
+                        notes: ["write: " + Lexer.replacingShellOperators(Array(b[lineStart..<lineEnd]))])
+        }
         if let s = Symbol(rawValue: String(UnicodeScalar(c))), c < 128 {
             i += 1
             if s == .lparen { depth += 1 }
@@ -87,6 +96,31 @@ public struct Lexer {
                         notes: ["use the ASCII `\(ascii)` instead"])
         }
         throw error("unexpected character `\(ch)`", start, start + n)
+    }
+
+    /// A line with `&&`/`&` written `and` and `||`/`|` written `or` (outside quotes), spaced.
+    static func replacingShellOperators(_ line: [UInt8]) -> String {
+        var out: [UInt8] = []
+        var quote: UInt8?
+        var i = 0
+        while i < line.count {
+            let c = line[i]
+            if let q = quote {
+                if c == q { quote = nil }
+            } else if c == 34 || c == 39 || c == 96 {
+                quote = c
+            } else if c == 38 || c == 124 {
+                i += i + 1 < line.count && line[i + 1] == c ? 2 : 1
+                while out.last == 32 { out.removeLast() }
+                out += Array((c == 38 ? " and " : " or ").utf8)
+                while i < line.count && line[i] == 32 { i += 1 }
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        let trimmed = out.drop(while: { $0 == 32 || $0 == 9 }).reversed().drop(while: { $0 == 32 || $0 == 9 || $0 == 13 }).reversed()
+        return String(decoding: Array(trimmed), as: UTF8.self)
     }
 
     private mutating func number() -> Token {

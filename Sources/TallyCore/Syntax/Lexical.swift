@@ -134,6 +134,11 @@ public enum Lexical {
     public static let expressionKeywords = Keyword.allCases.filter { $0.role == .expression }
     /// Keywords that continue the statement when a line starts with them.
     public static let continuationKeywords = Keyword.allCases.filter(\.continuesStatement)
+    /// Words of a clause that are not keywords (a column may be called `rank`): the `rank`
+    /// clause, `top N with ties per …`, `by all`, `bucket … at`, `labels (…)`.
+    public static let clauseWords = ["rank", "ties", "per", "all", "at", "labels"]
+    /// What may start a query clause: the clause keywords, then `rank`.
+    public static let clauseStarts = clauseKeywords.map(\.rawValue) + ["rank"]
 
     // MARK: Functions
 

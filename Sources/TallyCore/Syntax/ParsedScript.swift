@@ -66,6 +66,14 @@ public struct ParsedScript: Sendable {
     /// The text of a statement, as written.
     public func text(of statement: Statement) -> String { source.slice(statement.span) }
 
+    /// The text of a statement or a command, as written.
+    public func text(of item: Item) -> String {
+        switch item {
+        case .statement(let s): source.slice(s.span)
+        case .command(let c): source.slice(c.span).trimmingCharacters(in: .whitespaces)
+        }
+    }
+
     private static func isASCIILetter(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
 
     /// Where a command starting at `start` ends: at a `;` or `--` outside quotes, or at the line's end.

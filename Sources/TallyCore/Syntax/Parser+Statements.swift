@@ -10,6 +10,7 @@ extension Parser {
         while true {
             while current.kind == .newline || current.kind == .symbol(.semicolon) { pos += 1 }
             if current.kind == .end { break }
+            let start = pos
             do {
                 let s = try parseStatement()
                 let t = peekOptional()
@@ -18,7 +19,12 @@ extension Parser {
                 default: throw unexpected(t, expected: "the end of the statement")
                 }
             } catch let d as Diagnostic {
-                errors.append(d)
+                if let (hint, end) = sqlHabit(for: d, statementStart: start, errorToken: pos) {
+                    errors.append(hint)
+                    pos = max(pos, end)
+                } else {
+                    errors.append(misspeltKeyword(d, statementStart: start, errorToken: pos) ?? d)
+                }
                 synchronize()
             } catch {
                 errors.append(Diagnostic(.error, "\(error)"))

@@ -137,3 +137,17 @@ ws.append(["teacher_id", "score"])
 ws.append(["GZ001", 90])
 ws.append(["GZ002", "优秀"])
 wb.save(os.path.join(HERE, "bad_type.xlsx"))
+
+# A workbook whose first sheet is a notes page (lines of text, no table): the table is on the
+# second sheet, and a third holds a single remark.
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.title = "说明"
+for line in ["本表由平台导出", "统计口径：2002 期全部课程", "导出时间：2020-12-01"]:
+    ws.append([line])
+ws = wb.create_sheet("课程")
+ws.append(["course_id", "title", "enrolled"])
+ws.append(["C1", "数学", 10])
+ws.append(["C2", "语文", 20])
+wb.create_sheet("附表").append(["备注：无"])
+wb.save(os.path.join(HERE, "notes_first.xlsx"))
