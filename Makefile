@@ -6,11 +6,16 @@ FUZZ_CHECK_TIME ?= 15
 
 .PHONY: deps build release test fuzz demo clean
 
-# libedit-dev provides <histedit.h>; install it when it is missing (Debian).
+# libedit-dev provides <histedit.h>; install it when it is missing (Debian). Likewise openpyxl.
 deps:
 	@if ! pkg-config --exists libedit 2>/dev/null; then \
 		echo "installing libedit-dev…"; \
 		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev pkg-config; \
+	fi
+	@# openpyxl reads the exported workbooks back in the tests (XLSXExportTests); quick when present.
+	@if command -v python3 >/dev/null && ! python3 -c 'import openpyxl' 2>/dev/null; then \
+		echo "installing openpyxl 3.1.5…"; \
+		python3 -m pip install -q openpyxl==3.1.5 2>/dev/null || python3 -m pip install -q --break-system-packages openpyxl==3.1.5; \
 	fi
 
 build: deps

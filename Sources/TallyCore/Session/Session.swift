@@ -127,7 +127,7 @@ public final class Session: @unchecked Sendable {
     private func pathIsFromCommandLine(_ s: Statement) -> Bool {
         var path: Expr
         switch s.kind {
-        case .load(_, let p, _), .include(let p), .export(_, let p): path = p
+        case .load(_, let p, _), .include(let p), .export(_, let p, _): path = p
         default: return false
         }
         if case .interpolated(let parts) = path.kind, case .expr(let first, _)? = parts.first { path = first }
@@ -220,10 +220,10 @@ public final class Session: @unchecked Sendable {
         return try evaluator.eval(bound, .scalar).value(at: 0)
     }
 
-    private func text(_ e: Expr, _ source: SourceFile, what: String) throws -> String {
+    private func text(_ e: Expr, _ source: SourceFile, what: String, example: String = "exports/2002") throws -> String {
         let v = try scalar(e, source)
         guard case .string(let s) = v else {
-            throw Diagnostic(.error, "\(what) must be text, as in \"exports/2002\"", in: source, span: e.span)
+            throw Diagnostic(.error, "\(what) must be text, as in \"\(example)\"", in: source, span: e.span)
         }
         return s
     }
@@ -318,19 +318,36 @@ public final class Session: @unchecked Sendable {
                 throw Diagnostic(.note, "in the script included here", in: source, span: s.span)
             }
 
-        case .export(let q, let toExpr):
+        case .export(let q, let toExpr, let options):
             let path = resolve(try text(toExpr, source, what: "the file to write"), baseDirectory)
-            let ext = (path as NSString).pathExtension.lowercased()
-            let formats: [String: OutputFormat] = ["csv": .csv, "json": .json, "md": .markdown, "markdown": .markdown, "txt": .table]
-            guard let f = formats[ext] else {
+            guard let kind = ResultFile.kind(of: path) else {
                 throw Diagnostic(.error, "cannot tell the format of \"\(path)\" from its extension", in: source, span: toExpr.span,
-                                 notes: ["use .csv, .json, .md or .txt"])
+                                 notes: ["use " + ResultFile.knownExtensions])
+            }
+            let ext = "." + (path as NSString).pathExtension
+            var sheet: String?
+            if let sheetExpr = options.sheet, let span = options.sheetSpan {
+                guard kind == .workbook else {
+                    throw Diagnostic(.error, "`sheet` applies to .xlsx workbooks, not to \(ext) files", in: source, span: span,
+                                     notes: ["a workbook takes sheets: export … to \"report.xlsx\" sheet \"名称\""])
+                }
+                let name = try text(sheetExpr, source, what: "the sheet's name", example: "课程")
+                if let problem = XLSXWriter.sheetNameProblem(name) {
+                    throw Diagnostic(.error, problem, in: source, span: sheetExpr.span,
+                                     notes: ["for example: sheet \"课程 2020-11\""])
+                }
+                sheet = name
+            }
+            if let bom = options.bom, kind != .text(.csv) {
+                throw Diagnostic(.error, "`with bom` applies to .csv files, not to \(ext) files", in: source, span: bom,
+                                 notes: [kind == .workbook ? "a workbook needs no byte-order mark: Excel reads its text as Unicode"
+                                                           : "a byte-order mark tells Excel that a .csv file is UTF-8"])
             }
             let result = try run(q, source)
-            do { try AtomicFile.write(Array(ResultWriter.write(result, as: f).utf8), to: path) } catch {
+            do { try ResultFile.write(result, to: path, as: kind, sheet: sheet, bom: options.bom != nil) } catch {
                 throw Diagnostic(.error, error.description, in: source, span: toExpr.span, notes: error.notes)
             }
-            output.info("wrote \(result.rowCount) rows to \(path)")
+            output.info("wrote \(result.rowCount) rows to \(path)" + (sheet.map { ", sheet \($0)" } ?? ""))
 
         case .explain(let q):
             var b = binder(source)
