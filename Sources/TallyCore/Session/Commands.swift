@@ -1,8 +1,8 @@
 import Foundation
 
 /// The dot-commands that work everywhere — at the prompt, in `-c`, pipes and scripts: the
-/// settings (`.format`, `.rows`, `.timer`), the listings (`.tables`, `.schema`, `.measures`)
-/// and `.run`. The prompt's own (`.help`, `.save`, `.quit`) are an error elsewhere that says
+/// settings (`.format`, `.rows`, `.timer`), the listings (`.tables`, `.schema`, `.measures`),
+/// `.run`, and the result files (`.once`, `.export`). The prompt's own (`.help`, `.save`, `.quit`) are an error elsewhere that says
 /// what a script does instead (`Help.Command.scriptForm`).
 extension Session {
     func runCommand(_ c: MetaCommand, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
@@ -37,7 +37,7 @@ extension Session {
             default: throw usage
             }
         case ".tables":
-            list(catalog.tables.isEmpty ? "no tables loaded yet: load \"FOLDER\" reads a folder of exports (.help load)" : nil) {
+            try list(catalog.tables.isEmpty ? "no tables loaded yet: load \"FOLDER\" reads a folder of exports (.help load)" : nil) {
                 Listing.tables(catalog)
             }
         case ".schema":
@@ -51,9 +51,9 @@ extension Session {
                 notes.append(known.isEmpty ? "no table is loaded yet" : "tables: " + known.joined(separator: ", "))
                 throw fail("unknown table `\(name)`", notes)
             }
-            output.result(present(Listing.schema(table)))
+            try show(Listing.schema(table))
         case ".measures":
-            list(catalog.measureOrder.isEmpty ? "no measures yet: define one with  measure passrate = sum(passed) / sum(participated) * 100" : nil) {
+            try list(catalog.measureOrder.isEmpty ? "no measures yet: define one with  measure passrate = sum(passed) / sum(participated) * 100" : nil) {
                 Listing.measures(catalog)
             }
         case ".run":
@@ -67,6 +67,17 @@ extension Session {
             outcome.failedChecks += inner.failedChecks
             outcome.warnings += inner.warnings
             if inner.errors > 0 { throw Diagnostic(.note, "in the script run here", in: source, span: c.span) }
+        case ".once":
+            // The next result table goes to the file (its path relative to this script's folder).
+            guard !argument.isEmpty else { throw usage }
+            once = try resultTarget((argument as NSString).expandingTildeInPath, baseDirectory, source, c.span)
+        case ".export":
+            guard !argument.isEmpty else { throw usage }
+            let target = try resultTarget((argument as NSString).expandingTildeInPath, baseDirectory, source, c.span)
+            guard let result = lastResult else {
+                throw fail("there is no result to write yet", ["run a query first, or write one at once: export QUERY to \"\(argument)\""])
+            }
+            try write(result, to: target)
         default:
             throw fail("`\(command.name)` works at the prompt only", [])
         }
@@ -76,7 +87,7 @@ extension Session {
     private func say(_ text: String) { output.result(text + "\n") }
 
     /// A listing shown like a result, or what to do when there is nothing to list.
-    private func list(_ whenEmpty: String?, _ listing: () -> ResultTable) {
-        if let whenEmpty { say(whenEmpty) } else { output.result(present(listing())) }
+    private func list(_ whenEmpty: String?, _ listing: () -> ResultTable) throws {
+        if let whenEmpty { say(whenEmpty) } else { try show(listing()) }
     }
 }

@@ -37,6 +37,8 @@ public enum Help {
         Command(name: ".timer", aliases: [], usage: ".timer on|off", summary: "show the time and rows of each statement",
                 argument: .words(["on", "off"])),
         Command(name: ".run", aliases: [], usage: ".run FILE", summary: "run a script file", argument: .path),
+        Command(name: ".once", aliases: [], usage: ".once FILE", summary: "the next result to FILE, not the screen", argument: .path),
+        Command(name: ".export", aliases: [], usage: ".export FILE", summary: "the last result to FILE, not run again", argument: .path),
         Command(name: ".save", aliases: [".save!"], usage: ".save FILE",
                 summary: "what worked, as a script; .save! replaces", argument: .path,
                 scriptForm: "a script is saved already; export QUERY to \"FILE\" writes a result"),
@@ -294,7 +296,9 @@ public enum Help {
                 sheet "名称" adds that sheet to an existing workbook, or replaces the sheet of
                 that name, and keeps the others. with bom starts a .csv with a byte-order mark,
                 so Excel on Windows reads its Chinese text right. Folders are made as needed;
-                a failed write leaves the old file as it was.
+                a failed write leaves the old file as it was. At the prompt, .once FILE sends
+                the next result to FILE instead of the screen, and .export FILE writes the
+                last result shown without running it again.
                 """,
               examples: [
                 Example("export count enrollments by project pct total \"合计\" to \"out/report.xlsx\"", "a new workbook", runnable: false),

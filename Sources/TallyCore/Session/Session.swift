@@ -32,6 +32,10 @@ public final class Session: @unchecked Sendable {
     public let output: SessionOutput
     /// How deep includes, startup scripts and `.run` nest (a script that runs itself stops at 32).
     var includeDepth = 0
+    /// The last result table shown (or written by `.once`): what `.export FILE` writes.
+    public private(set) var lastResult: ResultTable?
+    /// `.once FILE`: where the next result table goes instead of the screen.
+    var once: ResultTarget?
 
     public struct Outcome: Sendable, Equatable {
         public var errors = 0
@@ -236,7 +240,7 @@ public final class Session: @unchecked Sendable {
     func execute(_ s: Statement, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
         switch s.kind {
         case .query(let q):
-            output.result(present(try run(q, source)) + (format == .markdown ? "\n" : ""))
+            try show(try run(q, source), trailer: format == .markdown ? "\n" : "")
 
         case .load(let name, let pathExpr, let options):
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
@@ -288,7 +292,7 @@ public final class Session: @unchecked Sendable {
 
         case .print(let expr):
             if case .subquery(let q) = expr.kind {
-                output.result(present(try run(q, source)))
+                try show(try run(q, source))
             } else {
                 output.result(Session.printed(Format.display(try scalar(expr, source)), format: format))
             }
@@ -319,35 +323,26 @@ public final class Session: @unchecked Sendable {
             }
 
         case .export(let q, let toExpr, let options):
-            let path = resolve(try text(toExpr, source, what: "the file to write"), baseDirectory)
-            guard let kind = ResultFile.kind(of: path) else {
-                throw Diagnostic(.error, "cannot tell the format of \"\(path)\" from its extension", in: source, span: toExpr.span,
-                                 notes: ["use " + ResultFile.knownExtensions])
-            }
-            let ext = "." + (path as NSString).pathExtension
+            let target = try resultTarget(try text(toExpr, source, what: "the file to write"), baseDirectory, source, toExpr.span)
+            let ext = "." + (target.path as NSString).pathExtension
             var sheet: String?
             if let sheetExpr = options.sheet, let span = options.sheetSpan {
-                guard kind == .workbook else {
+                guard target.kind == .workbook else {
                     throw Diagnostic(.error, "`sheet` applies to .xlsx workbooks, not to \(ext) files", in: source, span: span,
                                      notes: ["a workbook takes sheets: export … to \"report.xlsx\" sheet \"名称\""])
                 }
                 let name = try text(sheetExpr, source, what: "the sheet's name", example: "课程")
                 if let problem = XLSXWriter.sheetNameProblem(name) {
-                    throw Diagnostic(.error, problem, in: source, span: sheetExpr.span,
-                                     notes: ["for example: sheet \"课程 2020-11\""])
+                    throw Diagnostic(.error, problem, in: source, span: sheetExpr.span, notes: ["for example: sheet \"课程 2020-11\""])
                 }
                 sheet = name
             }
-            if let bom = options.bom, kind != .text(.csv) {
+            if let bom = options.bom, target.kind != .text(.csv) {
                 throw Diagnostic(.error, "`with bom` applies to .csv files, not to \(ext) files", in: source, span: bom,
-                                 notes: [kind == .workbook ? "a workbook needs no byte-order mark: Excel reads its text as Unicode"
-                                                           : "a byte-order mark tells Excel that a .csv file is UTF-8"])
+                                 notes: [target.kind == .workbook ? "a workbook needs no byte-order mark: Excel reads its text as Unicode"
+                                                                  : "a byte-order mark tells Excel that a .csv file is UTF-8"])
             }
-            let result = try run(q, source)
-            do { try ResultFile.write(result, to: path, as: kind, sheet: sheet, bom: options.bom != nil) } catch {
-                throw Diagnostic(.error, error.description, in: source, span: toExpr.span, notes: error.notes)
-            }
-            output.info("wrote \(result.rowCount) rows to \(path)" + (sheet.map { ", sheet \($0)" } ?? ""))
+            try write(try run(q, source), to: target, sheet: sheet, bom: options.bom != nil)
 
         case .explain(let q):
             var b = binder(source)
@@ -359,9 +354,45 @@ public final class Session: @unchecked Sendable {
                 guard let from = t.source else { throw Diagnostic(.error, "\(t.name) was not loaded from a file", in: source, span: name.span) }
                 output.result(from.loadStatement(for: t))
             } else {
-                output.result(present(mode == .summary ? Describe.summary(t) : Describe.schema(t)))
+                try show(mode == .summary ? Describe.summary(t) : Describe.schema(t))
             }
         }
+    }
+
+    /// A file a result is written to (`export`, `.once`, `.export`), by its extension, and where
+    /// the statement or command named it (errors about the file point there).
+    struct ResultTarget {
+        var path: String
+        var kind: ResultFile.Kind
+        var source: SourceFile
+        var span: Span
+    }
+
+    func resultTarget(_ path: String, _ baseDirectory: String, _ source: SourceFile, _ span: Span) throws -> ResultTarget {
+        let path = resolve(path, baseDirectory)
+        guard let kind = ResultFile.kind(of: path) else {
+            throw Diagnostic(.error, "cannot tell the format of \"\(path)\" from its extension", in: source, span: span,
+                             notes: ["use " + ResultFile.knownExtensions])
+        }
+        return ResultTarget(path: path, kind: kind, source: source, span: span)
+    }
+
+    /// Writes a result to its file (see `ResultFile.write`) and says so.
+    func write(_ result: ResultTable, to target: ResultTarget, sheet: String? = nil, bom: Bool = false) throws {
+        do { try ResultFile.write(result, to: target.path, as: target.kind, sheet: sheet, bom: bom) } catch {
+            throw Diagnostic(.error, error.description, in: target.source, span: target.span, notes: error.notes)
+        }
+        output.info("wrote \(result.rowCount) rows to \(target.path)" + (sheet.map { ", sheet \($0)" } ?? ""))
+    }
+
+    /// A result table for the screen — or for the file of a pending `.once` — kept as the last
+    /// result for `.export`.
+    func show(_ result: ResultTable, trailer: String = "") throws {
+        lastResult = result
+        guard let target = once else { return output.result(present(result) + trailer) }
+        once = nil
+        shown(result)
+        try write(result, to: target)
     }
 
     /// Printed text is Markdown: in Markdown output it passes through as a paragraph; elsewhere
