@@ -184,6 +184,10 @@ final class XLSXExportTests: XCTestCase {
         XCTAssertEqual(XLSXWriter.fraction(ofPercent: "100.0"), "1")
         XCTAssertEqual(XLSXWriter.fraction(ofPercent: "-0.5"), "-0.005")
         XCTAssertEqual(XLSXWriter.fraction(ofPercent: "7"), "0.07")
+        // Widths of decimals as "0.00" shows them: 100.00, 0.00, -1.25, 123456.79.
+        for (d, shown) in [(99.999, "100.00"), (-0.001, "0.00"), (-1.25, "-1.25"), (123456.789, "123456.79"), (0, "0.00")] {
+            XCTAssertEqual(XLSXWriter.shownDecimalWidth(d), shown.count, "\(d)")
+        }
     }
 
     // MARK: Sheets in an existing workbook

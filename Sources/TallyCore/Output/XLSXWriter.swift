@@ -319,6 +319,13 @@ enum XLSXWriter {
         return digits
     }
 
+    /// How many characters `Format.fixed(d)` (2 decimals, as "0.00" shows) has.
+    static func shownDecimalWidth(_ d: Double) -> Int {
+        let whole = (abs(d) * 100).rounded() / 100
+        guard whole < 1e15 else { return Format.fixed(d).count }
+        return String(Int64(whole)).count + 3 + (d < 0 && whole > 0 ? 1 : 0)
+    }
+
     /// The worksheet part of `result`.
     static func worksheet(_ r: ResultTable, styles: CellStyles, selected: Bool) throws(Problem) -> [UInt8] {
         let rowCount = 1 + r.rowCount + (r.totalRow == nil ? 0 : 1)
@@ -347,7 +354,7 @@ enum XLSXWriter {
                 case .decimal(let d):
                     if d.isFinite {
                         content = kind == .percent ? fraction(ofPercent: "\(d)") : "\(d)"
-                        shownWidth = Format.fixed(d).count + (kind == .percent ? 1 : 0)
+                        shownWidth = shownDecimalWidth(d) + (kind == .percent ? 1 : 0)
                     } else {
                         (content, type, shownWidth) = ("#NUM!", "e", 5)
                     }
@@ -367,13 +374,15 @@ enum XLSXWriter {
                         throw Problem(reason: "a cell holds at most \(maxCellText) characters, and \(letters[c])\(number) would hold \(s.utf16.count)")
                     }
                     (content, type, kind) = (s, "inlineStr", .general)
-                    shownWidth = s.split(separator: "\n").map { DisplayWidth.of(String($0)) }.max() ?? 0
+                    // A character takes no more cells than its UTF-8 bytes: most texts need no measuring.
+                    shownWidth = s.utf8.count <= widths[c] ? 0 : s.split(separator: "\n").map { DisplayWidth.of(String($0)) }.max() ?? 0
                 }
                 widths[c] = max(widths[c], shownWidth)
                 data.raw("<c r=\"\(letters[c])\(number)\"")
                 if let s = styles.style(kind, bold: bold) { data.raw(" s=\"\(s)\"") }
                 if type == "inlineStr" {
-                    let preserve = content.first?.isWhitespace == true || content.last?.isWhitespace == true || content.contains("\n") || content.contains("\t")
+                    let u = content.utf8
+                    let preserve = [32, 9, 10, 13].contains(u.first ?? 0) || [32, 9, 10, 13].contains(u.last ?? 0) || u.contains(10) || u.contains(9)
                     data.raw(#" t="inlineStr"><is><t\#(preserve ? #" xml:space="preserve""# : "")>"#)
                     data.text(content)
                     data.raw("</t></is></c>")
