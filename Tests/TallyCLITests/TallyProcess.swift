@@ -36,15 +36,19 @@ struct TallyProcess {
 
         """
 
-    /// The scale-1 sample exports, generated once per test run (it takes a few seconds).
+    /// The scale-1 sample exports (93 MB), generated once per test run (it takes a few seconds)
+    /// and removed when the test process exits.
     static let sample: URL = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-sample-\(ProcessInfo.processInfo.processIdentifier)")
+        let dir = URL(fileURLWithPath: samplePath)
         if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("tutor_ratings.csv").path) {
             let r = try! TallyProcess.run(["sample", "--out", dir.path])
             precondition(r.status == 0, r.stderr)
         }
+        atexit { try? FileManager.default.removeItem(atPath: TallyProcess.samplePath) }
         return dir
     }()
+    private static let samplePath = FileManager.default.temporaryDirectory
+        .appendingPathComponent("tally-sample-\(ProcessInfo.processInfo.processIdentifier)").path
 
     /// Runs tally with `arguments`. With a `launcher` (as ["/usr/bin/unshare", "-m", "sh", "-c", SCRIPT]),
     /// the launcher runs instead, with tally's path and the arguments after its own.

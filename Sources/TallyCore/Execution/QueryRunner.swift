@@ -12,9 +12,9 @@ struct QueryRunner {
         }
         var frame = RowFrame(table: table, rows: rows)
         if q.listing { return try list(q, frame) }
-        if let a = q.across { return sortAndCut(try crossTab(q, a, frame), q, dimensions: q.dimensions.count) }
+        if let a = q.across { return try sortAndCut(try crossTab(q, a, frame), q, dimensions: q.dimensions.count) }
         if let column = q.dimensions.first?.allValues {
-            return sortAndCut(try everyValue(q, column, frame), q, dimensions: 1)
+            return try sortAndCut(try everyValue(q, column, frame), q, dimensions: 1)
         }
 
         // Groups: one per distinct combination of the dimensions (one group without `by`).
@@ -74,7 +74,7 @@ struct QueryRunner {
             }
             result = try shareAndTotal(ResultTable(columns: columns), q, frame)
         }
-        return sortAndCut(result, q, dimensions: q.bucket == nil ? q.dimensions.count : 0)
+        return try sortAndCut(result, q, dimensions: q.bucket == nil ? q.dimensions.count : 0)
     }
 
     /// `pct` and `total` of a grouped result: each row's share of the first measure, and the
@@ -175,7 +175,7 @@ struct QueryRunner {
         }
         var columns: [ResultTable.Column] = []
         for m in q.measures { columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, .rows(frame)), role: .dimension)) }
-        return sortAndCut(ResultTable(columns: columns), q, dimensions: 0)
+        return try sortAndCut(ResultTable(columns: columns), q, dimensions: 0)
     }
 
     /// Whether an expression is computed from its own row alone (`week(login_at)`,
@@ -313,7 +313,7 @@ struct QueryRunner {
     /// listed rows keep the table's order), and keeps the `top` rows — with ties, or per value
     /// of the `per` columns — numbering them when `rank` is asked for. With a small plain
     /// `top`, only those rows are selected, not all sorted.
-    private func sortAndCut(_ r: ResultTable, _ q: LogicalQuery, dimensions: Int) -> ResultTable {
+    private func sortAndCut(_ r: ResultTable, _ q: LogicalQuery, dimensions: Int) throws -> ResultTable {
         var result = r
         var keys: [(SortKeyValues, Bool)] = []
         let n = result.rowCount
@@ -324,27 +324,29 @@ struct QueryRunner {
         }
         let sortKeys = keys.count
         for d in 0..<dimensions { keys.append((SortKeyValues(result.columns[d].vector, fewComparisons: few), false)) }
-        func less(_ a: Int32, _ b: Int32) -> Bool {
+        var poll = CancelPoll(evaluator.isCancelled)
+        func less(_ a: Int32, _ b: Int32) throws -> Bool {
+            try poll.step()
             for (k, desc) in keys {
                 let c = k.compare(Int(a), Int(b), nullsLast: true, descending: desc)
                 if c != 0 { return c < 0 }
             }
             return a < b
         }
-        if ranking { return ranked(result, q, order: (0..<Int32(n)).sorted(by: less), keys: Array(keys.prefix(sortKeys))) }
+        if ranking { return try ranked(result, q, order: (0..<Int32(n)).sorted(by: less), keys: Array(keys.prefix(sortKeys))) }
         if q.top == 0 { return result.gather([]) }
         if let top = q.top, top < n, top <= n / 8 {
             var best: [Int32] = []   // the `top` smallest so far, in order
             best.reserveCapacity(top + 1)
-            for i in 0..<Int32(n) where best.count < top || less(i, best[best.count - 1]) {
+            for i in 0..<Int32(n) where try best.count < top || less(i, best[best.count - 1]) {
                 var lo = 0, hi = best.count
-                while lo < hi { let mid = (lo + hi) / 2; if less(best[mid], i) { lo = mid + 1 } else { hi = mid } }
+                while lo < hi { let mid = (lo + hi) / 2; if try less(best[mid], i) { lo = mid + 1 } else { hi = mid } }
                 best.insert(i, at: lo)
                 if best.count > top { best.removeLast() }
             }
             return result.gather(best)
         }
-        if !keys.isEmpty { result = result.gather((0..<Int32(n)).sorted(by: less)) }
+        if !keys.isEmpty { result = result.gather(try (0..<Int32(n)).sorted(by: less)) }
         if let top = q.top, top < result.rowCount { result = result.gather((0..<Int32(top)).map { $0 }) }
         return result
     }
@@ -352,12 +354,14 @@ struct QueryRunner {
     /// Ranks sorted rows within each value of the `per` columns (all rows, without `per`): a
     /// row's rank is 1 + the number of rows before it that sort strictly before it (1, 2, 2, 4).
     /// `top N` keeps the rows ranked ≤ N with ties, else the first N of each.
-    private func ranked(_ r: ResultTable, _ q: LogicalQuery, order: [Int32], keys: [(SortKeyValues, Bool)]) -> ResultTable {
+    private func ranked(_ r: ResultTable, _ q: LogicalQuery, order: [Int32], keys: [(SortKeyValues, Bool)]) throws -> ResultTable {
         let partitions = q.per.isEmpty ? [UInt32](repeating: 0, count: r.rowCount)
             : GroupKeys.groupIds(q.per.map { r.columns[$0].vector }, rowCount: r.rowCount).ids
         var seen: [UInt32: (count: Int, last: Int32, rank: Int)] = [:]
         var kept: [Int32] = [], ranks: [Int64] = []
+        var poll = CancelPoll(evaluator.isCancelled)
         for row in order {
+            try poll.step()
             let p = partitions[Int(row)]
             var state = seen[p] ?? (0, -1, 0)
             state.count += 1

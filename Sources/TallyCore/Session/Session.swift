@@ -354,7 +354,7 @@ public final class Session: @unchecked Sendable {
                 guard let from = t.source else { throw Diagnostic(.error, "\(t.name) was not loaded from a file", in: source, span: name.span) }
                 output.result(from.loadStatement(for: t))
             } else {
-                try show(mode == .summary ? Describe.summary(t) : Describe.schema(t))
+                try show(try mode == .summary ? Describe.summary(t, isCancelled: isCancelled) : Describe.schema(t, isCancelled: isCancelled))
             }
         }
     }
