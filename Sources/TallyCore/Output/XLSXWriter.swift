@@ -399,7 +399,7 @@ enum XLSXWriter {
         var out = XMLBytes()
         out.raw(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n")
         out.raw(#"<worksheet xmlns="\#(mainNamespace)" xmlns:r="\#(relationshipsNamespace)">"#)
-        out.raw(#"<dimension ref="A1:\#(letters[letters.count - 1])\#(rowCount)"/>"#)
+        out.raw(#"<dimension ref="A1:\#(letters.last ?? "A")\#(rowCount)"/>"#)
         out.raw(#"<sheetViews><sheetView\#(selected ? #" tabSelected="1""# : "") workbookViewId="0">"#
                 + #"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>"#)
         out.raw(#"<sheetFormatPr defaultRowHeight="15"/><cols>"#)
