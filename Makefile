@@ -6,11 +6,12 @@ FUZZ_CHECK_TIME ?= 15
 
 .PHONY: deps build release test fuzz demo clean
 
-# libedit-dev provides <histedit.h>; install it when it is missing (Debian). Likewise openpyxl.
+# libedit-dev provides <histedit.h>; python3 reads the JSON output in an end-to-end test.
+# Installed when missing (Debian); likewise openpyxl (pip), which reads exported workbooks in tests.
 deps:
-	@if ! pkg-config --exists libedit 2>/dev/null; then \
-		echo "installing libedit-dev…"; \
-		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev pkg-config; \
+	@if ! pkg-config --exists libedit 2>/dev/null || ! command -v python3 >/dev/null; then \
+		echo "installing libedit-dev, python3…"; \
+		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev pkg-config python3; \
 	fi
 	@# openpyxl reads the exported workbooks back in the tests (XLSXExportTests); quick when present.
 	@if command -v python3 >/dev/null && ! python3 -c 'import openpyxl' 2>/dev/null; then \

@@ -20,7 +20,7 @@ final class Driver {
     init(output: SessionOutput, format: OutputFormat, parameters: [String]) throws {
         session = Session(output: output)
         session.loadObserver = ProgressBar.observer()
-        session.format = format
+        session.display.format = format
         for p in parameters {
             guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
                 throw ValidationError("--set needs name=value, as in --set data=exports/2002 (got \"\(p)\")")

@@ -31,7 +31,8 @@ extension REPL {
         output.diagnostic(Diagnostic(.error, "usage: \(command.usage)", notes: [command.summary]))
     }
 
-    func say(_ text: String) { output.result(text.hasSuffix("\n") ? text : text + "\n") }
+    /// Help for the person at the prompt, on the terminal whatever the format.
+    func say(_ text: String) { Terminal.write(text.hasSuffix("\n") ? text : text + "\n", fd: STDOUT_FILENO) }
 
     func help(_ topic: String) {
         if topic.isEmpty { return say(Help.overview()) }

@@ -32,7 +32,7 @@ final class REPL {
         self.editor = editor
         output = REPLOutput()
         driver = try Driver(output: output, options: common)
-        session.rowLimit = 40
+        session.display.rowLimit = 40
         session.isCancelled = { LineEditor.interruptFlag.load(ordering: .relaxed) }
         editor.completer = { [unowned self] before, after in
             let earlier = pending.isEmpty ? "" : pending.joined(separator: "\n") + "\n"
@@ -95,10 +95,11 @@ final class REPL {
         editor.saveHistory()
     }
 
-    /// Before each run: the terminal's width now (the window may have been resized).
+    /// Before each run: the terminal's width now (the window may have been resized), and a new
+    /// stream of results (the prompt line already separates them from the ones before).
     func prepare() {
         output.width = REPL.terminalWidth()
-        session.maxWidth = output.width
+        output.stream = ResultStream()
     }
 
     /// Runs what was typed (the driver records what succeeded for `.save`).
@@ -170,13 +171,18 @@ final class REPL {
 
 /// Where the prompt's session writes: results fitted to the screen on stdout, diagnostics
 /// (coloured on a terminal) and load messages on stderr.
-final class REPLOutput: SessionOutput, ResultPresenter {
+final class REPLOutput: SessionOutput {
     /// Bold headers: stdout is a terminal and NO_COLOR is unset.
     let colour = Terminal.wantsColour(fd: STDOUT_FILENO)
     let colourDiagnostics = Terminal.wantsColour(fd: STDERR_FILENO)
     var width = 80
+    /// The results of the statement typed last: each set apart from the one before.
+    var stream = ResultStream()
 
-    func result(_ text: String) { Terminal.write(text, fd: STDOUT_FILENO) }
+    /// Tables fitted to the terminal's width, bold headers when colour is wanted.
+    func show(_ shown: Shown, _ display: DisplaySettings) {
+        Terminal.write(stream.next(ScreenFit.text(shown, display, width: width, bold: colour), display.format), fd: STDOUT_FILENO)
+    }
 
     func diagnostic(_ d: Diagnostic) {
         if d.message == "cancelled" {
@@ -188,11 +194,5 @@ final class REPLOutput: SessionOutput, ResultPresenter {
 
     func info(_ text: String) {
         Terminal.write((colourDiagnostics ? REPL.dim(text) : text) + "\n", fd: STDERR_FILENO)
-    }
-
-    func present(_ result: ResultTable, format: OutputFormat, rowLimit: Int?) -> String? {
-        guard format == .table else { return nil }
-        return ScreenFit.render(result, ScreenFit.Options(width: width, maxRows: rowLimit,
-                                                          moreRowsHint: ".rows all shows them", bold: colour))
     }
 }

@@ -6,7 +6,13 @@ import TallyCore
 /// write stdout (a full disk, `> /dev/full`) is an error on stderr and exit status 1, so a
 /// report that was not written never looks like a success.
 final class Terminal: SessionOutput {
-    func result(_ text: String) { Terminal.write(text, fd: 1) }
+    /// Results written so far: the next is set apart from them.
+    private var stream = ResultStream()
+
+    /// Batch output: tables as the writer makes them, cut to `.rows N`; no width to fit.
+    func show(_ shown: Shown, _ display: DisplaySettings) {
+        Terminal.write(stream.next(ScreenFit.text(shown, display, width: nil, bold: false), display.format), fd: 1)
+    }
 
     /// Red `error:`, yellow `warning:` and carets: only on a terminal, never with NO_COLOR.
     let colour = Terminal.wantsColour(fd: 2)

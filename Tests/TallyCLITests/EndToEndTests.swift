@@ -114,9 +114,72 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(piped.status, 0)
         let tables = try TallyProcess.run([folder.path, "-c", ".format csv; .tables"])
         XCTAssertEqual(tables.stdout, "table,rows,columns,file\ncourses,4,6,\(folder.path)/courses.csv\n", tables.stderr)
+        let rows = try TallyProcess.run([folder.path, "-c", ".rows 2; list course_id courses"])
+        XCTAssertEqual(rows.stdout, "course_id\n─────────\nC1\nC2\n… 2 more rows (.rows all shows them)\n", rows.stderr)
         let save = try TallyProcess.run([folder.path, "-c", ".save today.tally"])
         XCTAssertEqual(save.status, 1)
         XCTAssertTrue(save.stderr.contains("<command>:1:1: error: `.save` works at the prompt only"), save.stderr)
+    }
+
+    /// Table output: one blank line between consecutive results, nothing after the last; an
+    /// empty result says `0 rows` (CSV: the header alone).
+    func testResultsAreSetApartByOneBlankLine() throws {
+        let r = try TallyProcess.run([folder.path, "-c", "print \"# 标题\"; count courses by project\n.rows\ncount courses where enrolled > 100 by project; print \"完\""])
+        XCTAssertEqual(r.stdout, """
+            标题
+            ════
+
+            project         count
+            ──────────────  ─────
+            市常规远程培训      3
+            提升工程2.0         1
+
+            rows: all
+
+            project  count
+            ───────  ─────
+            0 rows
+
+            完
+
+            """, r.stderr)
+        let csv = try TallyProcess.run([folder.path, "--format", "csv", "-c", "count courses where enrolled > 100 by project"])
+        XCTAssertEqual(csv.stdout, "project,count\n")
+    }
+
+    /// `--format json` of a script with a print and several queries is JSON Lines: each line one
+    /// document, as Python's json module reads it. Figures by hand from TallyProcess.courses:
+    /// three courses in 市常规远程培训, one in 提升工程2.0; (9 + 8 + 0 + 1) / (10 + 10 + 0 + 4) = 75%.
+    func testJSONOfSeveralResultsIsOneDocumentPerLine() throws {
+        let script = folder.appendingPathComponent("report.tally")
+        try """
+            load "{data}"
+            print "说明 {1/3}"
+            count courses by project
+            count courses where enrolled > 100 by project
+            sum(passed) / sum(participated) * 100 as rate courses
+
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let r = try TallyProcess.run(["run", script.path, "--set", "data=\(folder.path)", "--format", "json"], directory: folder)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", """
+            import json, sys
+            lines = sys.stdin.read().split("\\n")
+            assert lines[-1] == "", "the output ends with a line break"
+            print(json.dumps([json.loads(line) for line in lines[:-1]], ensure_ascii=False, sort_keys=True))
+            """]
+        let input = Pipe(), output = Pipe()
+        python.standardInput = input
+        python.standardOutput = output
+        try python.run()
+        input.fileHandleForWriting.write(Data(r.stdout.utf8))
+        try input.fileHandleForWriting.close()
+        let parsed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        python.waitUntilExit()
+        XCTAssertEqual(python.terminationStatus, 0, "python3 could not read the output as JSON Lines:\n\(r.stdout)")
+        XCTAssertEqual(parsed, #"["说明 0.33", [{"count": 3, "project": "市常规远程培训"}, {"count": 1, "project": "提升工程2.0"}], [], [{"rate": 75}]]"# + "\n")
     }
 
     func testUsageErrorsExit64() throws {

@@ -216,7 +216,7 @@ final class FaultTests: XCTestCase {
         for script in [bom, cr] {
             let r = try TallyProcess.run(["run", script.path])
             XCTAssertEqual(r.status, 0, r.stderr)
-            XCTAssertEqual(r.stdout, "1\n2\n", script.lastPathComponent)
+            XCTAssertEqual(r.stdout, "1\n\n2\n", script.lastPathComponent)   // two results, set apart
         }
     }
 

@@ -333,11 +333,11 @@ final class REPLTests: XCTestCase {
 
     func testASavedSessionReplaysToTheSameOutput() throws {
         let term = try start()
-        var printed = ""
+        var printed: [String] = []   // each line typed at the prompt shows one result here
         try run(term, "measure rate = sum(passed) / sum(participated) * 100")
-        printed += try run(term, "rate, count courses where enrolled > 0 by project total")
+        printed.append(try run(term, "rate, count courses where enrolled > 0 by project total"))
         _ = try run(term, "count courses where enroled > 0")          // fails: not saved
-        printed += try run(term, "count teachers where in_service by district")
+        printed.append(try run(term, "count teachers where in_service by district"))
         try run(term, ".format csv")                                   // meta commands are not saved
         try run(term, ".format table")
         let saved = folder.appendingPathComponent("work/today.tally")
@@ -346,7 +346,7 @@ final class REPLTests: XCTestCase {
         let message = try run(term, ".save \(saved.path)")
         XCTAssertTrue(message.contains("saved 4 statements to"), message)
         // An existing file is kept unless .save! says to replace it.
-        printed += try run(term, "count teachers")
+        printed.append(try run(term, "count teachers"))
         let refused = try run(term, ".save \(saved.path)")
         XCTAssertTrue(refused.contains("exists already; it is left as it is") && refused.contains(".save! \(saved.path) replaces it"), refused)
         XCTAssertFalse(try String(contentsOf: saved, encoding: .utf8).contains("count teachers\n"))
@@ -361,7 +361,7 @@ final class REPLTests: XCTestCase {
 
         let replay = try TallyProcess.run(["run", saved.path])
         XCTAssertEqual(replay.status, 0, replay.stderr)
-        XCTAssertEqual(replay.stdout, printed)
+        XCTAssertEqual(replay.stdout, printed.joined(separator: "\n"), "the same results, set apart by a blank line in one run")
     }
 
     // MARK: Piped input

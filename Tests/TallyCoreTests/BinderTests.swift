@@ -11,7 +11,7 @@ final class BinderTests: XCTestCase {
     override func setUp() {
         capture = CapturedOutput()
         session = Session(output: capture)
-        session.format = .csv
+        session.display.format = .csv
         let d = StringDictionary(["甲", "乙"])
         session.catalog.add(Table(name: "t", columns: [
             .init(name: "k", vector: .string([0, 1, 0, 1], d, nil)),

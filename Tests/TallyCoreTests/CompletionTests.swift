@@ -4,13 +4,6 @@ import XCTest
 
 /// TAB completion at the prompt: what is offered where, from the library alone.
 final class CompletionTests: XCTestCase {
-    final class Collect: SessionOutput {
-        var texts: [String] = []
-        func result(_ text: String) { texts.append(text) }
-        func diagnostic(_ d: Diagnostic) { texts.append(d.render()) }
-        func info(_ text: String) {}
-    }
-
     var folder: URL!
     var session: Session!
 
@@ -30,14 +23,14 @@ final class CompletionTests: XCTestCase {
         try "-- hidden\n".write(to: exports.appendingPathComponent(".hidden.csv"), atomically: true, encoding: .utf8)
         try "count teachers\n".write(to: folder.appendingPathComponent("report.tally"), atomically: true, encoding: .utf8)
 
-        session = Session(output: Collect())
+        session = Session(output: CapturedOutput())
         let outcome = session.run(SourceFile(name: "setup", text: """
             load "\(exports.path)"
             measure passrate = sum(passed) / sum(participated) * 100
             measure participation = sum(participated) / count * 100
             let target = 3
             """))
-        XCTAssertEqual(outcome.errors, 0, (session.output as! Collect).texts.joined())
+        XCTAssertEqual(outcome.errors, 0, (session.output as! CapturedOutput).diagnostics.joined())
     }
 
     override func tearDownWithError() throws {

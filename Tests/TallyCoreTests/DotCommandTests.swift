@@ -45,12 +45,28 @@ final class DotCommandTests: XCTestCase {
     func testSettingsApplyToWhatFollows() {
         let (outcome, out) = run(".format csv\ncount courses by project\n.format json\ncount courses")
         XCTAssertEqual(outcome.errors, 0, out.diagnostics.joined())
-        XCTAssertEqual(out.results, "project,count\nA,2\nB,2\n[\n  {\"count\": 4}\n]\n")
-        let (_, rows) = run(".rows 2\ncount courses by course_id\n.rows\n.rows all\n.rows")
-        XCTAssertTrue(rows.results.contains("C2") && !rows.results.contains("C3"), rows.results + rows.diagnostics.joined())
-        XCTAssertTrue(rows.results.contains("… 2 more rows (.rows all shows them)\nrows: 2\nrows: all\n"), rows.results)
+        XCTAssertEqual(out.results, "project,count\nA,2\nB,2\n[{\"count\": 4}]\n")
+        // The row limit goes to the output with each result (the command line cuts tables to it).
+        let (_, rows) = run(".rows 2\ncount courses by course_id")
+        XCTAssertEqual(rows.display?.rowLimit, 2, rows.results + rows.diagnostics.joined())
+        let (_, answers) = run(".rows 2\n.rows\n.rows all\n.rows")
+        XCTAssertEqual(answers.results, "rows: 2\n\nrows: all\n", "answers are results, set apart")
+        XCTAssertEqual(answers.display?.rowLimit, nil)
         let (_, timed) = run(".timer on\n.timer")
         XCTAssertEqual(timed.results, "timer: on\n")
+    }
+
+    /// The session keeps the last result table it showed (printed text does not replace it).
+    func testTheLastResultTableIsKept() {
+        let out = CapturedOutput()
+        let session = Session(output: out)
+        XCTAssertNil(session.lastResult)
+        session.run(SourceFile(name: "s.tally", text: "load courses from \"courses.csv\"\ncount courses by project\nprint \"x\""),
+                    baseDirectory: folder.path)
+        XCTAssertEqual(session.lastResult.map { $0.columns.map(\.name) }, ["project", "count"])
+        XCTAssertEqual(session.lastResult?.rowCount, 2)
+        session.run(SourceFile(name: "s.tally", text: ".tables"))
+        XCTAssertEqual(session.lastResult?.columns.first?.name, "table")
     }
 
     func testListings() {
@@ -105,7 +121,7 @@ final class DotCommandTests: XCTestCase {
             """)
         XCTAssertEqual(outcome.errors, 0, out.diagnostics.joined())
         XCTAssertEqual(out.results, "before\ncount\n4\n")
-        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("sub/last.json"), encoding: .utf8), "[\n  {\"count\": 4}\n]\n")
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("sub/last.json"), encoding: .utf8), "[{\"count\": 4}]\n")
         XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("last.md"), encoding: .utf8), "| count |\n| ---: |\n| 4 |\n")
         XCTAssertEqual(out.infos.filter { $0.hasPrefix("wrote") }, ["wrote 2 rows to \(folder.path)/out/by-project.xlsx",
                                                                    "wrote 1 rows to \(folder.path)/sub/last.json", "wrote 1 rows to \(folder.path)/last.md"])

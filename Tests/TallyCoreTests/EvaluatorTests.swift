@@ -9,7 +9,7 @@ final class EvaluatorTests: XCTestCase {
     override func setUp() {
         capture = CapturedOutput()
         session = Session(output: capture)
-        session.format = .csv
+        session.display.format = .csv
         var m = NullMask(count: 4)
         m.setNull(3)
         let d = StringDictionary(["甲", "乙"])

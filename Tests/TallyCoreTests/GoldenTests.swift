@@ -11,6 +11,9 @@ import XCTest
 ///     output                everything printed (table format), exactly
 ///     output markdown       the same in another format (table, csv, json, markdown)
 ///
+/// Expected output may hold blank lines (results are set apart by one): it ends at a blank line
+/// followed by another blank line, a comment, a record's header or the end of the file.
+///
 /// Paths in statements are relative to Fixtures/. Expected values were worked out by hand or
 /// with sqlite3, as the comments above each record say, never copied from Tally's output.
 final class GoldenTests: XCTestCase {
@@ -38,13 +41,21 @@ final class GoldenTests: XCTestCase {
             if i < lines.count && lines[i] == "----" {
                 i += 1
                 var exp: [String] = []
-                while i < lines.count && !lines[i].isEmpty { exp.append(lines[i]); i += 1 }
+                while i < lines.count && !(lines[i].isEmpty && GoldenTests.endsRecord(lines.dropFirst(i + 1).first)) {
+                    exp.append(lines[i]); i += 1
+                }
                 expected = exp.joined(separator: "\n")
             }
             out.append(Record(kind: header[0], argument: header.count > 1 ? header[1] : "",
                               statements: body.joined(separator: "\n"), expected: expected, line: start))
         }
         return out
+    }
+
+    /// Whether the line after a blank line ends the expected output before it.
+    static func endsRecord(_ next: String?) -> Bool {
+        guard let next, !next.isEmpty else { return true }
+        return next.hasPrefix("#") || ["statement", "query", "output"].contains(next.split(separator: " ").first.map(String.init) ?? "")
     }
 
     static func cellsMatch(_ a: String, _ b: String) -> Bool {
@@ -78,7 +89,7 @@ final class GoldenTests: XCTestCase {
                 count += 1
                 capture.results = ""
                 capture.diagnostics = []
-                session.format = r.kind == "query" ? .csv : (OutputFormat(rawValue: r.argument) ?? .table)
+                session.display.format = r.kind == "query" ? .csv : (OutputFormat(rawValue: r.argument) ?? .table)
                 let outcome = session.run(SourceFile(name: "<test>", text: r.statements), baseDirectory: fixtures.path)
                 let place = "\(file):\(r.line)"
                 let errors = capture.diagnostics.joined(separator: "\n")

@@ -6,14 +6,6 @@ import TallySample
 /// The prompt's help cannot drift from the language: every example parses, and every
 /// runnable one runs on (small) sample exports.
 final class HelpTests: XCTestCase {
-    final class Collect: SessionOutput {
-        var results: [String] = []
-        var errors: [String] = []
-        func result(_ text: String) { results.append(text) }
-        func diagnostic(_ d: Diagnostic) { errors.append(d.render()) }
-        func info(_ text: String) {}
-    }
-
     func testEveryExampleParses() throws {
         XCTAssertGreaterThan(Help.allExamples.count, 30)
         for (i, e) in Help.allExamples.enumerated() {
@@ -37,11 +29,11 @@ final class HelpTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tally-help-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try SampleGenerator.generate(into: folder, options: SampleOptions(scale: 0.01))
-        func freshSession() -> (Session, Collect) {
-            let out = Collect()
+        func freshSession() -> (Session, CapturedOutput) {
+            let out = CapturedOutput()
             let session = Session(output: out)
-            XCTAssertEqual(session.run(SourceFile(name: "load", text: "load \"\(folder.path)\"")).errors, 0, out.errors.joined())
-            XCTAssertEqual(session.runFile(folder.appendingPathComponent("startup.tally").path).errors, 0, out.errors.joined())
+            XCTAssertEqual(session.run(SourceFile(name: "load", text: "load \"\(folder.path)\"")).errors, 0, out.diagnostics.joined())
+            XCTAssertEqual(session.runFile(folder.appendingPathComponent("startup.tally").path).errors, 0, out.diagnostics.joined())
             return (session, out)
         }
         var ran = 0
@@ -49,7 +41,7 @@ final class HelpTests: XCTestCase {
             let (session, out) = freshSession()
             for e in examples where e.runnable {
                 let outcome = session.run(SourceFile(name: "\(name) example", text: e.code))
-                XCTAssertEqual(outcome.errors, 0, "\(e.code)\n\(out.errors.joined(separator: "\n"))")
+                XCTAssertEqual(outcome.errors, 0, "\(e.code)\n\(out.diagnostics.joined(separator: "\n"))")
                 XCTAssertEqual(outcome.failedChecks, 0, e.code)
                 ran += 1
             }

@@ -5,14 +5,6 @@ import XCTest
 /// What the prompt's `.save` writes (SavedScript): the statements that succeeded, in order,
 /// with paths still pointing at the same files from the saved script's folder.
 final class SaveForREPLTests: XCTestCase {
-    final class Collect: SessionOutput {
-        var results = ""
-        var errors: [String] = []
-        func result(_ text: String) { results += text }
-        func diagnostic(_ d: Diagnostic) { errors.append(d.render()) }
-        func info(_ text: String) {}
-    }
-
     var folder: URL!
 
     override func setUpWithError() throws {
@@ -36,7 +28,7 @@ final class SaveForREPLTests: XCTestCase {
     }
 
     func testRecordsWhatSucceededWithoutTheStatementsOfIncludedScripts() {
-        let out = Collect()
+        let out = CapturedOutput()
         let session = Session(output: out)
         var script = SavedScript()
         let base = folder.path
@@ -48,24 +40,24 @@ final class SaveForREPLTests: XCTestCase {
         XCTAssertEqual(script.entries.map(\.text), [
             "load \"exports\"", "include \"exports/measures.tally\"", "passrate courses by project", "count courses",
         ])
-        XCTAssertEqual(out.errors.count, 2)
+        XCTAssertEqual(out.diagnostics.count, 2)
     }
 
     /// What is recorded is the statements that ran, from the parsed text, not the texts that
     /// match: an included script that ran the same statement before it failed adds nothing.
     func testAStatementThatDidNotRunIsNotRecordedAlthoughAnIncludedScriptRanTheSameText() throws {
         try "count courses\ncount nothing\n".write(to: folder.appendingPathComponent("exports/bad.tally"), atomically: true, encoding: .utf8)
-        let out = Collect()
+        let out = CapturedOutput()
         let session = Session(output: out)
         var script = SavedScript()
         run(session, &script, "load \"exports\"", base: folder.path)
         run(session, &script, "count courses; include \"exports/bad.tally\"; count courses", base: folder.path)
         XCTAssertEqual(script.entries.map(\.text), ["load \"exports\"", "count courses"])
-        XCTAssertEqual(out.errors.count, 2, out.errors.joined())   // the unknown table, and where it was included
+        XCTAssertEqual(out.diagnostics.count, 2, out.diagnostics.joined())   // the unknown table, and where it was included
     }
 
     func testTheSavedScriptReplaysToTheSameOutput() throws {
-        let out = Collect()
+        let out = CapturedOutput()
         let session = Session(output: out)
         var script = SavedScript()
         run(session, &script, "load \"exports\"\ninclude \"exports/measures.tally\"", base: folder.path)
@@ -88,9 +80,9 @@ final class SaveForREPLTests: XCTestCase {
 
             """)
 
-        let replayed = Collect()
+        let replayed = CapturedOutput()
         let replay = Session(output: replayed)
-        XCTAssertEqual(replay.runFile(path).errors, 0, replayed.errors.joined())
+        XCTAssertEqual(replay.runFile(path).errors, 0, replayed.diagnostics.joined())
         // The include prints `count courses` once more, as it did when it ran at the prompt.
         XCTAssertTrue(replayed.results.hasSuffix(printed), "\(replayed.results)\n---\n\(printed)")
     }
@@ -111,7 +103,7 @@ final class SaveForREPLTests: XCTestCase {
 
     func testCommandLineParametersBecomeSetLines() {
         var script = SavedScript()
-        let session = Session(output: Collect())
+        let session = Session(output: CapturedOutput())
         session.setParameter("data", "exports/2002")
         session.setParameter("target", "3")
         run(session, &script, "let x = target + 1", base: folder.path)
@@ -123,7 +115,7 @@ final class SaveForREPLTests: XCTestCase {
     /// A `--set` path is relative to the folder tally was started in; in the saved script it is
     /// the script's text, relative to the script's folder: it is rewritten to name the same folder.
     func testACommandLinePathParameterStillNamesTheSameFolderFromTheSavedScript() throws {
-        let session = Session(output: Collect())
+        let session = Session(output: CapturedOutput())
         session.setParameter("data", "exports")
         session.setParameter("title", "exports 2002")   // not a path that exists: as it is
         let script = SavedScript()
@@ -133,14 +125,14 @@ final class SaveForREPLTests: XCTestCase {
         XCTAssertEqual(text, "set data = \"../exports\"\nset title = \"exports 2002\"\n")
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try (text + "load \"{data}\"\ncheck (count courses) = 3\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let replayed = Collect()
-        XCTAssertEqual(Session(output: replayed).runFile(path).errors, 0, replayed.errors.joined())
+        let replayed = CapturedOutput()
+        XCTAssertEqual(Session(output: replayed).runFile(path).errors, 0, replayed.diagnostics.joined())
     }
 
     /// `--set` values are written as literals that read back as the same values: braces in text
     /// doubled (they would interpolate), small decimals without an exponent, names quoted.
     func testParametersAreWrittenAsLiteralsThatReadBack() throws {
-        let session = Session(output: Collect())
+        let session = Session(output: CapturedOutput())
         let given = [("title", "{x} 报告"), ("rate", "0.00001"), ("big", "12345678901234567.5"), ("where", "x"), ("两 字", "-3")]
         for (name, text) in given { session.setParameter(name, text) }
         let parameters = session.catalog.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -153,8 +145,8 @@ final class SaveForREPLTests: XCTestCase {
             set `两 字` = -3
 
             """)
-        let replay = Session(output: Collect())
-        XCTAssertEqual(replay.run(SourceFile(name: "s.tally", text: text)).errors, 0, (replay.output as! Collect).errors.joined())
+        let replay = Session(output: CapturedOutput())
+        XCTAssertEqual(replay.run(SourceFile(name: "s.tally", text: text)).errors, 0, (replay.output as! CapturedOutput).diagnostics.joined())
         XCTAssertEqual(replay.catalog.variables["title"], .string("{x} 报告"))
         XCTAssertEqual(replay.catalog.variables["rate"], .decimal(0.00001))
         XCTAssertEqual(replay.catalog.variables["big"], .decimal(12345678901234567.5))

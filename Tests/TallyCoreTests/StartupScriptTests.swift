@@ -27,7 +27,7 @@ final class StartupScriptTests: XCTestCase {
     func run(_ text: String) -> (Session.Outcome, CapturedOutput) {
         let out = CapturedOutput()
         let session = Session(output: out)
-        session.format = .csv
+        session.display.format = .csv
         return (session.run(SourceFile(name: "t", text: text), baseDirectory: folder.path), out)
     }
 

@@ -116,6 +116,29 @@ final class StorageTests: XCTestCase {
         XCTAssertEqual(Format.fixed(157.8946, digits: 1), "157.9")
     }
 
+    /// Below one unit of the last place shown, 2 significant digits: never a non-zero value as 0.
+    func testSmallValuesShowTwoSignificantDigits() {
+        XCTAssertEqual(Format.shown(1.0 / 3000), "0.00033")
+        XCTAssertEqual(Format.shown(-0.005), "-0.0050")
+        XCTAssertEqual(Format.shown(0.00999), "0.010")         // 0.0100 would be three digits
+        XCTAssertEqual(Format.shown(0.01), "0.01")
+        XCTAssertEqual(Format.shown(0.009994), "0.010")
+        XCTAssertEqual(Format.shown(0.0099), "0.0099")
+        XCTAssertEqual(Format.shown(0), "0.00")
+        XCTAssertEqual(Format.shown(-0.0), "0.00")
+        XCTAssertEqual(Format.shown(.nan), "NaN")
+        XCTAssertEqual(Format.shown(-.infinity), "-∞")
+        XCTAssertEqual(Format.shown(0.0004, decimals: 3), "0.00040")
+        XCTAssertEqual(Format.shown(0.0004, decimals: 4), "0.0004")
+        XCTAssertEqual(Format.shown(0.999, decimals: 0), "1.0")
+        XCTAssertEqual(Format.shown(1e-300), "0." + String(repeating: "0", count: 299) + "10")
+        // The smallest double, 4.94065645841246544…e-324.
+        XCTAssertEqual(Format.shown(Double.leastNonzeroMagnitude), "0." + String(repeating: "0", count: 323) + "49")
+        XCTAssertEqual(Format.display(.decimal(85.0), decimals: 0), "85")
+        XCTAssertEqual(Format.display(.decimal(0.001), decimals: 2), "0.00", "round(x, 2) shows 2 places, small or not")
+        XCTAssertEqual(Format.display(.integer(1234), decimals: 2), "1234")
+    }
+
     /// Text built from Swift strings keeps strings of different code points apart, as the
     /// dictionaries do: é (U+00E9) and e + U+0301 are two values.
     func testTextKeepsCodePointsApart() {

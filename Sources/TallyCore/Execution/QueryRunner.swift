@@ -66,11 +66,11 @@ struct QueryRunner {
                 } else {
                     vector = next.next()!.gather(firstRows)
                 }
-                columns.append(.init(name: d.name, vector: vector, role: .dimension))
+                columns.append(.init(name: d.name, vector: vector, role: .dimension, decimals: d.expr.decimals))
             }
             let scope = Scope.groups(frame, ids: ids, count: groupCount, dimensions: columns.map(\.vector))
             for m in q.measures {
-                columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, scope), role: .measure))
+                columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, scope), role: .measure, decimals: m.expr.decimals))
             }
             result = try shareAndTotal(ResultTable(columns: columns), q, frame)
         }
@@ -101,9 +101,9 @@ struct QueryRunner {
         let extended = try located(d.expr.origin) { try values.appending(column.vector) }
         let g = GroupKeys.groupIds([extended], rowCount: extended.count)
         let dimension = extended.gather(g.firstRows)
-        var columns = [ResultTable.Column(name: d.name, vector: dimension, role: .dimension)]
+        var columns = [ResultTable.Column(name: d.name, vector: dimension, role: .dimension, decimals: d.expr.decimals)]
         let scope = Scope.groups(frame, ids: Array(g.ids[0..<frame.count]), count: g.count, dimensions: [dimension])
-        for m in q.measures { columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, scope), role: .measure)) }
+        for m in q.measures { columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, scope), role: .measure, decimals: m.expr.decimals)) }
         return try shareAndTotal(ResultTable(columns: columns), q, frame)
     }
 
@@ -148,13 +148,14 @@ struct QueryRunner {
         }
         let cells = try measure((0..<n).map { UInt32(Int(rowsG.0[$0]) * columns + Int(colIds[$0])) }, rowCount * columns)
         var out: [ResultTable.Column] = []
-        for (i, d) in q.dimensions.enumerated() { out.append(.init(name: d.name, vector: dims[i].gather(rowsG.2), role: .dimension)) }
+        let decimals = q.measures[0].expr.decimals
+        for (i, d) in q.dimensions.enumerated() { out.append(.init(name: d.name, vector: dims[i].gather(rowsG.2), role: .dimension, decimals: d.expr.decimals)) }
         for c in 0..<columns {
-            out.append(.init(name: names[c], vector: cells.gather((0..<rowCount).map { Int32($0 * columns + c) }), role: .measure))
+            out.append(.init(name: names[c], vector: cells.gather((0..<rowCount).map { Int32($0 * columns + c) }), role: .measure, decimals: decimals))
         }
         var result = ResultTable(columns: out)
         if let label = q.total {
-            result.columns.append(.init(name: label, vector: try measure(rowsG.0, rowCount), role: .measure))
+            result.columns.append(.init(name: label, vector: try measure(rowsG.0, rowCount), role: .measure, decimals: decimals))
             if !q.dimensions.isEmpty {
                 let perColumn = try measure(colIds, columns)
                 var total: [Value] = q.dimensions.indices.map { $0 == 0 ? .string(label) : .null }
@@ -174,7 +175,7 @@ struct QueryRunner {
             frame = RowFrame(table: q.table, rows: all.rows.map { Array($0.prefix(top)) } ?? (0..<Int32(top)).map { $0 })
         }
         var columns: [ResultTable.Column] = []
-        for m in q.measures { columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, .rows(frame)), role: .dimension)) }
+        for m in q.measures { columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, .rows(frame)), role: .dimension, decimals: m.expr.decimals)) }
         return try sortAndCut(ResultTable(columns: columns), q, dimensions: 0)
     }
 
@@ -276,7 +277,7 @@ struct QueryRunner {
         ]
         let kept = (0..<Int32(bandCount)).map { $0 }
         for m in q.measures {
-            columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, scope).gather(kept), role: .measure))
+            columns.append(.init(name: m.name, vector: try evaluator.eval(m.expr, scope).gather(kept), role: .measure, decimals: m.expr.decimals))
         }
         var result = ResultTable(columns: columns)
         result.columns.append(share(of: result.columns[1], named: q.shareName))

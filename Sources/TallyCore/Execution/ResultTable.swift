@@ -6,6 +6,8 @@ public struct ResultTable: Sendable {
         public var name: String
         public var vector: Vector
         public var role: Role
+        /// A `round(x, n)` column: its decimals show n places (none for n ≤ 0); nil: the default rule.
+        public var decimals: Int? = nil
     }
 
     public var columns: [Column]
@@ -21,6 +23,11 @@ public struct ResultTable: Sendable {
 
     /// Reorders (or cuts) the rows.
     func gather(_ rows: [Int32]) -> ResultTable {
-        ResultTable(columns: columns.map { Column(name: $0.name, vector: $0.vector.gather(rows), role: $0.role) }, totalRow: totalRow)
+        var out = self
+        for c in out.columns.indices { out.columns[c].vector = columns[c].vector.gather(rows) }
+        return out
     }
+
+    /// The first `n` rows (and the total row).
+    public func prefix(_ n: Int) -> ResultTable { n >= rowCount ? self : gather((0..<Int32(max(0, n))).map { $0 }) }
 }

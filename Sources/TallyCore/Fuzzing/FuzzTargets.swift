@@ -85,7 +85,7 @@ public enum FuzzTargets {
 
     /// A session's output, dropped.
     final class DiscardedOutput: SessionOutput {
-        func result(_ text: String) {}
+        func show(_ shown: Shown, _ display: DisplaySettings) {}
         func diagnostic(_ d: Diagnostic) {}
         func info(_ text: String) {}
     }

@@ -51,6 +51,6 @@ public struct TableSource: Sendable {
         lines.append("    types (" + zip(fileNames, table.columns).map { "\(Lexical.name($0)) = \($1.vector.type.rawValue)" }.joined(separator: ", ") + ")")
         let renamed = zip(fileNames, table.columns).filter { $0 != $1.name }
         if !renamed.isEmpty { lines.append("    rename (" + renamed.map { "\(Lexical.name($0)) = \(Lexical.name($1.name))" }.joined(separator: ", ") + ")") }
-        return lines.joined(separator: ",\n").replacingOccurrences(of: ",\n    with ", with: "\n    with ") + "\n"
+        return lines.joined(separator: ",\n").replacingOccurrences(of: ",\n    with ", with: "\n    with ")
     }
 }

@@ -5,7 +5,9 @@ import Darwin
 #endif
 
 /// How values are written. Decimals keep full precision inside Tally; table and Markdown output
-/// show them rounded half away from zero to 2 decimals, CSV and JSON write them in full.
+/// show them rounded half away from zero to 2 decimals (`.decimals N`), a non-zero value below
+/// 0.01 (one unit of the last place) with 2 significant digits instead, a `round(x, n)` column
+/// with n decimals; CSV and JSON write them in full.
 ///
 /// Rounding works on the exact decimal value of the double (1/3 is 0.333333333333333314829…),
 /// never on a scaled copy of it, so every digit shown is right. One rule is added, as in Excel:
@@ -114,8 +116,36 @@ public enum Format {
         return x < 0 && kept.contains(where: { $0 != 0 }) ? "-" + text : text
     }
 
-    /// A value as people read it: decimals to 2 places, times as `YYYY-MM-DD HH:MM:SS`,
-    /// booleans as 是/否 (as the exports write them), null as empty.
+    /// The decimals shown by default, and the most `.decimals N` allows.
+    public static let defaultDecimals = 2, maxDefaultDecimals = 15
+
+    /// A decimal as a table shows it when nothing else says how: `decimals` places, except that
+    /// a non-zero value smaller than one unit of the last place (0.01 for 2 places) shows 2
+    /// significant digits, so it never reads as zero: 1/3000 is 0.00033, 0.005 is 0.0050.
+    public static func shown(_ x: Double, decimals: Int = defaultDecimals) -> String {
+        let n = max(0, decimals)
+        let unit = n < powersOfTen.count ? 1 / powersOfTen[n] : pow(10, -Double(n))
+        guard x.isFinite, x != 0, abs(x) < unit else { return fixed(x, digits: n) }
+        // The places that give 2 significant digits; one fewer when rounding carried into a
+        // new digit (0.00999 is 0.010, not 0.0100).
+        let places = 1 - Int(log10(abs(x)).rounded(.down))
+        let text = fixed(x, digits: places)
+        return significantDigits(text) > 2 ? fixed(x, digits: places - 1) : text
+    }
+
+    /// The digits of a number's text from its first non-zero one.
+    private static func significantDigits(_ text: String) -> Int {
+        text.filter(\.isNumber).drop { $0 == "0" }.count
+    }
+
+    /// A value as people read it: decimals by the rule of `shown` (`decimals` places when given,
+    /// as for a `round(x, n)` column), times as `YYYY-MM-DD HH:MM:SS`, booleans as 是/否 (as the
+    /// exports write them), null as empty.
+    public static func display(_ v: Value, decimals: Int?, defaultDecimals: Int = defaultDecimals) -> String {
+        if case .decimal(let d) = v { return decimals.map { fixed(d, digits: min($0, maxDecimals)) } ?? shown(d, decimals: defaultDecimals) }
+        return display(v)
+    }
+
     /// A `{…}` value written by its spec: `.N` decimals for a number, zero padding after the
     /// sign to the width; null is nothing; others as shown.
     public static func formatted(_ v: Value, _ spec: FormatSpec) -> String {
@@ -130,11 +160,12 @@ public enum Format {
         return text
     }
 
+    /// A value as people read it, by the default rule (`display(_:decimals:)`).
     public static func display(_ v: Value) -> String {
         switch v {
         case .null: ""
         case .integer(let i): String(i)
-        case .decimal(let d): fixed(d)
+        case .decimal(let d): shown(d)
         case .boolean(let b): b ? "是" : "否"
         case .date(let s): CivilCalendar.format(seconds: s, dateOnly: true)
         case .timestamp(let s): CivilCalendar.format(seconds: s, dateOnly: false)

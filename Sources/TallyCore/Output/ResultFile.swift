@@ -29,12 +29,16 @@ public enum ResultFile {
     /// Writes `result` to `path`, whose kind is `kind`. A workbook without `sheet` is a new one
     /// (sheet `Sheet1`) in place of the file; with `sheet`, an existing workbook gets that sheet
     /// added or replaced and keeps its others, and a missing one is made. `bom`: a UTF-8
-    /// byte-order mark before the text.
-    public static func write(_ result: ResultTable, to path: String, as kind: Kind, sheet: String? = nil, bom: Bool = false) throws(AtomicFile.Failure) {
+    /// byte-order mark before the text. Text formats follow `display` (decimals, thousands, …)
+    /// in the file's own format.
+    public static func write(_ result: ResultTable, to path: String, as kind: Kind, display: DisplaySettings = DisplaySettings(),
+                             sheet: String? = nil, bom: Bool = false) throws(AtomicFile.Failure) {
         let bytes: [UInt8]
         switch kind {
         case .text(let format):
-            bytes = (bom ? [0xEF, 0xBB, 0xBF] : []) + Array(ResultWriter.write(result, as: format).utf8)
+            var written = display
+            written.format = format
+            bytes = (bom ? [0xEF, 0xBB, 0xBF] : []) + Array(ResultWriter.write(result, written).utf8)
         case .workbook:
             do throws(XLSXWriter.Problem) {
                 var package = XLSXWriter.Package.empty

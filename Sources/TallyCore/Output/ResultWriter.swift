@@ -5,29 +5,130 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case table, csv, json, markdown
 }
 
+/// How results are shown: what the settings dot-commands (`.format`, `.rows`) say. A session
+/// hands them to its output with each result.
+public struct DisplaySettings: Sendable, Equatable {
+    public var format: OutputFormat = .table
+    /// `.rows N`: table output shows at most N rows of a result; nil shows all. (The command
+    /// line applies it: the "… N more rows" footer is the screen's.)
+    public var rowLimit: Int?
+    /// `.decimals N`: the places a decimal shows in table and Markdown output, unless its
+    /// column is a `round(x, n)`.
+    public var decimals = Format.defaultDecimals
+    /// `.thousands on`: figures (measure and share columns) with separators, as 225,319.
+    public var thousands = false
+    /// `.percent on`: share columns (`pct`, `bucket`) with a % sign, as 55.48%.
+    public var percent = false
+
+    public init(format: OutputFormat = .table, rowLimit: Int? = nil, decimals: Int = Format.defaultDecimals,
+                thousands: Bool = false, percent: Bool = false) {
+        self.format = format
+        self.rowLimit = rowLimit
+        self.decimals = decimals
+        self.thousands = thousands
+        self.percent = percent
+    }
+}
+
+/// What a statement or command shows: a result table (a query, `print QUERY`, `describe`,
+/// a listing), or text (what `print` writes, a command's short answer, `explain`).
+public enum Shown: Sendable {
+    case table(ResultTable)
+    case text(String)
+}
+
+/// Results written one after another to one place (stdout): in table and Markdown output one
+/// blank line before each result but the first — a query's table, `print`'s text or table,
+/// `explain`, `describe`, a listing, a command's answer — and nothing after the last. CSV has
+/// no separator; JSON is one document per line (JSON Lines).
+public struct ResultStream: Sendable {
+    private var written = false
+
+    public init() {}
+
+    /// `text` (one result, in `format`) with what separates it from the result before.
+    public mutating func next(_ text: String, _ format: OutputFormat) -> String {
+        defer { written = true }
+        return written && (format == .table || format == .markdown) ? "\n" + text : text
+    }
+}
+
+/// The pure writer: a result and the display settings in, text out. Batch output, the
+/// prompt (for all but its screen-fitted tables) and the tests write through it.
 public enum ResultWriter {
-    public static func write(_ r: ResultTable, as format: OutputFormat, maxWidth: Int? = nil) -> String {
-        switch format {
-        case .table: table(r, maxWidth: maxWidth)
+    public static func write(_ shown: Shown, _ display: DisplaySettings) -> String {
+        switch shown {
+        case .table(let r): write(r, display)
+        case .text(let t): text(t, format: display.format)
+        }
+    }
+
+    public static func write(_ r: ResultTable, _ display: DisplaySettings) -> String {
+        switch display.format {
+        case .table: table(r, display)
         case .csv: csv(r)
         case .json: json(r)
-        case .markdown: markdown(r)
+        case .markdown: markdown(r, display)
         }
+    }
+
+    /// Printed text is Markdown: in Markdown output it passes through as a paragraph; in JSON it
+    /// is a JSON string; in table output a heading (`# …`, `## …`) shows as its text underlined.
+    static func text(_ text: String, format: OutputFormat) -> String {
+        if format == .json { return jsonString(text) + "\n" }
+        let level = text.prefix(while: { $0 == "#" }).count
+        guard format == .table, (1...6).contains(level), text.dropFirst(level).first == " " else { return text + "\n" }
+        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let title = lines[0].dropFirst(level).trimmingCharacters(in: .whitespaces)
+        let rule = String(repeating: level == 1 ? "═" : (level == 2 ? "─" : "┄"), count: DisplayWidth.of(title))
+        return title + "\n" + rule + "\n" + (lines.count > 1 ? lines[1] + "\n" : "")
     }
 
     private static func isNumeric(_ c: ResultTable.Column) -> Bool { c.vector.type.isNumeric }
 
-    private static func cells(_ r: ResultTable, _ show: (Value) -> String) -> [[String]] {
-        var rows = (0..<r.rowCount).map { i in r.columns.map { show($0.vector.value(at: i)) } }
-        if let t = r.totalRow { rows.append(t.map(show)) }
+    private static func cells(_ r: ResultTable, _ show: (Value, ResultTable.Column) -> String) -> [[String]] {
+        var rows = (0..<r.rowCount).map { i in r.columns.map { show($0.vector.value(at: i), $0) } }
+        if let t = r.totalRow { rows.append(zip(t, r.columns).map(show)) }
         return rows
+    }
+
+    /// The cells of table and Markdown output, the total row last: decimals as their column
+    /// says (`round(x, n)`) or by the settings' rule (`Format.shown`); with `.thousands on`,
+    /// separators in the figures (measure and share columns, not `by` values such as years);
+    /// with `.percent on`, a % after each share.
+    public static func shownCells(_ r: ResultTable, _ display: DisplaySettings) -> [[String]] {
+        cells(r) { v, column in
+            let text = Format.display(v, decimals: column.decimals, defaultDecimals: display.decimals)
+            guard column.role != .dimension, v.asDouble != nil else { return text }
+            let figure = display.thousands ? grouped(text) : text
+            return display.percent && column.role == .share ? figure + "%" : figure
+        }
+    }
+
+    /// A number's text with a comma between groups of three integer digits: 1234567.5 is 1,234,567.5.
+    static func grouped(_ text: String) -> String {
+        let sign = text.hasPrefix("-") ? "-" : ""
+        let unsigned = text.dropFirst(sign.count)
+        let integer = unsigned.prefix { $0.isNumber }
+        guard integer.count > 3 else { return text }
+        var out = ""
+        for (i, c) in integer.enumerated() {
+            if i > 0 && (integer.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return sign + out + unsigned.dropFirst(integer.count)
     }
 
     /// Columns separated by two spaces, a rule under the header and above the total row;
     /// numbers right-aligned, text left-aligned; Chinese characters count two cells.
-    /// With `maxWidth`, the widest columns are cut (with "…") until the table fits.
-    public static func table(_ r: ResultTable, maxWidth: Int? = nil) -> String {
-        let body = cells(r, Format.display)
+    public static func table(_ r: ResultTable, _ display: DisplaySettings = DisplaySettings()) -> String {
+        layout(r, shownCells(r, display))
+    }
+
+    /// The aligned table of `r` with the cells given (`shownCells`), and `0 rows` under the
+    /// header when there are none (and no total row). With `maxWidth` (the prompt's screen), the
+    /// widest columns are cut (with "…") until the table fits.
+    public static func layout(_ r: ResultTable, _ body: [[String]], maxWidth: Int? = nil) -> String {
         var widths = r.columns.indices.map { c in
             max(DisplayWidth.of(r.columns[c].name), body.map { DisplayWidth.of($0[c]) }.max() ?? 0)
         }
@@ -54,6 +155,7 @@ public enum ResultWriter {
             if r.totalRow != nil && i == body.count - 1 { out.append(rule) }
             out.append(line(row))
         }
+        if body.isEmpty { out.append("0 rows") }
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -69,7 +171,7 @@ public enum ResultWriter {
             return text.isEmpty ? "\"\"" : text
         }
         var lines = [line(r.columns.map(\.name))]
-        for row in cells(r, Format.exact) { lines.append(line(row)) }
+        for row in cells(r, { v, _ in Format.exact(v) }) { lines.append(line(row)) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -99,7 +201,8 @@ public enum ResultWriter {
         }
     }
 
-    /// An array of objects, one per row; the total row is the last object.
+    /// An array of objects, one per row, on one line (a line of JSON Lines); the total row is
+    /// the last object. No rows: `[]`.
     public static func json(_ r: ResultTable) -> String {
         var rows: [String] = []
         for i in 0..<r.rowCount {
@@ -108,14 +211,14 @@ public enum ResultWriter {
         if let t = r.totalRow {
             rows.append("{" + zip(r.columns, t).map { "\(jsonString($0.name)): \(jsonValue($1))" }.joined(separator: ", ") + "}")
         }
-        return "[\n" + rows.map { "  " + $0 }.joined(separator: ",\n") + (rows.isEmpty ? "" : "\n") + "]\n"
+        return "[" + rows.joined(separator: ", ") + "]\n"
     }
 
-    public static func markdown(_ r: ResultTable) -> String {
+    public static func markdown(_ r: ResultTable, _ display: DisplaySettings = DisplaySettings()) -> String {
         func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         var lines = ["| " + r.columns.map { cell($0.name) }.joined(separator: " | ") + " |"]
         lines.append("|" + r.columns.map { isNumeric($0) ? " ---: |" : " --- |" }.joined())
-        for (i, row) in cells(r, Format.display).enumerated() {
+        for (i, row) in shownCells(r, display).enumerated() {
             let isTotal = r.totalRow != nil && i == r.rowCount
             lines.append("| " + row.map { isTotal && !$0.isEmpty ? "**\(cell($0))**" : cell($0) }.joined(separator: " | ") + " |")
         }

@@ -121,7 +121,7 @@ struct Binder {
                 for c in table.columns {
                     used.insert(c.name)
                     measures.append(.init(expr: BoundExpr(kind: .column(c), type: Binder.type(of: c), origin: origin(q.table.span),
-                                                          key: "\(table.name).\(c.name)"), name: c.name))
+                                                          key: "\(table.name).\(c.name)", decimals: c.decimals), name: c.name))
                 }
             }
             for item in q.items {
@@ -308,6 +308,8 @@ struct Binder {
                     if spec.width != nil, let t = b.type, !t.isNumeric {
                         throw error("zero padding ({…:0\(spec.width!)}) applies to numbers, not \(VectorOps.describe(t))", x.span)
                     }
+                    var spec = spec
+                    if spec.decimals == nil { spec.decimals = b.decimals }   // {round(x, 1)} shows 1 decimal
                     bound.append(.value(b, spec))
                     key += "{\(b.key)\(spec == FormatSpec() ? "" : ":" + spec.text)}"
                 }
@@ -322,13 +324,18 @@ struct Binder {
             case .rows(let base):
                 let target = try table(t)
                 let column = try self.column(c, of: target)
-                if target === base { return node(.column(column), Binder.type(of: column), "\(base.name).\(column.name)") }
-                let l = try link(from: base, to: target, t.span.to(c.span))
-                return node(.lookup(l, column), Binder.type(of: column), "\(target.name).\(column.name)")
+                var bound = node(.column(column), Binder.type(of: column), "\(base.name).\(column.name)")
+                if target !== base {
+                    bound = node(.lookup(try link(from: base, to: target, t.span.to(c.span)), column), Binder.type(of: column), "\(target.name).\(column.name)")
+                }
+                bound.decimals = column.decimals
+                return bound
             case .groups(let base, let g):
                 var inner = self
                 if let b = try? inner.bind(e, .rows(base)), let i = g.dimensions.firstIndex(where: { $0.expr.key == b.key }) {
-                    return node(.dimension(i), b.type, g.dimensions[i].name)
+                    var d = node(.dimension(i), b.type, g.dimensions[i].name)
+                    d.decimals = b.decimals
+                    return d
                 }
                 throw error("`\(t.text).\(c.text)` must be inside an aggregate or listed after by", t.span.to(c.span))
             case .scalar:
@@ -414,7 +421,9 @@ struct Binder {
                             notes: ["a query used as a value must give one value, as in (count courses where tutors > 0)",
                                     "to use its rows as a table, name it: let NAME = …; then count NAME"])
             }
-            return node(.subquery(lq), lq.measures[0].expr.type, "(" + lq.explanation.replacingOccurrences(of: "\n", with: "; ") + ")")
+            var value = node(.subquery(lq), lq.measures[0].expr.type, "(" + lq.explanation.replacingOccurrences(of: "\n", with: "; ") + ")")
+            value.decimals = lq.measures[0].expr.decimals
+            return value
         }
     }
 
@@ -447,12 +456,12 @@ struct Binder {
     private mutating func name(_ n: String, _ e: Expr, _ ctx: Context) throws -> BoundExpr {
         let span = e.span
         func value(_ v: Value) -> BoundExpr {
-            BoundExpr(kind: .literal(v), type: v.type, origin: origin(span), key: Binder.literalKey(v))
+            BoundExpr(kind: .literal(v), type: v.type, origin: origin(span), key: Binder.literalKey(v), decimals: catalog.decimals(ofVariable: n))
         }
         switch ctx {
         case .rows(let t):
             if let c = t.column(named: n) {
-                return BoundExpr(kind: .column(c), type: Binder.type(of: c), origin: origin(span), key: "\(t.name).\(c.name)")
+                return BoundExpr(kind: .column(c), type: Binder.type(of: c), origin: origin(span), key: "\(t.name).\(c.name)", decimals: c.decimals)
             }
             if catalog.measure(n) != nil {
                 throw error("`\(n)` is a measure (an aggregate); it cannot be used per row here", span,
@@ -464,7 +473,8 @@ struct Binder {
             if let out = g.outputs[n] ?? g.outputs.first(where: { $0.key.lowercased() == n.lowercased() })?.value { return out }
             if let m = catalog.measure(n) { return try measure(m, span, ctx) }
             if let i = g.dimensions.firstIndex(where: { $0.name == n }) ?? g.dimensions.firstIndex(where: { $0.name.lowercased() == n.lowercased() }) {
-                return BoundExpr(kind: .dimension(i), type: g.dimensions[i].expr.type, origin: origin(span), key: g.dimensions[i].name)
+                return BoundExpr(kind: .dimension(i), type: g.dimensions[i].expr.type, origin: origin(span), key: g.dimensions[i].name,
+                                 decimals: g.dimensions[i].expr.decimals)
             }
             if t.column(named: n) != nil {
                 throw error("column `\(n)` must be inside an aggregate here", span,
@@ -612,11 +622,25 @@ struct Binder {
                     throw error(bad.error.message, args[bad.argument].span, notes: bad.error.notes)
                 }
                 return BoundExpr(kind: .scalar(f, bound), type: t, origin: origin(e.span),
-                                 key: "\(f.name)(\(bound.map(\.key).joined(separator: ", ")))")
+                                 key: "\(f.name)(\(bound.map(\.key).joined(separator: ", ")))", decimals: Binder.roundedDecimals(f.name, bound))
             case .failure(let failure):
                 throw error(failure.message, e.span)
             }
         }
+    }
+
+    /// The decimals `round(x [, n])` shows: n (none for n ≤ 0, at most `Format.maxDecimals`), when n
+    /// is written as a number or a variable; nil for any other function or a computed n.
+    static func roundedDecimals(_ function: String, _ args: [BoundExpr]) -> Int? {
+        guard function == "round" else { return nil }
+        guard args.count == 2 else { return 0 }
+        let n: Int64
+        switch args[1].kind {
+        case .literal(.integer(let k)): n = k
+        case .negate(let x): guard case .literal(.integer(let k)) = x.kind else { return nil }; n = k == .min ? .max : -k
+        default: return nil
+        }
+        return Int(min(max(n, 0), Int64(Format.maxDecimals)))
     }
 
     // MARK: Types

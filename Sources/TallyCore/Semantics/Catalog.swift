@@ -22,6 +22,8 @@ public final class Catalog: @unchecked Sendable {
     public internal(set) var measureOrder: [String] = []
     public internal(set) var links: [LinkDefinition] = []
     public internal(set) var variables: [String: Value] = [:]
+    /// The decimals a variable's value shows with, when it is a `round(x, n)` (`let r = round(…, 1)`).
+    private var variableDecimals: [String: Int] = [:]
     /// Values given on the command line: a `set` in a script does not override them.
     public internal(set) var overrides: [String: Value] = [:]
     /// Inferred links per pair of loaded tables (or why there is none), and each link's row map;
@@ -57,7 +59,15 @@ public final class Catalog: @unchecked Sendable {
     }
 
     public func setOverride(_ name: String, _ value: Value) { overrides[name] = value }
-    public func setVariable(_ name: String, _ value: Value) { variables[name] = value }
+    public func setVariable(_ name: String, _ value: Value, decimals: Int? = nil) {
+        variables[name] = value
+        variableDecimals[name] = decimals
+    }
+
+    /// How many decimals the variable shows with (a `round(x, n)`), nil by the default rule.
+    public func decimals(ofVariable name: String) -> Int? {
+        overrides[name] == nil ? variableDecimals[name] : nil
+    }
 
     func addLink(_ l: LinkDefinition) {
         links.removeAll { $0.table.lowercased() == l.table.lowercased() && $0.target.lowercased() == l.target.lowercased() }

@@ -72,6 +72,10 @@ struct BoundExpr: Sendable {
     /// The bound form as text: the same text means the same computation (the key under which
     /// a query computes an aggregate or a membership once), and `explain` shows it.
     var key: String
+    /// The decimals its value shows with when it is rounded — `round(x, n)` outermost (through
+    /// a named measure, a variable, a `let` table's column, a `by` item or a query in
+    /// parentheses): n, none for n ≤ 0. nil for everything else (`round(x, 1) * 2` included).
+    var decimals: Int? = nil
 }
 
 /// A step of a chain, with where it was written from the chain's start to this operand.

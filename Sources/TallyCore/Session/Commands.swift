@@ -1,7 +1,7 @@
 import Foundation
 
 /// The dot-commands that work everywhere — at the prompt, in `-c`, pipes and scripts: the
-/// settings (`.format`, `.rows`, `.timer`), the listings (`.tables`, `.schema`, `.measures`),
+/// settings (`.format`, `.rows`, `.decimals`, `.thousands`, `.percent`, `.timer`), the listings (`.tables`, `.schema`, `.measures`),
 /// `.run`, and the result files (`.once`, `.export`). The prompt's own (`.help`, `.save`, `.quit`) are an error elsewhere that says
 /// what a script does instead (`Help.Command.scriptForm`).
 extension Session {
@@ -21,21 +21,21 @@ extension Session {
         let argument = c.argument
         switch command.name {
         case ".format":
-            guard !argument.isEmpty else { return say("format: \(format.rawValue)") }
+            guard !argument.isEmpty else { return try say("format: \(display.format.rawValue)") }
             guard let f = OutputFormat(rawValue: argument.lowercased()) else { throw usage }
-            format = f
+            display.format = f
         case ".rows":
-            guard !argument.isEmpty else { return say("rows: " + (rowLimit.map(String.init) ?? "all")) }
-            if argument.lowercased() == "all" { rowLimit = nil; return }
+            guard !argument.isEmpty else { return try say("rows: " + (display.rowLimit.map(String.init) ?? "all")) }
+            if argument.lowercased() == "all" { display.rowLimit = nil; return }
             guard let n = Int(argument), n > 0 else { throw usage }
-            rowLimit = n
-        case ".timer":
-            switch argument.lowercased() {
-            case "": say("timer: " + (timer ? "on" : "off"))
-            case "on": timer = true
-            case "off": timer = false
-            default: throw usage
-            }
+            display.rowLimit = n
+        case ".decimals":
+            guard !argument.isEmpty else { return try say("decimals: \(display.decimals)") }
+            guard let n = Int(argument), (0...Format.maxDefaultDecimals).contains(n) else { throw usage }
+            display.decimals = n
+        case ".thousands": display.thousands = try toggle(display.thousands, "thousands", argument, usage)
+        case ".percent": display.percent = try toggle(display.percent, "percent", argument, usage)
+        case ".timer": timer = try toggle(timer, "timer", argument, usage)
         case ".tables":
             try list(catalog.tables.isEmpty ? "no tables loaded yet: load \"FOLDER\" reads a folder of exports (.help load)" : nil) {
                 Listing.tables(catalog)
@@ -51,7 +51,7 @@ extension Session {
                 notes.append(known.isEmpty ? "no table is loaded yet" : "tables: " + known.joined(separator: ", "))
                 throw fail("unknown table `\(name)`", notes)
             }
-            try show(Listing.schema(table))
+            try show(.table(Listing.schema(table)))
         case ".measures":
             try list(catalog.measureOrder.isEmpty ? "no measures yet: define one with  measure passrate = sum(passed) / sum(participated) * 100" : nil) {
                 Listing.measures(catalog)
@@ -83,11 +83,21 @@ extension Session {
         }
     }
 
+    /// An on/off setting's new value: `on`, `off`, or as it is when nothing is given (and shown: `timer: off`).
+    private func toggle(_ setting: Bool, _ name: String, _ argument: String, _ usage: Diagnostic) throws -> Bool {
+        switch argument.lowercased() {
+        case "": try say("\(name): " + (setting ? "on" : "off")); return setting
+        case "on": return true
+        case "off": return false
+        default: throw usage
+        }
+    }
+
     /// A command's short answer (`format: csv`), shown as a result.
-    private func say(_ text: String) { output.result(text + "\n") }
+    private func say(_ text: String) throws { try show(.text(text)) }
 
     /// A listing shown like a result, or what to do when there is nothing to list.
     private func list(_ whenEmpty: String?, _ listing: () -> ResultTable) throws {
-        if let whenEmpty { say(whenEmpty) } else { try show(listing()) }
+        if let whenEmpty { try say(whenEmpty) } else { try show(.table(listing())) }
     }
 }

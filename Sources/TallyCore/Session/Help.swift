@@ -34,6 +34,12 @@ public enum Help {
                 argument: .words(["table", "csv", "json", "markdown"])),
         Command(name: ".rows", aliases: [], usage: ".rows N|all", summary: "show at most N rows (all: every row)",
                 argument: .words(["all", "20", "40", "100"])),
+        Command(name: ".decimals", aliases: [], usage: ".decimals N", summary: "decimals shown in tables, 0–15 (2 at first)",
+                argument: .words(["0", "1", "2", "3", "4"])),
+        Command(name: ".thousands", aliases: [], usage: ".thousands on|off", summary: "figures in tables with separators: 225,319",
+                argument: .words(["on", "off"])),
+        Command(name: ".percent", aliases: [], usage: ".percent on|off", summary: "shares (pct, bucket) in tables with %: 55.48%",
+                argument: .words(["on", "off"])),
         Command(name: ".timer", aliases: [], usage: ".timer on|off", summary: "show the time and rows of each statement",
                 argument: .words(["on", "off"])),
         Command(name: ".run", aliases: [], usage: ".run FILE", summary: "run a script file", argument: .path),
@@ -311,8 +317,11 @@ public enum Help {
                 does the same in batch mode. At the prompt, tables are fitted to the terminal:
                 long cells are cut with …, results too wide even then are shown one column per
                 line, and at most .rows N rows are shown (.rows all shows everything).
-                `export QUERY to "file.csv"` writes .csv, .json, .md, .txt or .xlsx by
-                extension (.help export).
+                Decimals show 2 places (.decimals N), 2 significant digits below 0.01 (0.00033),
+                and round(x, n) n places; .thousands on writes 225,319, .percent on 55.48%.
+                CSV and JSON carry every digit; JSON is one line per result (JSON Lines).
+                `export QUERY to "file.csv"` writes .csv, .json, .md, .txt or .xlsx by extension
+                (.help export).
                 """,
               examples: [
                 Example("count enrollments by project", "then .format csv and run it again"),

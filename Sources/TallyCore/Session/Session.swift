@@ -3,8 +3,9 @@ import Foundation
 /// Where a session's output goes. The library never touches a terminal: the command line
 /// decides what reaches stdout and stderr.
 public protocol SessionOutput: AnyObject {
-    /// Results and printed text: the report itself.
-    func result(_ text: String)
+    /// A result or printed text — the report itself — with the display settings in force.
+    /// `ResultWriter.write` makes it text; the prompt fits tables to its screen.
+    func show(_ shown: Shown, _ display: DisplaySettings)
     /// Errors, warnings and failed checks.
     func diagnostic(_ d: Diagnostic)
     /// What a statement did, for the person at the keyboard (tables loaded, files written).
@@ -15,11 +16,11 @@ public protocol SessionOutput: AnyObject {
 /// the run stops at the first error (failed checks do not stop it).
 public final class Session: @unchecked Sendable {
     public let catalog = Catalog()
-    public var format: OutputFormat = .table
-    /// Terminal width for table output, or nil for no limit.
-    public var maxWidth: Int?
-    /// `.rows N`: table output shows at most N rows of a result; nil shows all.
-    public var rowLimit: Int?
+    /// How results are shown (`--format`, `.format`, `.rows`), handed to the output with each.
+    public var display = DisplaySettings()
+    /// The last result table shown (a query, `print QUERY`, `describe`, a listing) or written
+    /// by `.once`, kept so `.export FILE` writes it again without running its query.
+    public private(set) var lastResult: ResultTable?
     /// `.timer on`: each text run (a statement at the prompt, a script, -c) reports its time
     /// and the rows it showed.
     public var timer = false
@@ -32,8 +33,6 @@ public final class Session: @unchecked Sendable {
     public let output: SessionOutput
     /// How deep includes, startup scripts and `.run` nest (a script that runs itself stops at 32).
     var includeDepth = 0
-    /// The last result table shown (or written by `.once`): what `.export FILE` writes.
-    public private(set) var lastResult: ResultTable?
     /// `.once FILE`: where the next result table goes instead of the screen.
     var once: ResultTarget?
 
@@ -89,10 +88,19 @@ public final class Session: @unchecked Sendable {
         return outcome
     }
 
-    /// Counts a result shown, for the timer.
-    func shown(_ result: ResultTable) {
-        results += 1
-        resultRows += result.rowCount
+    /// Shows a result or text: kept as the last result, counted for the timer.
+    func show(_ shown: Shown) throws {
+        if case .table(let result) = shown {
+            lastResult = result
+            results += 1
+            resultRows += result.rowCount
+            // `.once FILE`: this table goes to the file instead.
+            if let target = once {
+                once = nil
+                return try write(result, to: target)
+            }
+        }
+        output.show(shown, display)
     }
 
     private func runItems(_ parsed: ParsedScript, baseDirectory: String) -> Outcome {
@@ -219,9 +227,14 @@ public final class Session: @unchecked Sendable {
 
     /// A scalar value: a literal, variables, arithmetic, or a query in parentheses.
     private func scalar(_ e: Expr, _ source: SourceFile) throws -> Value {
+        try rounded(e, source).value
+    }
+
+    /// A scalar value and the decimals it shows with (a `round(x, n)`; nil: the default rule).
+    private func rounded(_ e: Expr, _ source: SourceFile) throws -> (value: Value, decimals: Int?) {
         var b = binder(source)
         let bound = try b.bind(e, .scalar)
-        return try evaluator.eval(bound, .scalar).value(at: 0)
+        return (try evaluator.eval(bound, .scalar).value(at: 0), bound.decimals)
     }
 
     private func text(_ e: Expr, _ source: SourceFile, what: String, example: String = "exports/2002") throws -> String {
@@ -240,7 +253,7 @@ public final class Session: @unchecked Sendable {
     func execute(_ s: Statement, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
         switch s.kind {
         case .query(let q):
-            try show(try run(q, source), trailer: format == .markdown ? "\n" : "")
+            try show(.table(try run(q, source)))
 
         case .load(let name, let pathExpr, let options):
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
@@ -283,18 +296,20 @@ public final class Session: @unchecked Sendable {
             // A query with `by`, `bucket` or `list` gives a table; any other a value.
             if case .subquery(let q) = expr.kind, q.listing || !q.dimensions.isEmpty || q.bucket != nil {
                 let result = try run(q, source)
-                catalog.add(Table(name: name.text, columns: result.columns.map { Table.Column(name: $0.name, vector: $0.vector) },
+                catalog.add(Table(name: name.text, columns: result.columns.map { Table.Column(name: $0.name, vector: $0.vector, decimals: $0.decimals) },
                                   rowCount: result.rowCount))
                 output.info("\(name.text): \(result.rowCount) rows × \(result.columns.count) columns")
             } else {
-                catalog.setVariable(name.text, try scalar(expr, source))
+                let (value, decimals) = try rounded(expr, source)
+                catalog.setVariable(name.text, value, decimals: decimals)
             }
 
         case .print(let expr):
             if case .subquery(let q) = expr.kind {
-                try show(try run(q, source))
+                try show(.table(try run(q, source)))
             } else {
-                output.result(Session.printed(Format.display(try scalar(expr, source)), format: format))
+                let (value, decimals) = try rounded(expr, source)
+                try show(.text(Format.display(value, decimals: decimals, defaultDecimals: display.decimals)))
             }
 
         case .check(let expr, let warning):
@@ -346,15 +361,15 @@ public final class Session: @unchecked Sendable {
 
         case .explain(let q):
             var b = binder(source)
-            output.result(try b.bind(q).explanation + "\n")
+            try show(.text(try b.bind(q).explanation))
 
         case .describe(let name, let mode):
             let t = try binder(source).table(name)
             if mode == .load {
                 guard let from = t.source else { throw Diagnostic(.error, "\(t.name) was not loaded from a file", in: source, span: name.span) }
-                output.result(from.loadStatement(for: t))
+                try show(.text(from.loadStatement(for: t)))
             } else {
-                try show(try mode == .summary ? Describe.summary(t, isCancelled: isCancelled) : Describe.schema(t, isCancelled: isCancelled))
+                try show(.table(try mode == .summary ? Describe.summary(t, isCancelled: isCancelled) : Describe.schema(t, isCancelled: isCancelled)))
             }
         }
     }
@@ -379,32 +394,10 @@ public final class Session: @unchecked Sendable {
 
     /// Writes a result to its file (see `ResultFile.write`) and says so.
     func write(_ result: ResultTable, to target: ResultTarget, sheet: String? = nil, bom: Bool = false) throws {
-        do { try ResultFile.write(result, to: target.path, as: target.kind, sheet: sheet, bom: bom) } catch {
+        do { try ResultFile.write(result, to: target.path, as: target.kind, display: display, sheet: sheet, bom: bom) } catch {
             throw Diagnostic(.error, error.description, in: target.source, span: target.span, notes: error.notes)
         }
         output.info("wrote \(result.rowCount) rows to \(target.path)" + (sheet.map { ", sheet \($0)" } ?? ""))
-    }
-
-    /// A result table for the screen — or for the file of a pending `.once` — kept as the last
-    /// result for `.export`.
-    func show(_ result: ResultTable, trailer: String = "") throws {
-        lastResult = result
-        guard let target = once else { return output.result(present(result) + trailer) }
-        once = nil
-        shown(result)
-        try write(result, to: target)
-    }
-
-    /// Printed text is Markdown: in Markdown output it passes through as a paragraph; elsewhere
-    /// a heading (`# …`, `## …`) shows as its text underlined.
-    static func printed(_ text: String, format: OutputFormat) -> String {
-        if format == .markdown { return text + "\n\n" }
-        let level = text.prefix(while: { $0 == "#" }).count
-        guard format == .table, (1...6).contains(level), text.dropFirst(level).first == " " else { return text + "\n" }
-        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-        let title = lines[0].dropFirst(level).trimmingCharacters(in: .whitespaces)
-        let rule = String(repeating: level == 1 ? "═" : (level == 2 ? "─" : "┄"), count: DisplayWidth.of(title))
-        return title + "\n" + rule + "\n" + (lines.count > 1 ? lines[1] + "\n" : "")
     }
 
     /// `check` / `warn`: a failed condition is reported with the values of both sides.

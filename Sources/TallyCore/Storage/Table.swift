@@ -3,7 +3,9 @@ public final class Table: @unchecked Sendable {
     public struct Column: Sendable {
         public let name: String
         public let vector: Vector
-        public init(name: String, vector: Vector) { self.name = name; self.vector = vector }
+        /// The decimals its values show with (a column of a `let` table computed by `round(x, n)`).
+        public let decimals: Int?
+        public init(name: String, vector: Vector, decimals: Int? = nil) { self.name = name; self.vector = vector; self.decimals = decimals }
     }
 
     public let name: String

@@ -1,4 +1,5 @@
 import XCTest
+@testable import TallyCLI
 @testable import TallyCore
 
 /// Results fitted to a terminal: width, ellipsis, vertical mode, row limit.
@@ -17,7 +18,7 @@ final class ScreenFitTests: XCTestCase {
     func testATableThatFitsIsTheUsualTable() {
         let r = ResultTable(columns: [text("district", ["越秀区", "天河区"]), integers("count", [12, 3456])])
         let out = ScreenFit.render(r, .init(width: 80, maxRows: 40))
-        XCTAssertEqual(out, ResultWriter.table(r, maxWidth: 80))
+        XCTAssertEqual(out, ResultWriter.table(r))
         XCTAssertEqual(out, """
             district  count
             ────────  ─────
@@ -40,7 +41,7 @@ final class ScreenFitTests: XCTestCase {
         let names = (1...12).map { "column_number_\($0)" }
         let r = ResultTable(columns: names.map { integers($0, [1234567890, 42]) })
         let options = ScreenFit.Options(width: 60, maxRows: 40)
-        XCTAssertTrue(ScreenFit.isTooWide(r, options))
+        XCTAssertTrue(ScreenFit.isTooWide(r, ResultWriter.shownCells(r, DisplaySettings()), options))
         let out = ScreenFit.render(r, options)
         let l = lines(out)
         XCTAssertEqual(l.first, "─[ row 1 ]" + String(repeating: "─", count: 19))
@@ -67,7 +68,7 @@ final class ScreenFitTests: XCTestCase {
     func testWideButCuttableStaysHorizontal() {
         // Two columns of 30 cells in 40 columns: cutting each to 8+ cells fits.
         let r = ResultTable(columns: [text("a", [String(repeating: "a", count: 30)]), text("b", [String(repeating: "b", count: 30)])])
-        XCTAssertFalse(ScreenFit.isTooWide(r, .init(width: 40)))
+        XCTAssertFalse(ScreenFit.isTooWide(r, ResultWriter.shownCells(r, DisplaySettings()), .init(width: 40)))
         XCTAssertEqual(lines(ScreenFit.render(r, .init(width: 40))).count, 3)
     }
 
@@ -101,5 +102,19 @@ final class ScreenFitTests: XCTestCase {
         XCTAssertEqual(lines(ScreenFit.render(r, .init(width: 80, minimumCellWidth: 8))).count, 3)
         let v = ScreenFit.render(ResultTable(columns: (1...20).map { text("c\($0)", ["a\nb"]) }), .init(width: 20))
         XCTAssertTrue(v.contains("c1  │ a b"), v)
+    }
+}
+
+extension ScreenFitTests {
+    /// Batch output: no width to fit, only the row limit (`.rows N`) and its footer.
+    func testWithoutAWidthOnlyTheRowLimitApplies() {
+        let names = (1...12).map { "column_number_\($0)" }
+        let wide = ResultTable(columns: names.map { integers($0, [1234567890, 42]) })
+        XCTAssertEqual(ScreenFit.render(wide, .init(width: nil, maxRows: nil)), ResultWriter.table(wide))
+        let shown = ScreenFit.text(.table(wide), DisplaySettings(format: .table, rowLimit: 1), width: nil, bold: false)
+        XCTAssertEqual(lines(shown).count, 4)
+        XCTAssertEqual(lines(shown).last, "… 1 more row (.rows all shows them)")
+        XCTAssertEqual(ScreenFit.text(.table(wide), DisplaySettings(format: .csv, rowLimit: 1), width: 40, bold: true),
+                       ResultWriter.csv(wide), "other formats: the writer's, every row")
     }
 }
