@@ -7,11 +7,16 @@ FUZZ_CHECK_TIME ?= 15
 .PHONY: deps build release test fuzz demo demo-script clean
 
 # libedit-dev provides <histedit.h>; python3 reads the JSON output in an end-to-end test.
-# Installed when missing (Debian).
+# Installed when missing (Debian); likewise openpyxl (pip), which reads exported workbooks in tests.
 deps:
 	@if ! pkg-config --exists libedit 2>/dev/null || ! command -v python3 >/dev/null; then \
 		echo "installing libedit-dev, python3…"; \
 		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev pkg-config python3; \
+	fi
+	@# openpyxl reads the exported workbooks back in the tests (XLSXExportTests); quick when present.
+	@if command -v python3 >/dev/null && ! python3 -c 'import openpyxl' 2>/dev/null; then \
+		echo "installing openpyxl 3.1.5…"; \
+		python3 -m pip install -q openpyxl==3.1.5 2>/dev/null || python3 -m pip install -q --break-system-packages openpyxl==3.1.5; \
 	fi
 
 build: deps

@@ -22,6 +22,19 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("loaded courses: 4 rows × 6 columns"), r.stderr)
     }
 
+    /// `.once` and `.export` in piped statements: the next result to a workbook, the last one
+    /// to a CSV file; Tally reads the workbook back.
+    func testOnceAndExportWriteFiles() throws {
+        let r = try TallyProcess.run([folder.path, "--format", "csv"], stdin: ".once by-project.xlsx\ncount courses by project\ncount courses\n.export total.csv\n",
+                                     directory: folder)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "count\n4\n")
+        XCTAssertTrue(r.stderr.contains("wrote 2 rows to by-project.xlsx\nwrote 1 rows to total.csv\n"), r.stderr)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("total.csv"), encoding: .utf8), "count\n4\n")
+        let back = try TallyProcess.run(["-c", "load t from \"by-project.xlsx\"; list t", "--format", "csv"], directory: folder)
+        XCTAssertEqual(back.stdout, "project,count\n市常规远程培训,3\n提升工程2.0,1\n", back.stderr)
+    }
+
     /// A folder given on the command line is loaded by its name as it is: braces are not an
     /// interpolation, a quote does not end the string.
     func testFoldersWithBracesOrQuotesInTheirNameLoad() throws {

@@ -77,6 +77,23 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(r.stdout, "--- files\n")
     }
 
+    /// A sheet added to a workbook on a read-only disk, or on a full one: the error names the
+    /// file, and the workbook is as it was (compared with the original's bytes).
+    func testSheetIntoAWorkbookOnAReadOnlyOrFullDiskKeepsTheWorkbook() throws {
+        let disk = folder.appendingPathComponent("disk")
+        let fixture = TallyProcess.repository.appendingPathComponent("Tests/TallyCoreTests/Fixtures/messy/courses_openpyxl.xlsx")
+        let original = String(decoding: try Data(contentsOf: fixture), as: UTF8.self)
+        let cases = [("mount -o remount,ro \"$D\"", "Read-only file system", "r.xlsx"),
+                     ("(dd if=/dev/zero of=\"$D/filler\" bs=4k count=100 2>/dev/null; true)", "No space left on device", "filler\nr.xlsx")]
+        for (fault, reason, listing) in cases {
+            let r = try isolated("mount -t tmpfs -o size=64k tmpfs \"$D\" && cp '\(fixture.path)' \"$D/r.xlsx\" && \(fault)", show: ["r.xlsx"],
+                                 ["-c", "load \"\(big.path)\"; export count big by id to \"\(disk.path)/r.xlsx\" sheet \"统计\""], mountPoint: disk)
+            XCTAssertEqual(r.status, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains("error: cannot write \(disk.path)/r.xlsx: \(reason)"), r.stderr)
+            XCTAssertEqual(r.stdout, "--- files\n\(listing)\n--- r.xlsx\n" + original, reason)
+        }
+    }
+
     func testExportOntoAFolderSaysItIsAFolder() throws {
         let target = folder.appendingPathComponent("out.csv")
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)

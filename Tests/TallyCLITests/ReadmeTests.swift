@@ -82,4 +82,17 @@ final class ReadmeTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(a.split(separator: "\n").count, 2, "\(q) answers with a table: \(a)")
         }
     }
+
+    /// The "To Excel" lines: a workbook with two sheets, and a CSV that starts with a byte-order mark.
+    func testTheToExcelLinesWriteTheirFiles() throws {
+        let lines = try Self.block(in: "Using it", after: "To Excel")
+        XCTAssertEqual(lines.count, 3)
+        try lines.joined(separator: "\n").write(to: folder.appendingPathComponent("excel.tally"), atomically: true, encoding: .utf8)
+        let r = try shell("tally exports/2002 < excel.tally && tally -c 'load s from \"out/2002.xlsx\" with sheet \"区县\"; load f from \"out/2002.xlsx\"; count s; count f'")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stderr.contains("error"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("from out/2002.xlsx (sheet 区县, header row 1)") && r.stderr.contains("from out/2002.xlsx (sheet Sheet1, header row 1)"), r.stderr)
+        let csv = try Data(contentsOf: folder.appendingPathComponent("out/by-project.csv"))
+        XCTAssertEqual(Array(csv.prefix(3)), [0xEF, 0xBB, 0xBF])
+    }
 }

@@ -110,4 +110,59 @@ final class DotCommandTests: XCTestCase {
         let (_, usage) = run(".format xml")
         XCTAssertTrue(usage.diagnostics.joined().contains("usage: .format table|csv|json|markdown"), usage.diagnostics.joined())
     }
+
+    /// `.once FILE`: the next result table goes to the file, not to the screen (text printed
+    /// before it still shows); the one after shows again. `.export FILE` writes the last result
+    /// without running the query again: the table is replaced in between, and the file still
+    /// holds the old count.
+    func testOnceAndExport() throws {
+        try "course_id\nX1\n".write(to: folder.appendingPathComponent("other.csv"), atomically: true, encoding: .utf8)
+        let (outcome, out) = run("""
+            .format csv
+            .once out/by-project.xlsx
+            print "before"
+            count courses by project
+            count courses
+            load courses from "other.csv"
+            .export sub/last.json
+            .export last.md
+            """)
+        XCTAssertEqual(outcome.errors, 0, out.diagnostics.joined())
+        XCTAssertEqual(out.results, "before\ncount\n4\n")
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("sub/last.json"), encoding: .utf8), "[{\"count\": 4}]\n")
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("last.md"), encoding: .utf8), "| count |\n| ---: |\n| 4 |\n")
+        XCTAssertEqual(out.infos.filter { $0.hasPrefix("wrote") }, ["wrote 2 rows to \(folder.path)/out/by-project.xlsx",
+                                                                   "wrote 1 rows to \(folder.path)/sub/last.json", "wrote 1 rows to \(folder.path)/last.md"])
+        let (_, back) = run("load w from \"out/by-project.xlsx\"\n.format csv\nlist w")
+        XCTAssertEqual(back.results, "project,count\nA,2\nB,2\n")
+    }
+
+    func testOnceAndExportErrors() {
+        let (none, noResult) = run(".export x.csv")
+        XCTAssertEqual(none.errors, 1)
+        XCTAssertEqual(noResult.diagnostics, ["""
+            s.tally:2:1: error: there is no result to write yet
+            2 | .export x.csv
+              | ^^^^^^^^^^^^^
+              = run a query first, or write one at once: export QUERY to "x.csv"
+            """])
+        let (_, unknown) = run(".once x.xls")
+        XCTAssertEqual(unknown.diagnostics, ["""
+            s.tally:2:1: error: cannot tell the format of "\(folder.path)/x.xls" from its extension
+            2 | .once x.xls
+              | ^^^^^^^^^^^
+              = use .csv, .json, .md, .txt or .xlsx
+            """])
+        let (_, usage) = run(".once")
+        XCTAssertTrue(usage.diagnostics.joined().contains("usage: .once FILE"), usage.diagnostics.joined())
+        // The file is written when the result comes; a failure there points at the .once that named it.
+        let (failed, blocked) = run(".once courses.csv/out.csv\ncount courses\ncount courses")
+        XCTAssertEqual(failed.completed, 2)
+        XCTAssertEqual(blocked.results, "")
+        XCTAssertEqual(blocked.diagnostics, ["""
+            s.tally:2:1: error: cannot write \(folder.path)/courses.csv/out.csv: \(folder.path)/courses.csv is not a folder
+            2 | .once courses.csv/out.csv
+              | ^^^^^^^^^^^^^^^^^^^^^^^^^
+            """])
+    }
 }

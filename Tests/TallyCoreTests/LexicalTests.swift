@@ -76,7 +76,7 @@ final class LexicalTests: XCTestCase {
         XCTAssertEqual(Lexical.statementKeywords.map(\.rawValue),
                        ["load", "measure", "link", "set", "let", "print", "check", "warn", "include", "export", "describe", "summary", "explain", "list"])
         XCTAssertEqual(Lexical.clauseKeywords.map(\.rawValue), ["where", "by", "having", "bucket", "across", "pct", "total", "sort", "top"])
-        XCTAssertEqual(Set(Lexical.continuationKeywords), Set(Lexical.clauseKeywords + [.and, .or, .to, .with]))
+        XCTAssertEqual(Set(Lexical.continuationKeywords), Set(Lexical.clauseKeywords + [.and, .or, .to, .with, .sheet]))
         XCTAssertTrue(Lexical.expressionKeywords.contains(.between) && !Lexical.expressionKeywords.contains(.where))
     }
 

@@ -53,6 +53,32 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(try parse("count a where x >\n 1\ncount a where x in (1,\n2)").count, 2)
     }
 
+    /// export … to FILE [sheet NAME] [with bom], on one line or continued; `list TABLE to …`
+    /// is every column; `sheet` stays a load option.
+    func testExportClauses() throws {
+        func export(_ text: String) throws -> (Query, Expr, ExportOptions) {
+            let s = try parse(text)
+            guard s.count == 1, case .export(let q, let path, let options) = s[0].kind else { throw XCTSkip("not an export: \(text)") }
+            return (q, path, options)
+        }
+        let (q, path, options) = try export("export count t by a to \"r.xlsx\"\n  sheet \"统计\"")
+        XCTAssertEqual(q.dimensions.count, 1)
+        guard case .literal(.string("r.xlsx")) = path.kind, case .literal(.string("统计"))? = options.sheet?.kind else { return XCTFail("\(path.kind)") }
+        XCTAssertEqual(options.sheetSpan.map { SourceFile(name: "t", text: "export count t by a to \"r.xlsx\"\n  sheet \"统计\"").slice($0) }, "sheet \"统计\"")
+        XCTAssertNil(options.bom)
+        let (_, _, bom) = try export("export count t to \"r.csv\" with bom")
+        XCTAssertNil(bom.sheet)
+        XCTAssertNotNil(bom.bom)
+        let (list, _, _) = try export("export list t to \"r.xlsx\"")
+        XCTAssertTrue(list.listing && list.items.isEmpty && list.table.text == "t")
+        XCTAssertNoThrow(try parse("load t from \"a.xlsx\" with sheet \"课程\", header 2"))
+        XCTAssertEqual(errorText("export count t to \"r.csv\" with"), """
+            t:1:31: error: expected `bom` (with bom writes a byte-order mark first, for Excel), found the end of the input
+            1 | export count t to "r.csv" with
+              |                               ^
+            """)
+    }
+
     func testCountForms() throws {
         for text in ["count t", "count(*) t", "count(x) t", "count distinct x t", "count(distinct x) t", "count(where p) t", "count(x where p) t"] {
             XCTAssertNoThrow(try query(text), text)

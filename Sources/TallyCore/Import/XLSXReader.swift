@@ -70,7 +70,7 @@ enum XLSXReader {
                     while let e = x.next() {
                         guard case .start(let name, let attrs, _) = e, x.isName(name, "Relationship"),
                               let id = x.attributeString("Id", in: attrs), let t = x.attributeString("Target", in: attrs) else { continue }
-                        targets[id] = t.hasPrefix("/") ? String(t.dropFirst()) : "xl/" + t
+                        targets[id] = partName(target: t)
                     }
                     try x.finish()
                 }
@@ -110,6 +110,12 @@ enum XLSXReader {
             source.sheetsPassedOver = index
         }
         return try TableBuilder.build(&rows, tableName: tableName, options: options, source: source, isCancelled: isCancelled)
+    }
+
+    /// The part a relationship of `xl/workbook.xml` points to: targets are absolute
+    /// (`/xl/worksheets/sheet1.xml`) or relative to `xl/`.
+    static func partName(target t: String) -> String {
+        t.hasPrefix("/") ? String(t.dropFirst()) : "xl/" + t
     }
 
     /// What is wrong with one part of a workbook; `read` names the file and the part.
@@ -513,13 +519,15 @@ struct SheetRows: RowSource {
         return j == v.count
     }
 
-    /// Moves a plain decimal's point `k` places right, in the text, so 0.9213 gives exactly 92.13.
+    /// Moves a plain decimal's point `k` places right (left when `k` is negative), in the text,
+    /// so 0.9213 gives exactly 92.13, and 55.48 by -2 gives 0.5548.
     static func shiftPoint(_ v: [UInt8], by k: Int) -> [UInt8] {
         let negative = v.first == 45
         let body = negative ? Array(v.dropFirst()) : v
         let dot = body.firstIndex(of: 46) ?? body.count
         var digits = Array(body[..<dot]) + Array(body[min(body.count, dot + 1)...])
         var point = dot + k
+        if point < 1 { digits = [UInt8](repeating: 48, count: 1 - point) + digits; point = 1 }
         while digits.count < point { digits.append(48) }
         while point > 1 && digits.first == 48 { digits.removeFirst(); point -= 1 }
         var out = negative ? [UInt8(45)] : []

@@ -112,6 +112,12 @@ struct XMLScanner {
 
     /// The raw value of the attribute whose local name is `local`.
     func attribute(_ local: StaticString, in r: Range<Int>) -> Range<Int>? {
+        attributes(in: r).first { isName($0.name, local) }?.value
+    }
+
+    /// The attributes of a start tag (its `attributes` range): each name and raw value, in order.
+    func attributes(in r: Range<Int>) -> [(name: Range<Int>, value: Range<Int>)] {
+        var out: [(name: Range<Int>, value: Range<Int>)] = []
         var j = r.lowerBound
         while j < r.upperBound {
             while j < r.upperBound && b[j] <= 32 { j += 1 }
@@ -119,15 +125,15 @@ struct XMLScanner {
             while j < r.upperBound && b[j] != 61 && b[j] > 32 { j += 1 }
             let name = s..<j
             while j < r.upperBound && b[j] != 34 && b[j] != 39 { j += 1 }
-            guard j < r.upperBound else { return nil }
+            guard j < r.upperBound else { break }
             let quote = b[j]
             j += 1
             let v = j
             while j < r.upperBound && b[j] != quote { j += 1 }
-            if !name.isEmpty && isName(name, local) { return v..<j }
+            if !name.isEmpty { out.append((name, v..<j)) }
             j += 1
         }
-        return nil
+        return out
     }
 
     func string(_ r: Range<Int>) -> String {

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The dot-commands that work everywhere — at the prompt, in `-c`, pipes and scripts: the
-/// settings (`.format`, `.rows`, `.decimals`, `.thousands`, `.percent`, `.timer`), the listings (`.tables`, `.schema`, `.measures`)
-/// and `.run`. The prompt's own (`.help`, `.save`, `.quit`) are an error elsewhere that says
+/// settings (`.format`, `.rows`, `.decimals`, `.thousands`, `.percent`, `.timer`), the listings (`.tables`, `.schema`, `.measures`),
+/// `.run`, and the result files (`.once`, `.export`). The prompt's own (`.help`, `.save`, `.quit`) are an error elsewhere that says
 /// what a script does instead (`Help.Command.scriptForm`).
 extension Session {
     func runCommand(_ c: MetaCommand, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
@@ -21,23 +21,23 @@ extension Session {
         let argument = c.argument
         switch command.name {
         case ".format":
-            guard !argument.isEmpty else { return say("format: \(display.format.rawValue)") }
+            guard !argument.isEmpty else { return try say("format: \(display.format.rawValue)") }
             guard let f = OutputFormat(rawValue: argument.lowercased()) else { throw usage }
             display.format = f
         case ".rows":
-            guard !argument.isEmpty else { return say("rows: " + (display.rowLimit.map(String.init) ?? "all")) }
+            guard !argument.isEmpty else { return try say("rows: " + (display.rowLimit.map(String.init) ?? "all")) }
             if argument.lowercased() == "all" { display.rowLimit = nil; return }
             guard let n = Int(argument), n > 0 else { throw usage }
             display.rowLimit = n
         case ".decimals":
-            guard !argument.isEmpty else { return say("decimals: \(display.decimals)") }
+            guard !argument.isEmpty else { return try say("decimals: \(display.decimals)") }
             guard let n = Int(argument), (0...Format.maxDefaultDecimals).contains(n) else { throw usage }
             display.decimals = n
         case ".thousands": display.thousands = try toggle(display.thousands, "thousands", argument, usage)
         case ".percent": display.percent = try toggle(display.percent, "percent", argument, usage)
         case ".timer": timer = try toggle(timer, "timer", argument, usage)
         case ".tables":
-            list(catalog.tables.isEmpty ? "no tables loaded yet: load \"FOLDER\" reads a folder of exports (.help load)" : nil) {
+            try list(catalog.tables.isEmpty ? "no tables loaded yet: load \"FOLDER\" reads a folder of exports (.help load)" : nil) {
                 Listing.tables(catalog)
             }
         case ".schema":
@@ -51,9 +51,9 @@ extension Session {
                 notes.append(known.isEmpty ? "no table is loaded yet" : "tables: " + known.joined(separator: ", "))
                 throw fail("unknown table `\(name)`", notes)
             }
-            show(.table(Listing.schema(table)))
+            try show(.table(Listing.schema(table)))
         case ".measures":
-            list(catalog.measureOrder.isEmpty ? "no measures yet: define one with  measure passrate = sum(passed) / sum(participated) * 100" : nil) {
+            try list(catalog.measureOrder.isEmpty ? "no measures yet: define one with  measure passrate = sum(passed) / sum(participated) * 100" : nil) {
                 Listing.measures(catalog)
             }
         case ".run":
@@ -67,6 +67,17 @@ extension Session {
             outcome.failedChecks += inner.failedChecks
             outcome.warnings += inner.warnings
             if inner.errors > 0 { throw Diagnostic(.note, "in the script run here", in: source, span: c.span) }
+        case ".once":
+            // The next result table goes to the file (its path relative to this script's folder).
+            guard !argument.isEmpty else { throw usage }
+            once = try resultTarget((argument as NSString).expandingTildeInPath, baseDirectory, source, c.span)
+        case ".export":
+            guard !argument.isEmpty else { throw usage }
+            let target = try resultTarget((argument as NSString).expandingTildeInPath, baseDirectory, source, c.span)
+            guard let result = lastResult else {
+                throw fail("there is no result to write yet", ["run a query first, or write one at once: export QUERY to \"\(argument)\""])
+            }
+            try write(result, to: target)
         default:
             throw fail("`\(command.name)` works at the prompt only", [])
         }
@@ -75,7 +86,7 @@ extension Session {
     /// An on/off setting's new value: `on`, `off`, or as it is when nothing is given (and shown: `timer: off`).
     private func toggle(_ setting: Bool, _ name: String, _ argument: String, _ usage: Diagnostic) throws -> Bool {
         switch argument.lowercased() {
-        case "": say("\(name): " + (setting ? "on" : "off")); return setting
+        case "": try say("\(name): " + (setting ? "on" : "off")); return setting
         case "on": return true
         case "off": return false
         default: throw usage
@@ -83,10 +94,10 @@ extension Session {
     }
 
     /// A command's short answer (`format: csv`), shown as a result.
-    private func say(_ text: String) { show(.text(text)) }
+    private func say(_ text: String) throws { try show(.text(text)) }
 
     /// A listing shown like a result, or what to do when there is nothing to list.
-    private func list(_ whenEmpty: String?, _ listing: () -> ResultTable) {
-        if let whenEmpty { say(whenEmpty) } else { show(.table(listing())) }
+    private func list(_ whenEmpty: String?, _ listing: () -> ResultTable) throws {
+        if let whenEmpty { try say(whenEmpty) } else { try show(.table(listing())) }
     }
 }

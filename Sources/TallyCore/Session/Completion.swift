@@ -463,7 +463,7 @@ extension Completion {
             let q: Query
             switch s.kind {
             case .query(let query): q = query
-            case .export(let query, _): q = query
+            case .export(let query, _, _): q = query
             default: return ["count"]
             }
             // The names the binder gives the output columns (the rank column, first, is not sorted by).

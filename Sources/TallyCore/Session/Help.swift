@@ -43,6 +43,8 @@ public enum Help {
         Command(name: ".timer", aliases: [], usage: ".timer on|off", summary: "show the time and rows of each statement",
                 argument: .words(["on", "off"])),
         Command(name: ".run", aliases: [".read"], usage: ".run FILE", summary: "run a script file (also .read)", argument: .path),
+        Command(name: ".once", aliases: [], usage: ".once FILE", summary: "the next result to FILE, not the screen", argument: .path),
+        Command(name: ".export", aliases: [], usage: ".export FILE", summary: "the last result to FILE, not run again", argument: .path),
         Command(name: ".save", aliases: [".save!"], usage: ".save FILE",
                 summary: "what worked, as a script; .save! replaces", argument: .path,
                 scriptForm: "a script is saved already; export QUERY to \"FILE\" writes a result"),
@@ -311,14 +313,15 @@ public enum Help {
                 Example("load \"exports/2002/logins.csv\" with delimiter \"tab\", skip_bad_rows true",
                         "tab-separated, bad rows skipped", runnable: false),
               ]),
-        Topic(name: "scripts", aliases: ["script", "run", "save", "let", "set", "print", "check", "warn", "include", "export"],
+        Topic(name: "scripts", aliases: ["script", "run", "save", "let", "set", "print", "check", "warn", "include"],
               title: "scripts — save and replay work",
               text: """
                 A script is statements in a file, run with .run FILE here or `tally run FILE` in
                 a shell. .save FILE writes the statements that succeeded in this session (loads,
                 measures, queries, in order) so `tally run FILE` replays them. In scripts:
                 set (a parameter, overridden by --set), let (store a value), print (text with
-                {values}), check / warn (assert a figure), include (another script), export.
+                {values}), check / warn (assert a figure), include (another script), export
+                (.help export).
                 """,
               examples: [
                 Example("set data = \"exports/2002\"", "a parameter: tally run r.tally --set data=…"),
@@ -327,6 +330,24 @@ public enum Help {
                 Example("check F1 > 0", "fails the run (exit status 3) when false"),
                 Example("include \"measures.tally\"", "run another script", runnable: false),
                 Example("export count enrollments by project to \"out/by-project.csv\"", "write a result to a file", runnable: false),
+              ]),
+        Topic(name: "export", aliases: ["excel", "xlsx", "workbook", "sheet", "bom"], title: "export — results to files and to Excel",
+              text: """
+                export QUERY to "FILE" writes the result by the file's extension: .csv, .json,
+                .md, .txt, or .xlsx — an Excel workbook: numbers as numbers, dates as dates,
+                pct shares as percentages (0.00%), a bold header and total row, fitted widths.
+                Without sheet it is a new workbook (sheet Sheet1) in place of the file;
+                sheet "名称" adds that sheet to an existing workbook, or replaces the sheet of
+                that name, and keeps the others. with bom starts a .csv with a byte-order mark,
+                so Excel on Windows reads its Chinese text right. Folders are made as needed;
+                a failed write leaves the old file as it was. At the prompt, .once FILE sends
+                the next result to FILE instead of the screen, and .export FILE writes the
+                last result shown without running it again.
+                """,
+              examples: [
+                Example("export count enrollments by project pct total \"合计\" to \"out/report.xlsx\"", "a new workbook", runnable: false),
+                Example("export count teachers by district to \"out/report.xlsx\" sheet \"区县\"", "one more sheet in it", runnable: false),
+                Example("export list courses where enrolled = 0 to \"out/unused.csv\" with bom", "a .csv for Excel", runnable: false),
               ]),
         Topic(name: "formats", aliases: ["format", "output", "json", "markdown"], title: "formats — how results are shown",
               text: """
@@ -337,7 +358,8 @@ public enum Help {
                 Decimals show 2 places (.decimals N), 2 significant digits below 0.01 (0.00033),
                 and round(x, n) n places; .thousands on writes 225,319, .percent on 55.48%.
                 CSV and JSON carry every digit; JSON is one line per result (JSON Lines).
-                `export QUERY to "file.csv"` writes .csv, .json, .md or .txt by extension.
+                `export QUERY to "file.csv"` writes .csv, .json, .md, .txt or .xlsx by extension
+                (.help export).
                 """,
               examples: [
                 Example("count enrollments by project", "then .format csv and run it again"),

@@ -62,7 +62,7 @@ public struct SavedScript: Sendable {
         switch statements[0].kind {
         case .load(_, let p, _): pathExpr = p
         case .include(let p): pathExpr = p
-        case .export(_, let p): pathExpr = p
+        case .export(_, let p, _): pathExpr = p
         default: return text
         }
         guard case .literal(.string(let path)) = pathExpr.kind, !path.hasPrefix("/"), !path.hasPrefix("~") else { return text }

@@ -18,8 +18,8 @@ public final class Session: @unchecked Sendable {
     public let catalog = Catalog()
     /// How results are shown (`--format`, `.format`, `.rows`), handed to the output with each.
     public var display = DisplaySettings()
-    /// The last result table shown (a query, `print QUERY`, `describe`, a listing), kept so it
-    /// can be written again without running its query.
+    /// The last result table shown (a query, `print QUERY`, `describe`, a listing) or written
+    /// by `.once`, kept so `.export FILE` writes it again without running its query.
     public private(set) var lastResult: ResultTable?
     /// `.timer on`: each text run (a statement at the prompt, a script, -c) reports its time
     /// and the rows it showed.
@@ -33,6 +33,8 @@ public final class Session: @unchecked Sendable {
     public let output: SessionOutput
     /// How deep includes, startup scripts and `.run` nest (a script that runs itself stops at 32).
     var includeDepth = 0
+    /// `.once FILE`: where the next result table goes instead of the screen.
+    var once: ResultTarget?
 
     public struct Outcome: Sendable, Equatable {
         public var errors = 0
@@ -87,11 +89,16 @@ public final class Session: @unchecked Sendable {
     }
 
     /// Shows a result or text: kept as the last result, counted for the timer.
-    func show(_ shown: Shown) {
+    func show(_ shown: Shown) throws {
         if case .table(let result) = shown {
             lastResult = result
             results += 1
             resultRows += result.rowCount
+            // `.once FILE`: this table goes to the file instead.
+            if let target = once {
+                once = nil
+                return try write(result, to: target)
+            }
         }
         output.show(shown, display)
     }
@@ -132,7 +139,7 @@ public final class Session: @unchecked Sendable {
     private func pathIsFromCommandLine(_ s: Statement) -> Bool {
         var path: Expr
         switch s.kind {
-        case .load(_, let p, _), .include(let p), .export(_, let p): path = p
+        case .load(_, let p, _), .include(let p), .export(_, let p, _): path = p
         default: return false
         }
         if case .interpolated(let parts) = path.kind, case .expr(let first, _)? = parts.first { path = first }
@@ -271,10 +278,10 @@ public final class Session: @unchecked Sendable {
         return (try evaluator.eval(bound, .scalar).value(at: 0), bound.decimals)
     }
 
-    private func text(_ e: Expr, _ source: SourceFile, what: String) throws -> String {
+    private func text(_ e: Expr, _ source: SourceFile, what: String, example: String = "exports/2002") throws -> String {
         let v = try scalar(e, source)
         guard case .string(let s) = v else {
-            throw Diagnostic(.error, "\(what) must be text, as in \"exports/2002\"", in: source, span: e.span)
+            throw Diagnostic(.error, "\(what) must be text, as in \"\(example)\"", in: source, span: e.span)
         }
         return s
     }
@@ -287,7 +294,7 @@ public final class Session: @unchecked Sendable {
     func execute(_ s: Statement, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
         switch s.kind {
         case .query(let q):
-            show(.table(try run(q, source)))
+            try show(.table(try run(q, source)))
             reportAfterResult(&outcome)
 
         case .load(let name, let pathExpr, let options):
@@ -342,11 +349,11 @@ public final class Session: @unchecked Sendable {
 
         case .print(let expr):
             if case .subquery(let q) = expr.kind {
-                show(.table(try run(q, source)))
+                try show(.table(try run(q, source)))
                 reportAfterResult(&outcome)
             } else {
                 let (value, decimals) = try rounded(expr, source)
-                show(.text(Format.display(value, decimals: decimals, defaultDecimals: display.decimals)))
+                try show(.text(Format.display(value, decimals: decimals, defaultDecimals: display.decimals)))
             }
 
         case .check(let expr, let warning):
@@ -374,36 +381,68 @@ public final class Session: @unchecked Sendable {
                 throw Diagnostic(.note, "in the script included here", in: source, span: s.span)
             }
 
-        case .export(let q, let toExpr):
-            let path = resolve(try text(toExpr, source, what: "the file to write"), baseDirectory)
-            let ext = (path as NSString).pathExtension.lowercased()
-            let formats: [String: OutputFormat] = ["csv": .csv, "json": .json, "md": .markdown, "markdown": .markdown, "txt": .table]
-            guard let f = formats[ext] else {
-                throw Diagnostic(.error, "cannot tell the format of \"\(path)\" from its extension", in: source, span: toExpr.span,
-                                 notes: ["use .csv, .json, .md or .txt"])
+        case .export(let q, let toExpr, let options):
+            let target = try resultTarget(try text(toExpr, source, what: "the file to write"), baseDirectory, source, toExpr.span)
+            let ext = "." + (target.path as NSString).pathExtension
+            var sheet: String?
+            if let sheetExpr = options.sheet, let span = options.sheetSpan {
+                guard target.kind == .workbook else {
+                    throw Diagnostic(.error, "`sheet` applies to .xlsx workbooks, not to \(ext) files", in: source, span: span,
+                                     notes: ["a workbook takes sheets: export … to \"report.xlsx\" sheet \"名称\""])
+                }
+                let name = try text(sheetExpr, source, what: "the sheet's name", example: "课程")
+                if let problem = XLSXWriter.sheetNameProblem(name) {
+                    throw Diagnostic(.error, problem, in: source, span: sheetExpr.span, notes: ["for example: sheet \"课程 2020-11\""])
+                }
+                sheet = name
             }
-            let result = try run(q, source)
-            var written = display
-            written.format = f
-            do { try AtomicFile.write(Array(ResultWriter.write(result, written).utf8), to: path) } catch {
-                throw Diagnostic(.error, error.description, in: source, span: toExpr.span, notes: error.notes)
+            if let bom = options.bom, target.kind != .text(.csv) {
+                throw Diagnostic(.error, "`with bom` applies to .csv files, not to \(ext) files", in: source, span: bom,
+                                 notes: [target.kind == .workbook ? "a workbook needs no byte-order mark: Excel reads its text as Unicode"
+                                                                  : "a byte-order mark tells Excel that a .csv file is UTF-8"])
             }
-            output.info("wrote \(result.rowCount) rows to \(path)")
+            try write(try run(q, source), to: target, sheet: sheet, bom: options.bom != nil)
             reportAfterResult(&outcome)
 
         case .explain(let q):
             var b = binder(source)
-            show(.text(try b.bind(q).explanation))
+            try show(.text(try b.bind(q).explanation))
 
         case .describe(let name, let mode):
             let t = try binder(source).table(name)
             if mode == .load {
                 guard let from = t.source else { throw Diagnostic(.error, "\(t.name) was not loaded from a file", in: source, span: name.span) }
-                show(.text(from.loadStatement(for: t)))
+                try show(.text(from.loadStatement(for: t)))
             } else {
-                show(.table(try mode == .summary ? Describe.summary(t, isCancelled: isCancelled) : Describe.schema(t, isCancelled: isCancelled)))
+                try show(.table(try mode == .summary ? Describe.summary(t, isCancelled: isCancelled) : Describe.schema(t, isCancelled: isCancelled)))
             }
         }
+    }
+
+    /// A file a result is written to (`export`, `.once`, `.export`), by its extension, and where
+    /// the statement or command named it (errors about the file point there).
+    struct ResultTarget {
+        var path: String
+        var kind: ResultFile.Kind
+        var source: SourceFile
+        var span: Span
+    }
+
+    func resultTarget(_ path: String, _ baseDirectory: String, _ source: SourceFile, _ span: Span) throws -> ResultTarget {
+        let path = resolve(path, baseDirectory)
+        guard let kind = ResultFile.kind(of: path) else {
+            throw Diagnostic(.error, "cannot tell the format of \"\(path)\" from its extension", in: source, span: span,
+                             notes: ["use " + ResultFile.knownExtensions])
+        }
+        return ResultTarget(path: path, kind: kind, source: source, span: span)
+    }
+
+    /// Writes a result to its file (see `ResultFile.write`) and says so.
+    func write(_ result: ResultTable, to target: ResultTarget, sheet: String? = nil, bom: Bool = false) throws {
+        do { try ResultFile.write(result, to: target.path, as: target.kind, display: display, sheet: sheet, bom: bom) } catch {
+            throw Diagnostic(.error, error.description, in: target.source, span: target.span, notes: error.notes)
+        }
+        output.info("wrote \(result.rowCount) rows to \(target.path)" + (sheet.map { ", sheet \($0)" } ?? ""))
     }
 
     /// `check` / `warn`: a failed condition is reported with the values of both sides.

@@ -132,10 +132,23 @@ public enum StatementKind: Sendable {
     case print(Expr)
     case check(Expr, warning: Bool)
     case include(Expr)
-    case export(Query, to: Expr)
+    case export(Query, to: Expr, ExportOptions)
     case describe(Name, DescribeMode)
     /// `explain QUERY`: the logical query the binder makes of it, with its resolved links.
     case explain(Query)
+}
+
+/// What follows `export QUERY to FILE`: `sheet NAME`, the workbook's sheet to write (.xlsx),
+/// and `with bom`, a byte-order mark before the text (.csv). Each keeps where it was written.
+public struct ExportOptions: Sendable {
+    public var sheet: Expr?
+    /// From `sheet` to the end of the name.
+    public var sheetSpan: Span?
+    /// `with bom`.
+    public var bom: Span?
+    public init(sheet: Expr? = nil, sheetSpan: Span? = nil, bom: Span? = nil) {
+        self.sheet = sheet; self.sheetSpan = sheetSpan; self.bom = bom
+    }
 }
 
 public struct Statement: Sendable {

@@ -153,7 +153,7 @@ public enum Lexical {
 /// keywords: a column may be called `month`.
 public enum Keyword: String, Sendable, CaseIterable {
     // statements
-    case load, from, with, measure, link, to, set, `let`, print, check, warn, include, export, describe, summary, explain
+    case load, from, with, measure, link, to, set, `let`, print, check, warn, include, export, sheet, bom, describe, summary, explain
     // queries: `list` starts one that shows rows; the clauses
     case list
     case `where`, by, having, bucket, across, pct, total, sort, top, asc, desc, `as`
@@ -164,7 +164,8 @@ public enum Keyword: String, Sendable, CaseIterable {
     public enum Role: Sendable {
         /// Starts a statement: `load`, `measure`, …
         case statement
-        /// Inside a statement other than a query: `load t from … with …`, `link … to …`, `export … to …`.
+        /// Inside a statement other than a query: `load t from … with …`, `link … to …`,
+        /// `export … to … sheet … with bom`.
         case statementPart
         /// Starts a query clause: `where`, `by`, …
         case clause
@@ -177,7 +178,7 @@ public enum Keyword: String, Sendable, CaseIterable {
     public var role: Role {
         switch self {
         case .load, .measure, .link, .set, .let, .print, .check, .warn, .include, .export, .describe, .summary, .explain, .list: .statement
-        case .from, .with, .to: .statementPart
+        case .from, .with, .to, .sheet, .bom: .statementPart
         case .where, .by, .having, .bucket, .across, .pct, .total, .sort, .top: .clause
         case .asc, .desc, .as: .clausePart
         case .and, .or, .not, .in, .between, .is, .null, .true, .false, .count, .distinct, .like: .expression
@@ -185,10 +186,10 @@ public enum Keyword: String, Sendable, CaseIterable {
     }
 
     /// Keywords that may start a continuation line: a newline before them does not end the
-    /// statement. The clauses, `and`/`or`, and `to`/`with` (of link, export and load).
+    /// statement. The clauses, `and`/`or`, `to`/`with` (of link, export and load) and `sheet`.
     public var continuesStatement: Bool {
         switch self {
-        case .and, .or, .to, .with: true
+        case .and, .or, .to, .with, .sheet: true
         default: role == .clause
         }
     }

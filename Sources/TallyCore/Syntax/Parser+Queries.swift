@@ -15,12 +15,12 @@ extension Parser {
         var items: [Item] = []
         let first = peek()
         let second = pos + 1 < tokens.count ? tokens[pos + 1] : first
-        // `list TABLE` alone, or followed by a clause: every column.
+        // `list TABLE` alone, or followed by a clause or by export's `to`: every column.
         var bareTable = false
         if first.kind == .identifier {
             switch second.kind {
             case .end, .newline, .symbol(.semicolon): bareTable = true
-            case .keyword(let k): bareTable = k.role == .clause
+            case .keyword(let k): bareTable = k.role == .clause || k == .to
             default: break
             }
         }

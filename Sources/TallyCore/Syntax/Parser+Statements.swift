@@ -60,7 +60,9 @@ extension Parser {
             var options: [LoadOption] = []
             if match(.with) {
                 repeat {
-                    let n = try expectName("a load option (such as delimiter)")
+                    // `sheet` is a keyword (export … sheet), and a load option too.
+                    let n = check(.sheet) ? Name(text: "sheet", span: advance().span)
+                        : try expectName("a load option (such as delimiter)")
                     guard match(.lparen) else {
                         options.append(LoadOption(name: n, entries: [.init(key: nil, value: try parseExpr())]))
                         continue
@@ -127,11 +129,23 @@ extension Parser {
             pos += 1
             return done(.include(try parseExpr()))
         case .keyword(.export):
-            // export -> "export" query "to" expr
+            // export -> "export" query "to" expr [ "sheet" expr ] [ "with" "bom" ]
             pos += 1
             let query = try parseQuery()
             try expect(.to, "`to` and the file to write")
-            return done(.export(query, to: try parseExpr()))
+            let path = try parseExpr()
+            var options = ExportOptions()
+            if check(.sheet) {
+                let keyword = advance()
+                let name = try parseExpr()
+                (options.sheet, options.sheetSpan) = (name, keyword.span.to(name.span))
+            }
+            if check(.with) {
+                let keyword = advance()
+                let bom = try expect(.bom, "`bom` (with bom writes a byte-order mark first, for Excel)")
+                options.bom = keyword.span.to(bom.span)
+            }
+            return done(.export(query, to: path, options))
         case .keyword(.describe):
             // describe -> "describe" [ "load" ] name
             pos += 1
