@@ -64,7 +64,7 @@ OPTIONAL_SCALE = 30.0  # scales from here on are skipped, not failed, when memor
 
 # What a scale needs, per unit of scale (room_for). Disk: the eight files of `tally sample`
 # (~98 MB per unit). Memory: the largest peak of one tool, with room to spare (at scale 10 the
-# largest peak of a tool was chdb's, ~2.6 GB), plus what the system itself needs.
+# largest peak of one tool was Polars's, 2.2 GB, then chdb's, 2.1 GB), plus what the system needs.
 DISK_MB_PER_SCALE, DISK_MB_BASE = 110, 200
 MEM_MB_PER_SCALE, MEM_MB_BASE = 400, 1024
 
@@ -868,13 +868,13 @@ def main():
     ap.add_argument("--sqlite", default=shutil.which("sqlite3") or "sqlite3")
     ap.add_argument("--duckdb-cli", help="the native DuckDB CLI (default: the binary of the duckdb-cli package)")
     ap.add_argument("--data", default=os.path.join(BENCH, "data"), help="holds s1/, s10/, s30/")
-    ap.add_argument("--scales", default="1,10", help="comma-separated, e.g. 1,10,30")
+    ap.add_argument("--scales", help="comma-separated, e.g. 1,10,30 (default 1,10; with --quick 1)")
     ap.add_argument("--runs", type=int, default=5, help="rounds at scales below 10")
     ap.add_argument("--runs-large", type=int, default=3, help="rounds at scale 10 and above")
     ap.add_argument("--sqlite-runs-large", type=int, default=1,
                     help="sqlite3 rounds at scale 10 and above (it takes minutes per run)")
     ap.add_argument("--sqlite-max-scale", type=float, default=10, help="no sqlite3 above this scale")
-    ap.add_argument("--quick", action="store_true", help="scale 1 only, 3 rounds")
+    ap.add_argument("--quick", action="store_true", help="3 rounds (and scale 1 only unless --scales)")
     ap.add_argument("--check-only", action="store_true",
                     help="one untimed run per tool and scale, answers compared; no rounds, no table")
     ap.add_argument("--tally-timing", choices=["auto", "repl", "subtraction"], default="auto",
@@ -883,6 +883,8 @@ def main():
     ap.add_argument("--room", metavar="SCALE",
                     help="only say whether memory (and with --generate, disk) allows SCALE: status 0 or 3")
     ap.add_argument("--generate", action="store_true", help="with --room: the sample is still to be generated")
+    ap.add_argument("--skipped", action="append", default=[], metavar="SCALE=WHY",
+                    help="a scale bench/run did not generate, and why (said in the table)")
     ap.add_argument("--out", default=os.path.join(BENCH, "results", "latest.md"))
     args = ap.parse_args()
     if args.room:
@@ -892,7 +894,9 @@ def main():
     if not args.tally:
         ap.error("--tally is required")
     if args.quick:
-        args.scales, args.runs = "1", 3
+        args.runs = 3
+    if args.scales is None:
+        args.scales = "1" if args.quick else "1,10"
     TIMEOUT = args.timeout
     args.tally = os.path.abspath(args.tally)
     data = os.path.abspath(args.data)
@@ -902,6 +906,10 @@ def main():
     la0 = loadavg()
     mach = machine()
     results, checked, skipped = [], [], {}
+    for k in args.skipped:
+        sc, _, why = k.partition("=")
+        skipped[sc] = why
+        scales = [x for x in scales if x != sc]
     with tempfile.TemporaryDirectory(prefix="tally-bench-") as tmp:
         tools = Tools(args, tmp)
         vers = versions(args, tools)
