@@ -17,11 +17,12 @@ README = os.path.join(os.path.dirname(BENCH), "README.md")
 
 INTRO = """## Speed
 
-`bench/run` builds Tally, generates the sample at scale 1 and 10, installs DuckDB and Polars
-into `bench/.venv`, checks that Tally, DuckDB, Polars and sqlite3 give the same answers to five
-report questions, then times them side by side (`bench/run --quick`: scale 1 only, about two
-minutes). What the columns mean and the caveats: [bench/README.md](bench/README.md). The latest
-run (copied from `bench/results/latest.md` by `python3 bench/readme.py`):
+`bench/run` builds Tally, generates the sample at scale 1 and 10 (and 30 with `--with-30`),
+installs the DuckDB CLI, DuckDB, ClickHouse (chdb) and Polars into `bench/.venv`, checks that they
+and sqlite3 give the same answers as Tally to five report questions, then times them side by
+side (`bench/run --quick`: scale 1 only, about three minutes). What the columns mean and the
+caveats: [bench/README.md](bench/README.md). The latest run (copied from
+`bench/results/latest.md` by `python3 bench/readme.py`):
 
 """
 
