@@ -91,8 +91,62 @@ final class ReadmeTests: XCTestCase {
         let r = try shell("tally exports/2002 < excel.tally && tally -c 'load s from \"out/2002.xlsx\" with sheet \"区县\"; load f from \"out/2002.xlsx\"; count s; count f'")
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertFalse(r.stderr.contains("error"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("from out/2002.xlsx (sheet 区县, header row 1)") && r.stderr.contains("from out/2002.xlsx (sheet Sheet1, header row 1)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("from out/2002.xlsx (sheet 区县, header row 1)") && r.stderr.contains("from out/2002.xlsx (sheet Sheet1 (also in the workbook: 区县), header row 1)"), r.stderr)
         let csv = try Data(contentsOf: folder.appendingPathComponent("out/by-project.csv"))
         XCTAssertEqual(Array(csv.prefix(3)), [0xEF, 0xBB, 0xBF])
+    }
+
+    /// The README's session at the prompt, typed into a pseudo-terminal in the laid-out folder:
+    /// what Tally shows after each line is the README's text (times masked), and the script
+    /// `.save` wrote replays as the README says.
+    func testTheSessionAtThePromptIsWhatTheReadmeShows() throws {
+        let readme = try String(contentsOf: TallyProcess.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try XCTUnwrap(readme.range(of: "## At the prompt")).upperBound
+        let open = try XCTUnwrap(readme.range(of: "```text\n", range: section..<readme.endIndex)).upperBound
+        let close = try XCTUnwrap(readme.range(of: "\n```", range: open..<readme.endIndex)).lowerBound
+        var lines = readme[open..<close].components(separatedBy: "\n")
+        XCTAssertEqual(lines.removeFirst(), "$ tally exports/2002")
+        let replay = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("$ ") })
+        let shellLine = String(lines[replay].dropFirst(2)), shellOutput = Array(lines[(replay + 1)...])
+        lines = Array(lines[..<replay])
+        func masked(_ text: String) -> String {
+            text.replacingOccurrences(of: #"time: [0-9.]+ s"#, with: "time: … s", options: .regularExpression)
+                .replacingOccurrences(of: #"loading .*?(?=loaded )"#, with: "", options: .regularExpression)  // a progress bar drawn over
+        }
+        let home = folder.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        // Started in the laid-out folder, as the README's `$ tally exports/2002`.
+        let term = try PseudoTerminal(executable: URL(fileURLWithPath: "/bin/sh"),
+                                      arguments: ["-c", "cd \"$1\" && exec \"$2\" exports/2002", "sh", folder.path, TallyProcess.executable.path],
+                                      environment: PseudoTerminal.isolatedEnvironment(home: home, adding: ["NO_COLOR": "1"]),
+                                      columns: 120, rows: 50)
+        var k = 0
+        // What Tally shows before each prompt, against the README's lines up to the next one.
+        func check(_ shown: String, _ what: String) {
+            var expected: [String] = []
+            while k < lines.count && !lines[k].hasPrefix("tally> ") { expected.append(lines[k]); k += 1 }
+            XCTAssertEqual(masked(shown).components(separatedBy: "\n").dropLast().joined(separator: "\n"),
+                           masked(expected.joined(separator: "\n")), what)
+        }
+        check(String(try term.expect("tally> ", timeout: 120).dropLast("tally> ".count)), "the loaded lines")
+        while k < lines.count {
+            let input = String(lines[k].dropFirst("tally> ".count))
+            k += 1
+            try term.waitForRawMode()
+            if input == "^D" { term.send("\u{04}"); break }
+            term.send(input + "\r")
+            try term.expect("\n")
+            while k < lines.count && lines[k].hasPrefix("   ...> ") {
+                try term.expect("...> ")
+                try term.waitForRawMode()
+                term.send(String(lines[k].dropFirst("   ...> ".count)) + "\r")
+                try term.expect("\n")
+                k += 1
+            }
+            check(String(try term.expect("tally> ", timeout: 60).dropLast("tally> ".count)), input)
+        }
+        XCTAssertEqual(try term.waitForExit(timeout: 20), 0)
+        let r = try shell(shellLine)
+        XCTAssertEqual(masked(r.stdout), masked(shellOutput.joined(separator: "\n") + "\n"), shellLine)
     }
 }

@@ -183,7 +183,8 @@ extension Parser {
         }
         let t = tokens[min(errorToken, tokens.count - 1)]
         guard t.kind == .identifier,
-              let k = Suggest.closest(to: t.text, in: Keyword.allCases.map(\.rawValue) + Lexical.clauseWords) else { return nil }
+              let k = Suggest.closest(to: t.text, in: Keyword.allCases.map(\.rawValue) + Lexical.clauseWords),
+              !error.message.hasPrefix("expected `\(k)`") else { return nil }   // the error names it already
         var d = error
         d.notes.append("did you mean `\(k)`?")
         return d
