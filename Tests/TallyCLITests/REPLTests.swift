@@ -83,6 +83,21 @@ final class REPLTests: XCTestCase {
         XCTAssertEqual(try ctrlD(term), 0)
     }
 
+    /// At the prompt, help is wrapped to the window: only example code (to copy whole) may be wider.
+    func testHelpIsWrappedToTheWindow() throws {
+        let term = try start(columns: 60)
+        let code = Set(Help.allExamples.flatMap { $0.code.split(separator: "\n").map { "  " + $0 } })
+        for topic in ["", " load", " pct", " rank"] {
+            let page = try run(term, ".help" + topic)
+            XCTAssertGreaterThan(page.split(separator: "\n").count, 10, page)
+            for line in page.replacingOccurrences(of: "\r", with: "").split(separator: "\n").map(String.init) where !code.contains(line) {
+                XCTAssertLessThanOrEqual(DisplayWidth.of(line), 60, ".help\(topic): \(line)")
+            }
+        }
+        XCTAssertTrue(try run(term, ".help rank").contains("rank       adds a first column numbering the rows"))
+        XCTAssertEqual(try ctrlD(term), 0)
+    }
+
     func testListingCommands() throws {
         let term = try start()
         let tables = try run(term, ".tables")

@@ -564,13 +564,7 @@ extension Completion {
         var previousIsOperand: Bool { beforePrevious.map(QueryWalk.endsOperand) ?? false }
 
         /// Whether a token ends an operand: after it, an operator, a clause or the table may follow.
-        static func endsOperand(_ t: Token) -> Bool {
-            switch t.kind {
-            case .identifier, .integer, .decimal, .string, .symbol(.rparen): return true
-            case .keyword(let k): return k == .count || k == .null || k == .true || k == .false
-            default: return false
-            }
-        }
+        static func endsOperand(_ t: Token) -> Bool { Parser.endsOperand(t) }
 
         mutating func feed(_ t: Token) {
             defer { beforePrevious = previous; previous = t }

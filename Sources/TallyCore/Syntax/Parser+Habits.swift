@@ -29,6 +29,11 @@ extension Parser {
         var groupItems: [String] = []
         var selectItems: [(span: Span, text: String)] = []
         let isSelect = word(0) == "select" && ts.contains { $0.token.kind == .keyword(.from) && $0.depth == 0 }
+        // A table may be called `order` or `group` (`count order by district`): the name right
+        // after the measures is the table, not a habit.
+        let tablePosition = ts.indices.dropFirst().first { j in
+            ts[j].depth == 0 && ts[j].token.kind == .identifier && Parser.endsOperand(ts[j - 1].token)
+        }
         var k = 0
         while k < ts.count {
             let (t, d) = ts[k]
@@ -54,7 +59,7 @@ extension Parser {
             }
             if isSelect, d == 0, t.kind == .keyword(.from) {
                 edits.append((t.span, ""))
-            } else if d == 0, let w = word(k), w == "group" || w == "order", isKeyword(k + 1, .by) {
+            } else if d == 0, let w = word(k), w == "group" || w == "order", isKeyword(k + 1, .by), isSelect || k != tablePosition {
                 let span = t.span.to(ts[k + 1].token.span)
                 edits.append((span, w == "group" ? "by" : "sort"))
                 causes.append((span, w == "group" ? "`group by` is SQL: Tally groups with `by`" : "`order by` is SQL: Tally orders with `sort`"))
@@ -109,6 +114,15 @@ extension Parser {
             i += 1
         }
         return tokens.count - 1
+    }
+
+    /// Whether a token ends an operand, so that a name after it is a query's table.
+    static func endsOperand(_ t: Token) -> Bool {
+        switch t.kind {
+        case .identifier, .integer, .decimal, .string, .symbol(.rparen): true
+        case .keyword(let k): k == .count || k == .null || k == .true || k == .false
+        default: false
+        }
     }
 
     /// A clause of a SQL statement ends at a keyword of a clause or at `group`, `order`, `limit`.
