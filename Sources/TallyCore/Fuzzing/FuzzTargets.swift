@@ -43,6 +43,8 @@ public enum FuzzTargets {
             _ = Format.roundHalfAway(x, digits: digits)
             _ = Format.fixed(x, digits: digits)
             _ = Format.display(.decimal(x))
+            _ = Format.shown(x, decimals: digits)
+            _ = ResultWriter.grouped(Format.shown(x, decimals: digits))
             _ = Format.exact(.decimal(x))
         }
         let source = SourceFile(name: "fuzz.tally", text: String(decoding: bytes, as: UTF8.self))
@@ -85,7 +87,8 @@ public enum FuzzTargets {
 
     /// A session's output, dropped.
     final class DiscardedOutput: SessionOutput {
-        func show(_ shown: Shown, _ display: DisplaySettings) {}
+        /// Written by the pure writer (then dropped), so what scripts print is formatted too.
+        func show(_ shown: Shown, _ display: DisplaySettings) { _ = ResultWriter.write(shown, display) }
         func diagnostic(_ d: Diagnostic) {}
         func info(_ text: String) {}
     }

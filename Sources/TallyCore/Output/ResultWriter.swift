@@ -5,7 +5,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case table, csv, json, markdown
 }
 
-/// How results are shown: what the settings dot-commands (`.format`, `.rows`) say. A session
+/// How results are shown: what `--format` and the settings dot-commands (`.format`, `.rows`,
+/// `.decimals`, `.thousands`, `.percent`) say. A session
 /// hands them to its output with each result.
 public struct DisplaySettings: Sendable, Equatable {
     public var format: OutputFormat = .table
