@@ -138,12 +138,12 @@ final class CompletionTests: XCTestCase {
     // MARK: Clauses
 
     func testClauseKeywordsAfterTheTableAndAfterAClause() {
-        XCTAssertEqual(complete("count teachers ").candidates, ["where", "by", "having", "bucket", "across", "pct", "total", "sort", "top"])
+        XCTAssertEqual(complete("count teachers ").candidates, ["where", "by", "having", "bucket", "across", "pct", "total", "sort", "top", "chart"])
         XCTAssertEqual(complete("count teachers b").candidates, ["by", "bucket"])
         let afterCondition = complete("count teachers where in_service ").candidates
         XCTAssertEqual(Array(afterCondition.prefix(6)), ["and", "or", "not", "in", "between", "is"])
         XCTAssertTrue(afterCondition.contains("by") && !afterCondition.contains("where"), "\(afterCondition)")
-        XCTAssertEqual(complete("count teachers by district ").candidates, ["where", "having", "bucket", "across", "pct", "total", "sort", "top"])
+        XCTAssertEqual(complete("count teachers by district ").candidates, ["where", "having", "bucket", "across", "pct", "total", "sort", "top", "chart"])
     }
 
     func testSortOffersOutputColumns() {

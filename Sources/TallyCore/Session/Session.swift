@@ -236,7 +236,8 @@ public final class Session: @unchecked Sendable {
     func execute(_ s: Statement, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
         switch s.kind {
         case .query(let q):
-            output.result(present(try run(q, source)) + (format == .markdown ? "\n" : ""))
+            let result = try run(q, source)
+            output.result((chart(result) ?? present(result)) + (format == .markdown ? "\n" : ""))
 
         case .load(let name, let pathExpr, let options):
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
@@ -278,6 +279,10 @@ public final class Session: @unchecked Sendable {
         case .let(let name, let expr):
             // A query with `by`, `bucket` or `list` gives a table; any other a value.
             if case .subquery(let q) = expr.kind, q.listing || !q.dimensions.isEmpty || q.bucket != nil {
+                if q.chart, let span = q.clauseSpans["chart"] {
+                    throw Diagnostic(.error, "`let` keeps the rows as a table; a chart is drawn where a result is shown", in: source, span: span,
+                                     notes: ["draw it from the table: let \(Lexical.name(name.text)) = …; then a query over \(Lexical.name(name.text)) with chart"])
+                }
                 let result = try run(q, source)
                 catalog.add(Table(name: name.text, columns: result.columns.map { Table.Column(name: $0.name, vector: $0.vector) },
                                   rowCount: result.rowCount))
@@ -288,7 +293,8 @@ public final class Session: @unchecked Sendable {
 
         case .print(let expr):
             if case .subquery(let q) = expr.kind {
-                output.result(present(try run(q, source)))
+                let result = try run(q, source)
+                output.result(chart(result) ?? present(result))
             } else {
                 output.result(Session.printed(Format.display(try scalar(expr, source)), format: format))
             }
@@ -322,12 +328,20 @@ public final class Session: @unchecked Sendable {
             let path = resolve(try text(toExpr, source, what: "the file to write"), baseDirectory)
             let ext = (path as NSString).pathExtension.lowercased()
             let formats: [String: OutputFormat] = ["csv": .csv, "json": .json, "md": .markdown, "markdown": .markdown, "txt": .table]
-            guard let f = formats[ext] else {
+            // A chart is written as a picture (.svg) or as text (.txt); rows in any of the formats.
+            if q.chart ? !["svg", "txt"].contains(ext) : ext == "svg" {
+                throw Diagnostic(.error, q.chart ? "a chart is written to an .svg file (a picture) or a .txt file (text), not \"\(path)\""
+                                                 : "an .svg file holds a chart: add chart to the query", in: source, span: toExpr.span,
+                                 notes: [q.chart ? "without chart, export writes the rows to .csv, .json, .md or .txt"
+                                                 : "export count teachers by district chart to \"teachers.svg\""])
+            }
+            guard let f = formats[ext] ?? (ext == "svg" ? .table : nil) else {
                 throw Diagnostic(.error, "cannot tell the format of \"\(path)\" from its extension", in: source, span: toExpr.span,
-                                 notes: ["use .csv, .json, .md or .txt"])
+                                 notes: ["use .csv, .json, .md or .txt (.svg for a chart)"])
             }
             let result = try run(q, source)
-            do { try AtomicFile.write(Array(ResultWriter.write(result, as: f).utf8), to: path) } catch {
+            let text = !q.chart ? ResultWriter.write(result, as: f) : ext == "svg" ? Chart.svg(result) : Chart.text(result, width: 80)
+            do { try AtomicFile.write(Array(text.utf8), to: path) } catch {
                 throw Diagnostic(.error, error.description, in: source, span: toExpr.span, notes: error.notes)
             }
             output.info("wrote \(result.rowCount) rows to \(path)")
@@ -345,6 +359,21 @@ public final class Session: @unchecked Sendable {
                 output.result(present(mode == .summary ? Describe.summary(t) : Describe.schema(t)))
             }
         }
+    }
+
+    /// A result with `chart`, in table or Markdown output: the bar chart, at the screen's width
+    /// (80 without one), of at most `.rows N` bars; in Markdown as a text block. nil otherwise:
+    /// CSV and JSON are for programs, so they get the rows.
+    private func chart(_ result: ResultTable) -> String? {
+        guard result.chart != nil, format == .table || format == .markdown else { return nil }
+        shown(result)
+        var r = result, more = ""
+        if let limit = rowLimit, result.rowCount > limit {
+            r = result.gather((0..<Int32(limit)).map { $0 })
+            more = ScreenFit.moreRows(result.rowCount - limit, hint: ".rows all shows them")
+        }
+        let text = Chart.text(r, width: maxWidth ?? 80) + more
+        return format == .markdown ? "```text\n" + text + "```\n" : text
     }
 
     /// Printed text is Markdown: in Markdown output it passes through as a paragraph; elsewhere
