@@ -293,7 +293,8 @@ struct Binder {
             }
         }
         if bucket?.value != nil || bucket == nil, let t = measures[0].expr.type, !t.isNumeric {
-            throw error("chart draws numbers; this measure is \(VectorOps.describe(t))", q.items[0].expr.span)
+            throw error("chart draws numbers; this measure is \(VectorOps.describe(t))", q.items[0].expr.span,
+                        notes: ["a bar's length is a count, a sum or a rate, as in \(example)"])
         }
         let label = bucket?.valueName ?? dimensions[0].name
         let value = bucket.map { $0.value == nil ? $0.countName : measures[0].name } ?? measures[0].name

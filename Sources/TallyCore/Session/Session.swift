@@ -330,7 +330,7 @@ public final class Session: @unchecked Sendable {
             let formats: [String: OutputFormat] = ["csv": .csv, "json": .json, "md": .markdown, "markdown": .markdown, "txt": .table]
             // A chart is written as a picture (.svg) or as text (.txt); rows in any of the formats.
             if q.chart ? !["svg", "txt"].contains(ext) : ext == "svg" {
-                throw Diagnostic(.error, q.chart ? "a chart is written to an .svg file (a picture) or a .txt file (text), not \"\(path)\""
+                throw Diagnostic(.error, q.chart ? "a chart is written to an .svg file (a picture) or a .txt file (text), not \(ext.isEmpty ? "a file without an extension" : "." + ext)"
                                                  : "an .svg file holds a chart: add chart to the query", in: source, span: toExpr.span,
                                  notes: [q.chart ? "without chart, export writes the rows to .csv, .json, .md or .txt"
                                                  : "export count teachers by district chart to \"teachers.svg\""])
