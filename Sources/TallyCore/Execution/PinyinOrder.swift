@@ -7,8 +7,9 @@ import Glibc
 /// with two readings by the one the locale gives it: 重庆 under zhòng), then Latin letters.
 ///
 /// glibc computes a sort key per distinct value (`strxfrm_l`), never per row; the values are then
-/// ranked by their keys, and the rows compare ranks. Values whose keys are equal are ordered by
-/// code point, as `sort` does for lines the locale does not tell apart.
+/// ranked by their keys, and the rows compare ranks. Texts the collation does not tell apart
+/// (characters it does not know: private use, unassigned) share a rank: they are tied, and keep
+/// their order as any ties do — as `sort` keeps such lines in their input order.
 enum PinyinOrder {
     static let localeName = "zh_CN.UTF-8"
 
@@ -32,20 +33,17 @@ enum PinyinOrder {
         }
     }
 
-    /// For each row's code into `dictionary`, the rank of its text in pinyin order (equal texts,
-    /// and only those, share a rank). Only the codes the rows use are keyed: a result's column
+    /// For each row's code into `dictionary`, the rank of its text in pinyin order (texts the
+    /// collation finds equal share one). Only the codes the rows use are keyed: a result's column
     /// shares its table's dictionary, which may hold millions of texts the result does not show.
     static func ranks(_ codes: [UInt32], _ dictionary: StringDictionary) -> [Int] {
         guard let locale, dictionary.count > 0 else { return [Int](repeating: 0, count: codes.count) }
         let strings = dictionary.strings
         let distinct = Array(Set(codes.lazy.filter { Int($0) < strings.count }))
         let keys = distinct.map { key(strings[Int($0)], locale) }
-        let order = distinct.indices.sorted { a, b in
-            if keys[a] != keys[b] { return keys[a].lexicographicallyPrecedes(keys[b]) }
-            return strings[Int(distinct[a])].utf8.lexicographicallyPrecedes(strings[Int(distinct[b])].utf8)
-        }
+        let order = distinct.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
         var rank = [UInt32: Int](minimumCapacity: distinct.count)
-        for (r, i) in order.enumerated() { rank[distinct[i]] = r }
+        for (k, i) in order.enumerated() { rank[distinct[i]] = k > 0 && keys[order[k - 1]] == keys[i] ? rank[distinct[order[k - 1]]]! : k }
         return codes.map { rank[$0] ?? 0 }
     }
 }

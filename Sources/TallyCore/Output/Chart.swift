@@ -167,17 +167,12 @@ public enum Chart {
     static func xml(_ s: String) -> String {
         var out = ""
         for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                let v = u.value
-                out.unicodeScalars.append((v < 0x20 && v != 9 && v != 10 && v != 13) || v == 0xFFFE || v == 0xFFFF ? "\u{FFFD}" : u)
-            }
+            if let entity = entities[u] { out += entity; continue }
+            let v = u.value
+            out.unicodeScalars.append((v < 0x20 && v != 9 && v != 10 && v != 13) || v == 0xFFFE || v == 0xFFFF ? "\u{FFFD}" : u)
         }
         return out
     }
+
+    private static let entities: [Unicode.Scalar: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;"]
 }
