@@ -150,6 +150,7 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(complete("count teachers by district sort ").candidates, ["district", "count"])
         XCTAssertEqual(complete("count as n, passrate enrollments by project sort p").candidates, ["project", "passrate"])
         XCTAssertEqual(complete("count teachers by district sort count ").candidates.prefix(2), ["asc", "desc"])
+        XCTAssertTrue(complete("count teachers by district sort district ").candidates.contains("pinyin"))
         // The names are the binder's: a repeated one is numbered, as the result shows it.
         XCTAssertEqual(complete("count, count teachers by district sort ").candidates, ["district", "count", "count_2"])
     }
