@@ -185,5 +185,16 @@ final class ChartTests: XCTestCase {
         for expected in ["'单'", "null", "<a & \"b\">", "2", "x\u{FFFD}y", "0", "海珠区", "6", "越秀区", "8", "合计", "16"] {
             XCTAssertTrue(texts.contains(expected), "\(expected) not in \(texts)")
         }
+
+        // To .txt: the text chart at 80 cells. Labels 6 cells, values 1: 8 → 70 cells, 6 → 52.5 = 52 + ▌.
+        session.run(SourceFile(name: "q", text: "export sum(v) t where v >= 6 by 组 chart to \"out/t.txt\""), baseDirectory: folder.path)
+        XCTAssertEqual(capture.diagnostics, [])
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("out/t.txt"), encoding: .utf8), """
+            组      sum(v)
+            ──────  \(String(repeating: "─", count: 72))
+            海珠区  \(String(repeating: "█", count: 52))▌ 6
+            越秀区  \(String(repeating: "█", count: 70)) 8
+
+            """)
     }
 }

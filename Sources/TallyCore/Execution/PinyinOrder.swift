@@ -27,6 +27,7 @@ enum PinyinOrder {
     private static func key(_ s: String, _ locale: locale_t) -> [UInt8] {
         s.withCString { text in
             let n = strxfrm_l(nil, text, 0, locale)
+            guard n >= 0 && n < 1 << 32 else { return Array(s.utf8) }   // glibc gives none such; never trust a length blindly
             var buffer = [CChar](repeating: 0, count: n + 1)
             _ = strxfrm_l(&buffer, text, n + 1, locale)
             return buffer.prefix(n).map { UInt8(bitPattern: $0) }

@@ -277,8 +277,12 @@ struct Binder {
             throw error("chart draws a bar per group; `list` shows rows one by one", span,
                         notes: ["a bar per course: sum(enrolled) courses by title sort sum(enrolled) desc top 10 chart"])
         }
+        let instead = ["across": "chart one of its values at a time: count enrollments where project = \"提升工程2.0\" by teachers.district chart",
+                       "rank": "leave rank out: the bars are in the sort's order, longest first with sort … desc"]
         for word in ["across", "rank"] {
-            if let s = q.clauseSpans[word] { throw error("chart draws one bar per row; `\(word)` does not combine with it", s) }
+            if let s = q.clauseSpans[word] {
+                throw error("chart draws one bar per row; `\(word)` does not combine with it", s, notes: [instead[word]!])
+            }
         }
         if measures.count > 1 {
             throw error("chart draws one measure; this query has \(measures.count)", q.items[1].expr.span, notes: [example])
@@ -292,12 +296,14 @@ struct Binder {
                             notes: ["join them into one label: count teachers by \"{district}·{stage}\" as 组 chart"])
             }
         }
-        if bucket?.value != nil || bucket == nil, let t = measures[0].expr.type, !t.isNumeric {
+        // The bars are the measure's values (bucket without `at`: its count of rows per band).
+        let drawsMeasure = bucket == nil || bucket?.value != nil
+        if drawsMeasure, let t = measures[0].expr.type, !t.isNumeric {
             throw error("chart draws numbers; this measure is \(VectorOps.describe(t))", q.items[0].expr.span,
                         notes: ["a bar's length is a count, a sum or a rate, as in \(example)"])
         }
         let label = bucket?.valueName ?? dimensions[0].name
-        let value = bucket.map { $0.value == nil ? $0.countName : measures[0].name } ?? measures[0].name
+        let value = drawsMeasure ? measures[0].name : bucket!.countName
         return .init(title: Binder.text(of: q, without: span, in: source), label: label, value: value, origin: origin(q.items[0].expr.span))
     }
 
