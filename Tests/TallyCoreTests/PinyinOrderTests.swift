@@ -8,7 +8,7 @@ import XCTest
 final class PinyinOrderTests: XCTestCase {
     /// Districts and schools as the exports spell them, and what else meets them in a column:
     /// repeated names, several readings (重庆 zhòng, 长沙 cháng), Latin letters in both cases,
-    /// digits, full-width forms, traditional characters, and characters the collation does
+    /// digits, full-width forms, traditional characters, long texts, and characters the collation does
     /// not tell apart (private use U+E000, U+E001; unassigned U+0378): `sort` keeps those in
     /// their input order, as Tally keeps ties in the table's order.
     static let names = [
@@ -18,6 +18,8 @@ final class PinyinOrderTests: XCTestCase {
         "天河区", "重庆", "长沙", "长寿路小学", "区", "區", "广州市第1中学", "广州市第10中学", "广州市第２中学",
         "abc", "ABC", "Abc", "b", "ＡＢＣ", "123", "１２３", "9", "\u{E001}x", "\u{E000}x", "\u{0378}x", "",
         "阿", "啊", "爱", "安", "昂", "八", "巴", "吧", "中", "钟", "众", "张", "章", "仗", "鑫", "𠀋",
+        // Sort keys longer than the first buffer (256 bytes): they differ at the end.
+        String(repeating: "广州市", count: 60) + "乙", String(repeating: "广州市", count: 60) + "甲",
     ]
 
     func testOrderIsGlibcsAsCoreutilsSortHasIt() throws {

@@ -23,28 +23,41 @@ enum PinyinOrder {
                               notes: ["make it (as root): localedef -i zh_CN -f UTF-8 \(localeName); on Debian the package `locales` provides localedef"])
     }
 
-    /// glibc's sort key of `s`: comparing two keys byte by byte is comparing the texts with `strcoll_l`.
-    private static func key(_ s: String, _ locale: locale_t) -> [UInt8] {
-        s.withCString { text in
-            let n = strxfrm_l(nil, text, 0, locale)
-            guard n >= 0 && n < 1 << 32 else { return Array(s.utf8) }   // glibc gives none such; never trust a length blindly
-            var buffer = [CChar](repeating: 0, count: n + 1)
-            _ = strxfrm_l(&buffer, text, n + 1, locale)
-            return buffer.prefix(n).map { UInt8(bitPattern: $0) }
-        }
-    }
-
     /// For each row's code into `dictionary`, the rank of its text in pinyin order (texts the
     /// collation finds equal share one). Only the codes the rows use are keyed: a result's column
     /// shares its table's dictionary, which may hold millions of texts the result does not show.
     static func ranks(_ codes: [UInt32], _ dictionary: StringDictionary) -> [Int] {
         guard let locale, dictionary.count > 0 else { return [Int](repeating: 0, count: codes.count) }
         let strings = dictionary.strings
-        let distinct = Array(Set(codes.lazy.filter { Int($0) < strings.count }))
-        let keys = distinct.map { key(strings[Int($0)], locale) }
-        let order = distinct.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
-        var rank = [UInt32: Int](minimumCapacity: distinct.count)
-        for (k, i) in order.enumerated() { rank[distinct[i]] = k > 0 && keys[order[k - 1]] == keys[i] ? rank[distinct[order[k - 1]]]! : k }
-        return codes.map { rank[$0] ?? 0 }
+        // The distinct codes in use, and the sort key of each, in one arena.
+        var rank = [Int](repeating: -1, count: strings.count)
+        var distinct: [Int] = [], arena: [UInt8] = [], offsets: [Int] = [], lengths: [Int] = []
+        var buffer = [CChar](repeating: 0, count: 256)
+        for c in codes.lazy.map(Int.init) where c < strings.count && rank[c] == -1 {
+            rank[c] = 0
+            distinct.append(c)
+            offsets.append(arena.count)
+            appendKey(strings[c], locale, to: &arena, buffer: &buffer)
+            lengths.append(arena.count - offsets[offsets.count - 1])
+        }
+        let order = StringDictionary.byteOrder(arena, offsets, lengths).map(Int.init)
+        func key(_ i: Int) -> ArraySlice<UInt8> { arena[offsets[i]..<offsets[i] + lengths[i]] }
+        for (k, i) in order.enumerated() {
+            rank[distinct[i]] = k > 0 && key(order[k - 1]) == key(i) ? rank[distinct[order[k - 1]]] : k
+        }
+        return codes.map { Int($0) < strings.count ? rank[Int($0)] : 0 }
+    }
+
+    /// Appends glibc's sort key of `s` (strxfrm_l) to `arena`: comparing two keys byte by byte
+    /// is comparing the texts with strcoll_l.
+    private static func appendKey(_ s: String, _ locale: locale_t, to arena: inout [UInt8], buffer: inout [CChar]) {
+        s.withCString { text in
+            var n = strxfrm_l(&buffer, text, buffer.count, locale)
+            if n >= buffer.count {   // the key did not fit: again with room for it
+                buffer = [CChar](repeating: 0, count: n + 1)
+                n = strxfrm_l(&buffer, text, buffer.count, locale)
+            }
+            buffer.withUnsafeBytes { arena.append(contentsOf: $0.prefix(min(n, buffer.count))) }
+        }
     }
 }
