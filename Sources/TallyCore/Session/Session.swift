@@ -328,19 +328,26 @@ public final class Session: @unchecked Sendable {
             let path = resolve(try text(toExpr, source, what: "the file to write"), baseDirectory)
             let ext = (path as NSString).pathExtension.lowercased()
             let formats: [String: OutputFormat] = ["csv": .csv, "json": .json, "md": .markdown, "markdown": .markdown, "txt": .table]
-            // A chart is written as a picture (.svg) or as text (.txt); rows in any of the formats.
-            if q.chart ? !["svg", "txt"].contains(ext) : ext == "svg" {
-                throw Diagnostic(.error, q.chart ? "a chart is written to an .svg file (a picture) or a .txt file (text), not \(ext.isEmpty ? "a file without an extension" : "." + ext)"
-                                                 : "an .svg file holds a chart: add chart to the query", in: source, span: toExpr.span,
-                                 notes: [q.chart ? "without chart, export writes the rows to .csv, .json, .md or .txt"
-                                                 : "export count teachers by district chart to \"teachers.svg\""])
-            }
-            guard let f = formats[ext] ?? (ext == "svg" ? .table : nil) else {
-                throw Diagnostic(.error, "cannot tell the format of \"\(path)\" from its extension", in: source, span: toExpr.span,
-                                 notes: ["use .csv, .json, .md or .txt (.svg for a chart)"])
+            // A chart is written as a picture (.svg) or as text (.txt); rows in one of the formats.
+            var rows: OutputFormat?
+            if q.chart {
+                guard ext == "svg" || ext == "txt" else {
+                    throw Diagnostic(.error, "a chart is written to an .svg file (a picture) or a .txt file (text), not \(ext.isEmpty ? "a file without an extension" : "." + ext)",
+                                     in: source, span: toExpr.span, notes: ["without chart, export writes the rows to .csv, .json, .md or .txt"])
+                }
+            } else {
+                guard ext != "svg" else {
+                    throw Diagnostic(.error, "an .svg file holds a chart: add chart to the query", in: source, span: toExpr.span,
+                                     notes: ["export count teachers by district chart to \"teachers.svg\""])
+                }
+                guard let f = formats[ext] else {
+                    throw Diagnostic(.error, "cannot tell the format of \"\(path)\" from its extension", in: source, span: toExpr.span,
+                                     notes: ["use .csv, .json, .md or .txt (.svg for a chart)"])
+                }
+                rows = f
             }
             let result = try run(q, source)
-            let text = !q.chart ? ResultWriter.write(result, as: f) : ext == "svg" ? Chart.svg(result) : Chart.text(result, width: 80)
+            let text = rows.map { ResultWriter.write(result, as: $0) } ?? (ext == "svg" ? Chart.svg(result) : Chart.text(result, width: 80))
             do { try AtomicFile.write(Array(text.utf8), to: path) } catch {
                 throw Diagnostic(.error, error.description, in: source, span: toExpr.span, notes: error.notes)
             }
