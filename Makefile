@@ -6,8 +6,10 @@ FUZZ_CHECK_TIME ?= 15
 
 .PHONY: deps build release test fuzz demo demo-script clean
 
-# libedit-dev provides <histedit.h>; python3 reads the JSON output in an end-to-end test.
-# Installed when missing (Debian); likewise openpyxl (pip), which reads exported workbooks in tests.
+# libedit-dev provides <histedit.h>; python3 reads the JSON output in an end-to-end test and the
+# charts in the SVG tests. Installed when missing (Debian); likewise openpyxl (pip), which reads
+# exported workbooks in tests. `sort … pinyin` uses glibc's zh_CN.UTF-8 locale, and its tests
+# compare with `sort` in it: made when missing (Debian's package locales has its source).
 deps:
 	@if ! pkg-config --exists libedit 2>/dev/null || ! command -v python3 >/dev/null; then \
 		echo "installing libedit-dev, python3…"; \
@@ -17,6 +19,13 @@ deps:
 	@if command -v python3 >/dev/null && ! python3 -c 'import openpyxl' 2>/dev/null; then \
 		echo "installing openpyxl 3.1.5…"; \
 		python3 -m pip install -q openpyxl==3.1.5 2>/dev/null || python3 -m pip install -q --break-system-packages openpyxl==3.1.5; \
+	fi
+	@if ! locale -a 2>/dev/null | grep -qix 'zh_CN\.utf-\?8'; then \
+		echo "making the zh_CN.UTF-8 locale…"; \
+		if [ ! -e /usr/share/i18n/locales/zh_CN ]; then \
+			(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq locales; \
+		fi; \
+		localedef -i zh_CN -f UTF-8 zh_CN.UTF-8; \
 	fi
 
 build: deps

@@ -1,6 +1,7 @@
 // Results on stdout: what the session shows, as text. Tables in table format are fitted to the
 // screen here (the prompt: the terminal's width, bold headers) or only cut to `.rows N` (batch
-// output); everything else is the library's pure writer (ResultWriter).
+// output); everything else is the library's pure writer (ResultWriter), which draws a chart at
+// the width given here.
 
 import TallyCore
 
@@ -33,7 +34,13 @@ enum ScreenFit {
     static let boldOn = "\u{1B}[1m", boldOff = "\u{1B}[0m"
 
     /// What the session shows, as written to stdout: `width` and `bold` for the prompt.
+    /// A chart (`chart`) is the writer's, drawn at the terminal's width (80 cells in batch output).
     static func text(_ shown: Shown, _ display: DisplaySettings, width: Int?, bold: Bool) -> String {
+        if case .table(let r) = shown, r.chart != nil {
+            var fitted = display
+            fitted.width = width
+            return ResultWriter.write(shown, fitted)
+        }
         guard case .table(let r) = shown, display.format == .table else { return ResultWriter.write(shown, display) }
         return render(r, Options(width: width, maxRows: display.rowLimit, moreRowsHint: ".rows all shows them", bold: bold), display)
     }
@@ -57,9 +64,7 @@ enum ScreenFit {
     }
 
     /// The footer under a result cut to fewer rows.
-    static func moreRows(_ hidden: Int, hint: String?) -> String {
-        "… \(hidden) more row\(hidden == 1 ? "" : "s")" + (hint.map { " (\($0))" } ?? "") + "\n"
-    }
+    static func moreRows(_ hidden: Int, hint: String?) -> String { ResultWriter.moreRows(hidden, hint: hint) }
 
     /// Whether the table cannot fit even with every column cut to the minimum cell width.
     static func isTooWide(_ r: ResultTable, _ cells: [[String]], _ options: Options) -> Bool {
@@ -70,10 +75,7 @@ enum ScreenFit {
     }
 
     /// Line breaks and tabs inside a cell would break the layout: shown as spaces.
-    static func cell(_ s: String) -> String {
-        s.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" })
-            ? String(s.map { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" ? " " : $0 }) : s
-    }
+    static func cell(_ s: String) -> String { ResultWriter.singleLine(s) }
 
     static func horizontal(_ r: ResultTable, _ cells: [[String]], _ options: Options) -> String {
         let text = ResultWriter.layout(r, cells, maxWidth: options.width)

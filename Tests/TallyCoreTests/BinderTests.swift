@@ -39,6 +39,12 @@ final class BinderTests: XCTestCase {
             "sum(v) t where v > 1 by k, nosuch",                 // an unknown column after the filter
             "count t where v > 1 by k sort count (1, 2), zz",    // the second sort key
             "print (count t where v > 1) + \"x\"",               // arithmetic on text
+            "sum(v), count t where v > 1 by k chart",            // a chart of two measures
+            "count t where v > 1 chart",                         // a chart without groups
+            "min(title) t where v > 1 by k chart",               // a chart of text
+            "count t where v > 1 by k, title chart",             // a chart of two by items
+            "list k, v t where v > 1 chart",                     // a chart of rows
+            "count t where v > 1 by k sort count pinyin",        // pinyin order of numbers
         ]
         for s in statements {
             let r = run(s)

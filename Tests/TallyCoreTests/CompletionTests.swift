@@ -131,18 +131,19 @@ final class CompletionTests: XCTestCase {
     // MARK: Clauses
 
     func testClauseKeywordsAfterTheTableAndAfterAClause() {
-        XCTAssertEqual(complete("count teachers ").candidates, ["where", "by", "having", "bucket", "across", "pct", "total", "sort", "top", "rank"])
+        XCTAssertEqual(complete("count teachers ").candidates, ["where", "by", "having", "bucket", "across", "pct", "total", "sort", "top", "chart", "rank"])
         XCTAssertEqual(complete("count teachers b").candidates, ["by", "bucket"])
         let afterCondition = complete("count teachers where in_service ").candidates
         XCTAssertEqual(Array(afterCondition.prefix(6)), ["and", "or", "not", "in", "between", "is"])
         XCTAssertTrue(afterCondition.contains("by") && !afterCondition.contains("where"), "\(afterCondition)")
-        XCTAssertEqual(complete("count teachers by district ").candidates, ["where", "having", "bucket", "across", "pct", "total", "sort", "top", "rank"])
+        XCTAssertEqual(complete("count teachers by district ").candidates, ["where", "having", "bucket", "across", "pct", "total", "sort", "top", "chart", "rank"])
     }
 
     func testSortOffersOutputColumns() {
         XCTAssertEqual(complete("count teachers by district sort ").candidates, ["district", "count"])
         XCTAssertEqual(complete("count as n, passrate enrollments by project sort p").candidates, ["project", "passrate"])
         XCTAssertEqual(complete("count teachers by district sort count ").candidates.prefix(2), ["asc", "desc"])
+        XCTAssertTrue(complete("count teachers by district sort district ").candidates.contains("pinyin"))
         // The names are the binder's: a repeated one is numbered, as the result shows it.
         XCTAssertEqual(complete("count, count teachers by district sort ").candidates, ["district", "count", "count_2"])
     }

@@ -75,7 +75,7 @@ final class LexicalTests: XCTestCase {
     func testKeywordRoles() {
         XCTAssertEqual(Lexical.statementKeywords.map(\.rawValue),
                        ["load", "measure", "link", "set", "let", "print", "check", "warn", "include", "export", "describe", "summary", "explain", "list"])
-        XCTAssertEqual(Lexical.clauseKeywords.map(\.rawValue), ["where", "by", "having", "bucket", "across", "pct", "total", "sort", "top"])
+        XCTAssertEqual(Lexical.clauseKeywords.map(\.rawValue), ["where", "by", "having", "bucket", "across", "pct", "total", "sort", "top", "chart"])
         XCTAssertEqual(Set(Lexical.continuationKeywords), Set(Lexical.clauseKeywords + [.and, .or, .to, .with, .sheet]))
         XCTAssertTrue(Lexical.expressionKeywords.contains(.between) && !Lexical.expressionKeywords.contains(.where))
     }

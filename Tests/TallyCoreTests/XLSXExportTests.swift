@@ -253,12 +253,13 @@ final class XLSXExportTests: XCTestCase {
             s.tally:4:19: error: cannot tell the format of "a.xls" from its extension
             4 | export count t to "a.xls"
               |                   ^^^^^^^
-              = use .csv, .json, .md, .txt or .xlsx
+              = use .csv, .json, .md, .txt or .xlsx (.svg for a chart)
             """)
         XCTAssertEqual(error(#"export count t to "a.xlsx" with bon"#), """
             s.tally:4:33: error: expected `bom` (with bom writes a byte-order mark first, for Excel), found `bon`
             4 | export count t to "a.xlsx" with bon
               |                                 ^^^
+              = did you mean `bom`?
             """)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("a.xlsx")))
     }

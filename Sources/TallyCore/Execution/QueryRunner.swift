@@ -4,6 +4,15 @@ struct QueryRunner {
     let evaluator: Evaluator
 
     func run(_ q: LogicalQuery) throws -> ResultTable {
+        var result = try rows(q)
+        if let chart = q.chart {
+            try located(chart.origin) { try Chart.check(result) }
+            result.chart = chart.title
+        }
+        return result
+    }
+
+    private func rows(_ q: LogicalQuery) throws -> ResultTable {
         let table = q.table
         var rows: [Int32]?
         if let filter = q.filter {
@@ -321,7 +330,7 @@ struct QueryRunner {
         let ranking = q.rank != nil || q.withTies || !q.per.isEmpty
         let few = !ranking && (q.top.map { $0 <= n / 8 } ?? false)
         for s in q.sort {
-            keys.append((SortKeyValues(result.columns[s.column].vector, order: s.order, fewComparisons: few), s.descending))
+            keys.append((SortKeyValues(result.columns[s.column].vector, order: s.order, pinyin: s.pinyin, fewComparisons: few), s.descending))
         }
         let sortKeys = keys.count
         for d in 0..<dimensions { keys.append((SortKeyValues(result.columns[d].vector, fewComparisons: few), false)) }
@@ -391,12 +400,13 @@ struct SortKeyValues {
 
     /// `order`: values that sort first, in the given order (numbers match by value, other
     /// values by their text); the others follow in their natural order.
+    /// `pinyin`: text in pinyin order (see `PinyinOrder`), not code point order.
     /// `fewComparisons`: text is compared string by string instead of ranking the whole
     /// dictionary first (for a small `top`, where only a few rows are compared).
-    init(_ v: Vector, order: [String]? = nil, fewComparisons: Bool = false) {
+    init(_ v: Vector, order: [String]? = nil, pinyin: Bool = false, fewComparisons: Bool = false) {
         nulls = v.nulls
         if let order {
-            let natural = SortKeyValues(v)
+            let natural = SortKeyValues(v, pinyin: pinyin)
             let n = v.count
             let listed: [Int?] = (0..<n).map { i -> Int? in
                 let value = v.value(at: i)
@@ -420,6 +430,7 @@ struct SortKeyValues {
         case .decimal(let a, _): keys = .doubles(a)
         case .boolean(let a, _): keys = .ints(a.map { Int64($0) })
         case .string(let codes, let d, _):
+            if pinyin { keys = .ranks(PinyinOrder.ranks(codes, d)); return }
             if fewComparisons { keys = .text(codes, d); return }
             let rank = d.ranks
             keys = .ranks(codes.map { d.count == 0 ? 0 : Int(rank[Int($0)]) })

@@ -13,12 +13,15 @@ public struct ResultTable: Sendable {
     public var columns: [Column]
     /// The total row's cells, one per column (the label sits in the first column).
     public var totalRow: [Value]?
+    /// `chart`: the result is shown as a bar chart (`Chart`) under this title, the query as written.
+    public var chart: String?
 
     public var rowCount: Int { columns.first?.vector.count ?? 0 }
 
-    public init(columns: [Column], totalRow: [Value]? = nil) {
+    public init(columns: [Column], totalRow: [Value]? = nil, chart: String? = nil) {
         self.columns = columns
         self.totalRow = totalRow
+        self.chart = chart
     }
 
     /// Reorders (or cuts) the rows.

@@ -6,9 +6,11 @@ public enum ResultFile {
     public enum Kind: Equatable, Sendable {
         case text(OutputFormat)
         case workbook
+        /// A chart (`chart`) as an SVG picture (`Chart.svg`).
+        case svg
     }
 
-    /// The extensions known, as a note says them.
+    /// The extensions a result's rows are written to, as a note says them (and `.svg`: a chart).
     public static let knownExtensions = ".csv, .json, .md, .txt or .xlsx"
 
     /// The format of a file by its extension (in any case), or nil.
@@ -19,6 +21,7 @@ public enum ResultFile {
         case "md", "markdown": .text(.markdown)
         case "txt": .text(.table)
         case "xlsx": .workbook
+        case "svg": .svg
         default: nil
         }
     }
@@ -30,7 +33,8 @@ public enum ResultFile {
     /// (sheet `Sheet1`) in place of the file; with `sheet`, an existing workbook gets that sheet
     /// added or replaced and keeps its others, and a missing one is made. `bom`: a UTF-8
     /// byte-order mark before the text. Text formats follow `display` (decimals, thousands, …)
-    /// in the file's own format.
+    /// in the file's own format, every row (no `.rows N`); a chart in `.txt` is drawn at
+    /// `Chart.defaultWidth`, in `.svg` as a picture.
     public static func write(_ result: ResultTable, to path: String, as kind: Kind, display: DisplaySettings = DisplaySettings(),
                              sheet: String? = nil, bom: Bool = false) throws(AtomicFile.Failure) {
         let bytes: [UInt8]
@@ -38,7 +42,11 @@ public enum ResultFile {
         case .text(let format):
             var written = display
             written.format = format
+            written.rowLimit = nil
+            written.width = nil
             bytes = (bom ? [0xEF, 0xBB, 0xBF] : []) + Array(ResultWriter.write(result, written).utf8)
+        case .svg:
+            bytes = Array(Chart.svg(result, display).utf8)
         case .workbook:
             do throws(XLSXWriter.Problem) {
                 var package = XLSXWriter.Package.empty

@@ -6,8 +6,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 }
 
 /// How results are shown: what `--format` and the settings dot-commands (`.format`, `.rows`,
-/// `.decimals`, `.thousands`, `.percent`) say. A session
-/// hands them to its output with each result.
+/// `.decimals`, `.thousands`, `.percent`) say, and the screen's width a chart is drawn at (the
+/// command line's). A session hands them to its output with each result.
 public struct DisplaySettings: Sendable, Equatable {
     public var format: OutputFormat = .table
     /// `.rows N`: table output shows at most N rows of a result; nil shows all. (The command
@@ -20,14 +20,18 @@ public struct DisplaySettings: Sendable, Equatable {
     public var thousands = false
     /// `.percent on`: share columns (`pct`, `bucket`) with a % sign, as 55.48%.
     public var percent = false
+    /// The screen's width in cells, which a chart (`chart`) is drawn at: the command line sets it
+    /// to the terminal's at the prompt; nil (batch output, files) draws at `Chart.defaultWidth`.
+    public var width: Int?
 
     public init(format: OutputFormat = .table, rowLimit: Int? = nil, decimals: Int = Format.defaultDecimals,
-                thousands: Bool = false, percent: Bool = false) {
+                thousands: Bool = false, percent: Bool = false, width: Int? = nil) {
         self.format = format
         self.rowLimit = rowLimit
         self.decimals = decimals
         self.thousands = thousands
         self.percent = percent
+        self.width = width
     }
 }
 
@@ -65,12 +69,38 @@ public enum ResultWriter {
     }
 
     public static func write(_ r: ResultTable, _ display: DisplaySettings) -> String {
-        switch display.format {
+        if r.chart != nil && (display.format == .table || display.format == .markdown) { return chart(r, display) }
+        return switch display.format {
         case .table: table(r, display)
         case .csv: csv(r)
         case .json: json(r)
         case .markdown: markdown(r, display)
         }
+    }
+
+    /// A result with `chart` in table or Markdown output: the bar chart (`Chart.text`) at the
+    /// display's width (`Chart.defaultWidth` without one), of at most `.rows N` bars (scaled among
+    /// those shown) and then the "… N more rows" footer; in Markdown as a `text` code block. CSV
+    /// and JSON output, being for programs, get the rows.
+    public static func chart(_ r: ResultTable, _ display: DisplaySettings) -> String {
+        var shown = r, more = ""
+        if let limit = display.rowLimit, limit >= 0, r.rowCount > limit {
+            shown = r.prefix(limit)
+            more = moreRows(r.rowCount - limit, hint: ".rows all shows them")
+        }
+        let text = Chart.text(shown, width: display.width ?? Chart.defaultWidth, display) + more
+        return display.format == .markdown ? "```text\n" + text + "```\n" : text
+    }
+
+    /// The footer under a result cut to `.rows N`.
+    public static func moreRows(_ hidden: Int, hint: String?) -> String {
+        "… \(hidden) more row\(hidden == 1 ? "" : "s")" + (hint.map { " (\($0))" } ?? "") + "\n"
+    }
+
+    /// Line breaks and tabs inside a cell would break an aligned layout: shown as spaces.
+    public static func singleLine(_ s: String) -> String {
+        s.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" })
+            ? String(s.map { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" ? " " : $0 }) : s
     }
 
     /// Printed text is Markdown: in Markdown output it passes through as a paragraph; in JSON it

@@ -234,7 +234,14 @@ struct Binder {
                             notes: [Suggest.closest(to: s.column.text, in: names).map { "did you mean `\($0)`?" }
                                     ?? "the output columns are: \(names.joined(separator: ", "))"])
             }
-            sort.append(.init(column: i, descending: s.descending, order: s.order))
+            if let p = s.pinyin {
+                if let t = columns[i].type, t != .string {
+                    throw error("pinyin orders text; `\(columns[i].name)` is \(VectorOps.describe(t))", p,
+                                notes: ["sort \(Lexical.name(columns[i].name))\(s.descending ? " desc" : "") orders it as it is"])
+                }
+                if let missing = PinyinOrder.unavailable { throw error(missing.message, p, notes: missing.notes) }
+            }
+            sort.append(.init(column: i, descending: s.descending, order: s.order, pinyin: s.pinyin != nil))
         }
 
         // Ranking: rank numbers, ties kept at the cut, top N within each value of some columns.
@@ -250,12 +257,68 @@ struct Binder {
             throw error("\(what) needs sort: rows are ranked in the sort's order", q.clauseSpans[q.rank != nil ? "rank" : "top"] ?? q.span,
                         notes: ["count logins by teachers.school sort count desc top 10 with ties"])
         }
+        let chart = try q.chart ? self.chart(q, dimensions, measures, bucket) : nil
         if let r = q.rank { columns.insert((r, .integer), at: 0) }
 
         return LogicalQuery(listing: q.listing, table: table, filter: filter, dimensions: dimensions, having: having, measures: measures,
                             bucket: bucket, across: across, share: q.pct && bucket == nil ? q.shareName : nil, shareName: q.shareName,
-                            total: q.total, sort: sort, top: q.top, withTies: q.withTies, per: per, rank: q.rank,
+                            total: q.total, sort: sort, top: q.top, withTies: q.withTies, per: per, rank: q.rank, chart: chart,
                             columns: columns, origin: origin(q.span))
+    }
+
+    /// `chart`: a bar per row of one measure — the groups of one `by` item (or bucket's bands)
+    /// and one number each, with the share of `pct` or `bucket` beside it. Any other shape is
+    /// an error here, before any data is read.
+    private func chart(_ q: Query, _ dimensions: [LogicalQuery.Dimension], _ measures: [LogicalQuery.Measure],
+                       _ bucket: LogicalQuery.Bucket?) throws -> LogicalQuery.Chart {
+        let span = q.clauseSpans["chart"] ?? q.span
+        let example = "count teachers by district chart"
+        if q.listing {
+            throw error("chart draws a bar per group; `list` shows rows one by one", span,
+                        notes: ["a bar per course: sum(enrolled) courses by title sort sum(enrolled) desc top 10 chart"])
+        }
+        let instead = ["across": "chart one of its values at a time: count enrollments where project = \"提升工程2.0\" by teachers.district chart",
+                       "rank": "leave rank out: the bars are in the sort's order, longest first with sort … desc"]
+        for word in ["across", "rank"] {
+            if let s = q.clauseSpans[word] {
+                throw error("chart draws one bar per row; `\(word)` does not combine with it", s, notes: [instead[word]!])
+            }
+        }
+        if measures.count > 1 {
+            throw error("chart draws one measure; this query has \(measures.count)", q.items[1].expr.span, notes: [example])
+        }
+        if bucket == nil {
+            if dimensions.isEmpty {
+                throw error("chart draws a bar per group; without by this query gives one row", span, notes: ["add by: \(example)"])
+            }
+            if dimensions.count > 1 {
+                throw error("chart draws a bar per group of one `by` item; this query has \(dimensions.count)", q.clauseSpans["by"] ?? span,
+                            notes: ["join them into one label: count teachers by \"{district}·{stage}\" as 组 chart"])
+            }
+        }
+        // The bars are the measure's values (bucket without `at`: its count of rows per band).
+        let drawsMeasure = bucket == nil || bucket?.value != nil
+        if drawsMeasure, let t = measures[0].expr.type, !t.isNumeric {
+            throw error("chart draws numbers; this measure is \(VectorOps.describe(t))", q.items[0].expr.span,
+                        notes: ["a bar's length is a count, a sum or a rate, as in \(example)"])
+        }
+        let label = bucket?.valueName ?? dimensions[0].name
+        let value = drawsMeasure ? measures[0].name : bucket!.countName
+        return .init(title: Binder.text(of: q, without: span, in: source), label: label, value: value, origin: origin(q.items[0].expr.span))
+    }
+
+    /// A query as written, without comments and line breaks, and without one word (`chart`).
+    static func text(of q: Query, without word: Span, in source: SourceFile) -> String {
+        var out = "", last: Span?
+        for t in (try? Lexer.tokenize(source, range: q.span.start..<q.span.end)) ?? [] where t.kind != .newline && t.kind != .end && t.span != word {
+            if let l = last {
+                let gap = source.slice(Span(l.end, t.span.start))
+                out += gap.allSatisfy { $0 == " " } ? gap : " "   // a comment, a line break or the word left out: one space
+            }
+            out += source.slice(t.span)
+            last = t.span
+        }
+        return out
     }
 
     /// The bands' names, in the order the thresholds are written (high to low: `≥90`, `80–90`, …,

@@ -131,6 +131,19 @@ struct LogicalQuery: Sendable {
         var column: Int
         var descending: Bool
         var order: [String]?
+        /// `pinyin`: text compared as glibc's zh_CN.UTF-8 collation does (by pinyin), not by code point.
+        var pinyin = false
+    }
+
+    /// `chart`: the result is drawn as a bar chart — one bar per row, of its one measure (the
+    /// binder checked the shape). It changes no row: it is how the result is shown.
+    struct Chart: Sendable {
+        /// The query as written, without the word `chart` (the SVG's title).
+        var title: String
+        /// The output columns of the bars' labels and lengths.
+        var label: String, value: String
+        /// The measure drawn, where an error about its values (a negative one) points.
+        var origin: Origin
     }
 
     /// `list`: the rows themselves; `measures` are then the columns shown for each row.
@@ -154,6 +167,7 @@ struct LogicalQuery: Sendable {
     var per: [Int]
     /// The rank column's name (`rank`, `rank as 名次`).
     var rank: String?
+    var chart: Chart?
     /// The output columns, in order, with their types.
     var columns: [(name: String, type: DataType?)]
     var origin: Origin
@@ -193,11 +207,12 @@ struct LogicalQuery: Sendable {
         if let share { lines.append("pct as \(share)") }
         if let total { lines.append("total \"\(total)\"") }
         let shown = rank == nil ? columns : Array(columns.dropFirst())
-        let sortKeys = sort.map { "\(shown[$0.column].name)\($0.order == nil ? "" : " (listed values first)")\($0.descending ? " desc" : "")" }
+        let sortKeys = sort.map { "\(shown[$0.column].name)\($0.order == nil ? "" : " (listed values first)")\($0.pinyin ? " pinyin" : "")\($0.descending ? " desc" : "")" }
         let groupOrder = bucket == nil ? dimensions.map { "\($0.name) (groups in order, nulls last)" } : listing ? ["the table's row order"] : []
         if !sortKeys.isEmpty || !groupOrder.isEmpty { lines.append("sort " + (sortKeys + groupOrder).joined(separator: ", ")) }
         if let rank { lines.append("rank as \(rank) (equal sort keys share a rank: 1, 2, 2, 4)\(per.isEmpty ? "" : " within " + per.map { shown[$0].name }.joined(separator: ", "))") }
         if let top { lines.append("top \(top)\(withTies ? " with ties" : "")\(per.isEmpty ? "" : " per " + per.map { shown[$0].name }.joined(separator: ", "))") }
+        if let chart { lines.append("chart: a bar of \(chart.value) per \(chart.label) (the total row is not a bar)") }
         lines.append("output " + columns.map { "\($0.name) \($0.type?.rawValue ?? "null")" }.joined(separator: ", "))
         return lines.joined(separator: "\n")
     }

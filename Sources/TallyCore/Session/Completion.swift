@@ -412,7 +412,7 @@ extension Completion {
                     return o
                 }
                 if lastToken.map(QueryWalk.endsOperand) ?? false || lastToken?.kind == .keyword(.count) || lastToken?.kind == .keyword(.total) {
-                    o.keywords = ["asc", "desc"] + unused
+                    o.keywords = ["asc", "desc", "pinyin"] + unused
                     return o
                 }
                 o.keywords = unused

@@ -219,7 +219,8 @@ public enum Help {
                 total      adds a last row `total` (or the text given) computed over all rows —
                            a rate is recomputed, not summed
                 sort C     orders by output columns, asc (default) or desc: sort count desc;
-                           rows tied on the sort keys keep the groups' order
+                           rows tied on the sort keys keep the groups' order;
+                           sort district pinyin orders Chinese text by pinyin (as glibc's zh_CN)
                 top N      keeps the first N rows; `top N with ties` keeps rows tied with the Nth;
                            `top N per C` the first N of each value of column C
                 rank       adds a first column numbering the rows in the sort's order (1, 2, 2, 4)
@@ -231,6 +232,24 @@ public enum Help {
                 Example("count tutor_ratings by rating pct sort count desc", "answers per rating with their share"),
                 Example("sum(participated) / count * 100 enrollments by project total \"合计\"", "a rate per project and overall"),
                 Example("count logins by teacher_id sort count desc top 10", "the ten teachers who logged in most"),
+                Example("count teachers by district sort district pinyin", "districts in pinyin order: 白云区, 从化区, …"),
+              ]),
+        Topic(name: "chart", aliases: ["charts", "bar", "bars", "svg"], title: "chart — a bar chart instead of a table",
+              text: """
+                `chart` at the end of a query draws a bar per row: the label on the left, a bar
+                as long as the row's measure relative to the largest, the value after it (with
+                the share of pct or bucket). It takes one `by` item (or bucket's bands) and one
+                numeric measure; the total row is written without a bar, 0 and null have no bar
+                (and show 0 and null), a negative value is an error. `export QUERY chart to
+                "FILE.svg"` writes it as an SVG picture (.txt: as text).
+                """,
+              examples: [
+                Example("count teachers by district chart", "teachers per district, as bars"),
+                Example("count distinct teacher_id as 人数 enrollments where participated by teachers.district sort 人数 desc chart",
+                        "participating teachers per district, longest bar first"),
+                Example("count tutor_ratings by rating pct chart", "answers per rating, with their share"),
+                Example("export count teachers by district sort district pinyin chart to \"out/teachers.svg\"",
+                        "the chart as a picture", runnable: false),
               ]),
         Topic(name: "measures", aliases: ["measure", "named"], title: "measures — name a calculation once, use it anywhere",
               text: """
@@ -342,7 +361,8 @@ public enum Help {
                 so Excel on Windows reads its Chinese text right. Folders are made as needed;
                 a failed write leaves the old file as it was. At the prompt, .once FILE sends
                 the next result to FILE instead of the screen, and .export FILE writes the
-                last result shown without running it again.
+                last result shown without running it again. A query with chart is written to
+                .svg (a picture) or .txt (the text chart): .help chart.
                 """,
               examples: [
                 Example("export count enrollments by project pct total \"合计\" to \"out/report.xlsx\"", "a new workbook", runnable: false),
@@ -359,7 +379,7 @@ public enum Help {
                 and round(x, n) n places; .thousands on writes 225,319, .percent on 55.48%.
                 CSV and JSON carry every digit; JSON is one line per result (JSON Lines).
                 `export QUERY to "file.csv"` writes .csv, .json, .md, .txt or .xlsx by extension
-                (.help export).
+                (a query with chart: .svg or .txt; .help export).
                 """,
               examples: [
                 Example("count enrollments by project", "then .format csv and run it again"),

@@ -337,6 +337,10 @@ public final class Session: @unchecked Sendable {
         case .let(let name, let expr):
             // A query with `by`, `bucket` or `list` gives a table; any other a value.
             if case .subquery(let q) = expr.kind, q.listing || !q.dimensions.isEmpty || q.bucket != nil {
+                if q.chart, let span = q.clauseSpans["chart"] {
+                    throw Diagnostic(.error, "`let` keeps the rows as a table; a chart is drawn where a result is shown", in: source, span: span,
+                                     notes: ["draw it from the table: let \(Lexical.name(name.text)) = …; then a query over \(Lexical.name(name.text)) with chart"])
+                }
                 let result = try run(q, source)
                 catalog.add(Table(name: name.text, columns: result.columns.map { Table.Column(name: $0.name, vector: $0.vector, decimals: $0.decimals) },
                                   rowCount: result.rowCount))
@@ -383,6 +387,7 @@ public final class Session: @unchecked Sendable {
 
         case .export(let q, let toExpr, let options):
             let target = try resultTarget(try text(toExpr, source, what: "the file to write"), baseDirectory, source, toExpr.span)
+            try checkChart(q.chart, fits: target)
             let ext = "." + (target.path as NSString).pathExtension
             var sheet: String?
             if let sheetExpr = options.sheet, let span = options.sheetSpan {
@@ -432,13 +437,29 @@ public final class Session: @unchecked Sendable {
         let path = resolve(path, baseDirectory)
         guard let kind = ResultFile.kind(of: path) else {
             throw Diagnostic(.error, "cannot tell the format of \"\(path)\" from its extension", in: source, span: span,
-                             notes: ["use " + ResultFile.knownExtensions])
+                             notes: ["use " + ResultFile.knownExtensions + " (.svg for a chart)"])
         }
         return ResultTarget(path: path, kind: kind, source: source, span: span)
     }
 
+    /// A chart (`chart`) is written as a picture (.svg) or as text (.txt), and an .svg file holds
+    /// only a chart: checked before the query runs (`export`) and before a result is written.
+    func checkChart(_ chart: Bool, fits target: ResultTarget) throws {
+        if chart {
+            guard target.kind == .svg || target.kind == .text(.table) else {
+                throw Diagnostic(.error, "a chart is written to an .svg file (a picture) or a .txt file (text), not ."
+                                 + (target.path as NSString).pathExtension.lowercased(), in: target.source, span: target.span,
+                                 notes: ["without chart, export writes the rows to " + ResultFile.knownExtensions])
+            }
+        } else if target.kind == .svg {
+            throw Diagnostic(.error, "an .svg file holds a chart: add chart to the query", in: target.source, span: target.span,
+                             notes: ["export count teachers by district chart to \"teachers.svg\""])
+        }
+    }
+
     /// Writes a result to its file (see `ResultFile.write`) and says so.
     func write(_ result: ResultTable, to target: ResultTarget, sheet: String? = nil, bom: Bool = false) throws {
+        try checkChart(result.chart != nil, fits: target)
         do { try ResultFile.write(result, to: target.path, as: target.kind, display: display, sheet: sheet, bom: bom) } catch {
             throw Diagnostic(.error, error.description, in: target.source, span: target.span, notes: error.notes)
         }

@@ -36,45 +36,49 @@ public final class StringDictionary: Sendable {
     public var ranks: [Int32] {
         sortRanks.withLock { stored in
             if let r = stored { return r }
-            // The strings' bytes in one arena; sort by the first 16 bytes as two big-endian
-            // integers, and compare the rest only when those are equal.
             var arena: [UInt8] = []
             var offsets: [Int] = [], lengths: [Int] = []
-            var keys: [(UInt64, UInt64, Int32)] = []
-            keys.reserveCapacity(strings.count)
-            for (i, s) in strings.enumerated() {
+            for s in strings {
                 var s = s
                 let start = arena.count
                 s.withUTF8 { arena.append(contentsOf: $0) }
                 offsets.append(start)
                 lengths.append(arena.count - start)
-                func word(_ from: Int) -> UInt64 {
-                    var w: UInt64 = 0
-                    for k in 0..<8 { w = w << 8 | UInt64(from + k < arena.count ? arena[from + k] : 0) }
-                    return w
-                }
-                let len = arena.count - start
-                keys.append((len > 0 ? word(start) & prefixMask(len) : 0, len > 8 ? word(start + 8) & prefixMask(len - 8) : 0, Int32(i)))
-            }
-            arena.withUnsafeBufferPointer { a in
-                let base = a.baseAddress ?? UnsafePointer(bitPattern: 1)!
-                keys.sort { x, y in
-                    if x.0 != y.0 { return x.0 < y.0 }
-                    if x.1 != y.1 { return x.1 < y.1 }
-                    let i = Int(x.2), j = Int(y.2)
-                    let c = memcmp(base + offsets[i], base + offsets[j], min(lengths[i], lengths[j]))
-                    return c != 0 ? c < 0 : lengths[i] < lengths[j]
-                }
             }
             var r = [Int32](repeating: 0, count: strings.count)
-            for (rank, key) in keys.enumerated() { r[Int(key.2)] = Int32(rank) }
+            for (rank, i) in StringDictionary.byteOrder(arena, offsets, lengths).enumerated() { r[Int(i)] = Int32(rank) }
             stored = r
             return r
         }
     }
 
-    /// The high `n` bytes of a big-endian word (all of it from 8 on).
-    private func prefixMask(_ n: Int) -> UInt64 { n >= 8 ? ~0 : ~(~0 >> UInt64(8 * n)) }
+    /// The byte strings `arena[offsets[i] ..< offsets[i] + lengths[i]]` in byte order (a shorter
+    /// one before the longer it begins), as their positions. Sorted by the first 16 bytes as two
+    /// big-endian integers, comparing the rest only when those are equal.
+    static func byteOrder(_ arena: [UInt8], _ offsets: [Int], _ lengths: [Int]) -> [Int32] {
+        var keys: [(UInt64, UInt64, Int32)] = []
+        keys.reserveCapacity(offsets.count)
+        for i in offsets.indices {
+            let start = offsets[i], len = lengths[i]
+            func word(_ from: Int) -> UInt64 {
+                var w: UInt64 = 0
+                for k in 0..<8 { w = w << 8 | UInt64(from + k < start + len ? arena[from + k] : 0) }
+                return w
+            }
+            keys.append((len > 0 ? word(start) : 0, len > 8 ? word(start + 8) : 0, Int32(i)))
+        }
+        arena.withUnsafeBufferPointer { a in
+            let base = a.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            keys.sort { x, y in
+                if x.0 != y.0 { return x.0 < y.0 }
+                if x.1 != y.1 { return x.1 < y.1 }
+                let i = Int(x.2), j = Int(y.2)
+                let c = memcmp(base + offsets[i], base + offsets[j], min(lengths[i], lengths[j]))
+                return c != 0 ? c < 0 : lengths[i] < lengths[j]
+            }
+        }
+        return keys.map(\.2)
+    }
 
     /// For each code here, the code of the same string in `other`, or -1. Kept: the same
     /// lookup in the next query is free. The index of `other` it is made with is not: for a

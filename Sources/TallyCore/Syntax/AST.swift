@@ -64,6 +64,9 @@ public struct SortKey: Sendable {
     public var descending: Bool
     /// `sort rating ("很满意", "满意", …)`: these values first, in this order.
     public var order: [String]?
+    /// `sort district pinyin`: text in the order of glibc's zh_CN.UTF-8 collation (by pinyin);
+    /// where the word was written.
+    public var pinyin: Span? = nil
 }
 
 /// `measures TABLE [where …] [by …] [bucket …] [pct] [total] [sort …] [top N]`, or
@@ -102,6 +105,8 @@ public struct Query: Sendable {
     public var per: [Name] = []
     /// `rank [as NAME]`: a column numbering the rows in the sort's order (1, 2, 2, 4).
     public var rank: String?
+    /// `chart`: the result drawn as a bar chart (on screen, or as SVG by `export … to "x.svg"`).
+    public var chart = false
     /// Where each clause keyword was written, for errors about clauses.
     public var clauseSpans: [String: Span] = [:]
     public var span: Span

@@ -156,7 +156,7 @@ public enum Keyword: String, Sendable, CaseIterable {
     case load, from, with, measure, link, to, set, `let`, print, check, warn, include, export, sheet, bom, describe, summary, explain
     // queries: `list` starts one that shows rows; the clauses
     case list
-    case `where`, by, having, bucket, across, pct, total, sort, top, asc, desc, `as`
+    case `where`, by, having, bucket, across, pct, total, sort, top, chart, asc, desc, `as`
     // expressions
     case and, or, not, `in`, between, `is`, null, `true`, `false`, count, distinct, like
 
@@ -179,7 +179,7 @@ public enum Keyword: String, Sendable, CaseIterable {
         switch self {
         case .load, .measure, .link, .set, .let, .print, .check, .warn, .include, .export, .describe, .summary, .explain, .list: .statement
         case .from, .with, .to, .sheet, .bom: .statementPart
-        case .where, .by, .having, .bucket, .across, .pct, .total, .sort, .top: .clause
+        case .where, .by, .having, .bucket, .across, .pct, .total, .sort, .top, .chart: .clause
         case .asc, .desc, .as: .clausePart
         case .and, .or, .not, .in, .between, .is, .null, .true, .false, .count, .distinct, .like: .expression
         }

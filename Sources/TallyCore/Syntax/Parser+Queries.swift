@@ -1,5 +1,5 @@
 /// Queries: the measures, the table, and the clauses (where, by, having, bucket, across, pct,
-/// total, sort, top, rank), each case opening with its rule.
+/// total, sort, top, rank, chart), each case opening with its rule.
 extension Parser {
     /// query -> item { "," item } table { clause } | "list" [ item { "," item } ] table { clause }
     mutating func parseQuery() throws -> Query {
@@ -152,7 +152,8 @@ extension Parser {
                 q.total = "total"
                 if peekOptional().kind == .string { q.total = advance().text }
             case .sort:
-                // sort -> "sort" sortkey { "," sortkey } ;  sortkey -> colname [ "(" value { "," value } ")" ] [ "asc" | "desc" ]
+                // sort -> "sort" sortkey { "," sortkey }
+                // sortkey -> colname [ "(" value { "," value } ")" ] [ "pinyin" ] [ "asc" | "desc" ]   ("pinyin" a word)
                 try once(k); pos += 1
                 repeat {
                     let name = try parseColumnName("an output column to sort by")
@@ -160,9 +161,11 @@ extension Parser {
                     if match(.lparen) {
                         order = try parseValueList("a value to sort by, as in sort rating (\"很满意\", \"满意\")")
                     }
+                    var pinyin: Span?
+                    if peekOptional().kind == .identifier && current.text.lowercased() == "pinyin" { pinyin = advance().span }
                     var descending = false
                     if match(.desc) { descending = true } else { _ = match(.asc) }
-                    q.sort.append(SortKey(column: name, descending: descending, order: order))
+                    q.sort.append(SortKey(column: name, descending: descending, order: order, pinyin: pinyin))
                 } while match(.comma)
             case .top:
                 // top -> "top" integer [ "with" "ties" ] [ "per" colname { "," colname } ]
@@ -183,6 +186,10 @@ extension Parser {
                     pos += 1
                     repeat { q.per.append(try parseColumnName("an output column, as in top 5 per district")) } while match(.comma)
                 }
+            case .chart:
+                // chart -> "chart"
+                try once(k); pos += 1
+                q.chart = true
             default:
                 break clauses
             }
