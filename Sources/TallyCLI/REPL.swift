@@ -7,6 +7,7 @@
 // statement it sets LineEditor.interruptFlag, which the session polls (isCancelled) to
 // stop the load or query. Meta commands (`.help`, `.tables`, …) are in MetaCommands.swift.
 
+import ArgumentParser
 import Foundation
 import TallyCore
 #if canImport(Glibc)
@@ -32,6 +33,12 @@ final class REPL {
         self.editor = editor
         output = REPLOutput()
         driver = try Driver(output: output, options: common)
+        if let e = common.engine {
+            do { driver.session.engine = try Engine.start(e) } catch let d as Diagnostic {
+                output.diagnostic(d)
+                throw ExitCode(1)
+            }
+        }
         session.rowLimit = 40
         session.isCancelled = { LineEditor.interruptFlag.load(ordering: .relaxed) }
         editor.completer = { [unowned self] before, after in

@@ -30,6 +30,10 @@ public final class Session: @unchecked Sendable {
     /// Polled while a statement runs; true cancels it.
     public var isCancelled: @Sendable () -> Bool = { false }
     public let output: SessionOutput
+    /// `--engine duckdb`: queries run on another engine (Engines/Engine.swift), bound here.
+    public var engine: Engine?
+    /// `tally sql`: queries are compiled and their SQL printed instead of run.
+    public var sqlDialect: SQLDialect?
     /// How deep includes, startup scripts and `.run` nest (a script that runs itself stops at 32).
     var includeDepth = 0
 
@@ -210,6 +214,7 @@ public final class Session: @unchecked Sendable {
     private func run(_ q: Query, _ source: SourceFile) throws -> ResultTable {
         var b = binder(source)
         let bound = try b.bind(q)
+        if let engine { return try engine.run(bound) }
         return try QueryRunner(evaluator: evaluator).run(bound)
     }
 
@@ -217,6 +222,7 @@ public final class Session: @unchecked Sendable {
     private func scalar(_ e: Expr, _ source: SourceFile) throws -> Value {
         var b = binder(source)
         let bound = try b.bind(e, .scalar)
+        if let engine, Engine.readsTables(bound) { return try engine.value(bound) }
         return try evaluator.eval(bound, .scalar).value(at: 0)
     }
 
@@ -235,6 +241,9 @@ public final class Session: @unchecked Sendable {
 
     func execute(_ s: Statement, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
         switch s.kind {
+        case .query(let q) where sqlDialect != nil:
+            output.result(try sql(q, s, source))
+
         case .query(let q):
             output.result(present(try run(q, source)) + (format == .markdown ? "\n" : ""))
 
@@ -247,6 +256,7 @@ public final class Session: @unchecked Sendable {
             }
             for t in tables {
                 catalog.add(t)
+                if let d = sqlDialect { output.result(SQLCompiler(dialect: d).load(t, statement: s, source: source)) }
                 output.info("loaded \(t.name): \(t.rowCount) rows × \(t.columns.count) columns from \(t.source?.summary ?? "")")
                 for w in t.source?.warnings ?? [] { output.diagnostic(w); outcome.warnings += 1 }
             }
@@ -287,7 +297,9 @@ public final class Session: @unchecked Sendable {
             }
 
         case .print(let expr):
-            if case .subquery(let q) = expr.kind {
+            if case .subquery(let q) = expr.kind, sqlDialect != nil {
+                output.result(try sql(q, s, source))
+            } else if case .subquery(let q) = expr.kind {
                 output.result(present(try run(q, source)))
             } else {
                 output.result(Session.printed(Format.display(try scalar(expr, source)), format: format))
@@ -326,6 +338,7 @@ public final class Session: @unchecked Sendable {
                 throw Diagnostic(.error, "cannot tell the format of \"\(path)\" from its extension", in: source, span: toExpr.span,
                                  notes: ["use .csv, .json, .md or .txt"])
             }
+            if sqlDialect != nil { output.result(try sql(q, s, source)); return }
             let result = try run(q, source)
             do { try AtomicFile.write(Array(ResultWriter.write(result, as: f).utf8), to: path) } catch {
                 throw Diagnostic(.error, error.description, in: source, span: toExpr.span, notes: error.notes)

@@ -1,0 +1,45 @@
+/// `tally sql`: each query of a script printed as the SQL that computes it. The script runs as
+/// it would in memory for everything but its queries — loads (whose inferred schema becomes
+/// the engine's read), measures, links, `set` and `let` — so each query binds exactly as in a
+/// run, and is then compiled instead of run.
+extension Session {
+    /// The statement's SQL, headed by where it is and its first line.
+    func sql(_ q: Query, _ statement: Statement, _ source: SourceFile) throws -> String {
+        var b = Binder(catalog: catalog, source: source)
+        let bound = try b.bind(q)
+        let compiled = try SQLCompiler(dialect: sqlDialect ?? .duckdb).compile(bound)
+        return SQLCompiler.heading(statement.span, source) + compiled + ";\n"
+    }
+}
+
+extension SQLCompiler {
+    /// `-- FILE:LINE: the statement's first line`.
+    static func heading(_ span: Span, _ source: SourceFile) -> String {
+        let (line, _) = source.lineAndColumn(of: span.start)
+        let first = source.slice(span).split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        return "-- \(source.name):\(line): \(first)\n"
+    }
+
+    /// A loaded table as the engine's read of its file, with the schema Tally inferred; a file
+    /// the engine cannot read as Tally does says why (a run converts it first).
+    func load(_ t: Table, statement: Statement, source: SourceFile) -> String {
+        let columns = t.columns.map { ($0.name, Binder.type(of: $0)) }
+        var why: [String] = []
+        if let s = t.source {
+            if s.sheet != nil { why.append("it is a workbook") }
+            if let e = s.encoding, e.uppercased() != "UTF-8" { why.append("it is \(e), not UTF-8") }
+            if s.headerRows.count > 1 { why.append("its header spans two rows") }
+            if s.summaryRows > 0 || s.badRows > 0 || s.replacedBytes > 0 { why.append("its load left rows out") }
+            if s.fileNames != t.columns.map(\.name) { why.append("its columns are renamed") }
+        }
+        let path = t.source?.path ?? t.name
+        let delimiter = t.source?.delimiter.map { String(Unicode.Scalar($0)) } ?? ","
+        let skip = max(0, (t.source?.headerRows.first ?? 1) - 1)
+        var text = SQLCompiler.heading(statement.span, source)
+        if !why.isEmpty {
+            text += "-- \(t.name): the engine cannot read \(path) as Tally does (\(why.joined(separator: ", "))); a run hands it the table as clean UTF-8 CSV\n"
+        }
+        text += "-- values must be in plain forms (ISO dates, 1234.5, true/false); a run hands the engine what Tally read\n"
+        return text + createTable(t.name, csv: path, columns: columns, delimiter: delimiter, skip: skip, nulls: t.source?.nulls ?? []) + ";\n"
+    }
+}
