@@ -127,6 +127,7 @@ struct SQL: ParsableCommand {
         Terminal.ignoreBrokenPipe()
         let driver = try Driver(output: Terminal(), format: .table, parameters: parameters)
         driver.session.sqlDialect = dialect
+        driver.session.output.result(SQLCompiler(dialect: dialect).preamble.map { $0 + ";\n" }.joined() + "\n")
         throw ExitCode(Terminal.exitCode(driver.runFiles(scripts)))
     }
 }

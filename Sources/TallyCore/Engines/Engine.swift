@@ -76,6 +76,7 @@ public final class Engine {
             close()
             throw Diagnostic(.error, "DuckDB is not installed for Tally (\(python): \(e))", notes: [Engine.installNote])
         }
+        for statement in compiler.preamble { _ = try execute(statement) }
     }
 
     deinit { close() }
@@ -200,28 +201,33 @@ public final class Engine {
 /// ISO dates and times, booleans as true/false.
 enum CleanCSV {
     static func write(_ t: Table, to path: String) throws {
-        var out = Data()
-        func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        out.append(contentsOf: t.columns.map { quoted($0.name) }.joined(separator: ",").utf8)
+        func quoted(_ s: String) -> [UInt8] { Array(("\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"").utf8) }
+        var out: [UInt8] = []
+        out.append(contentsOf: t.columns.map { String(decoding: quoted($0.name), as: UTF8.self) }.joined(separator: ",").utf8)
         out.append(10)
-        for r in 0..<t.rowCount {
-            var line = ""
-            for (i, c) in t.columns.enumerated() {
-                if i > 0 { line += "," }
-                switch c.vector.value(at: r) {
-                case .null: break
-                case .integer(let v): line += "\(v)"
-                case .decimal(let d): line += "\(d)"
-                case .boolean(let b): line += b ? "true" : "false"
-                case .date(let s): line += CivilCalendar.format(seconds: s, dateOnly: true)
-                case .timestamp(let s): line += CivilCalendar.format(seconds: s, dateOnly: false)
-                case .string(let s): line += quoted(s)
-                }
+        // Each column's cell writer; text is quoted once per distinct string.
+        let cells: [(Int, inout [UInt8]) -> Void] = t.columns.map { c in
+            let v = c.vector
+            switch v {
+            case .integer(let a, _): return { i, o in o.append(contentsOf: String(a[i]).utf8) }
+            case .decimal(let a, _): return { i, o in o.append(contentsOf: "\(a[i])".utf8) }
+            case .boolean(let a, _): return { i, o in o.append(contentsOf: (a[i] != 0 ? "true" : "false").utf8) }
+            case .date(let a, _): return { i, o in o.append(contentsOf: CivilCalendar.format(seconds: a[i], dateOnly: true).utf8) }
+            case .timestamp(let a, _): return { i, o in o.append(contentsOf: CivilCalendar.format(seconds: a[i], dateOnly: false).utf8) }
+            case .string(let codes, let d, _):
+                let texts = d.strings.map(quoted)
+                return { i, o in o.append(contentsOf: texts[Int(codes[i])]) }
             }
-            out.append(contentsOf: line.utf8)
+        }
+        let nulls = t.columns.map { $0.vector.nulls }
+        for r in 0..<t.rowCount {
+            for i in cells.indices {
+                if i > 0 { out.append(44) }
+                if !(nulls[i]?.isNull(r) ?? false) { cells[i](r, &out) }
+            }
             out.append(10)
         }
-        guard FileManager.default.createFile(atPath: path, contents: out) else {
+        guard FileManager.default.createFile(atPath: path, contents: Data(out)) else {
             throw Diagnostic(.error, "cannot write \(path) for the engine")
         }
     }

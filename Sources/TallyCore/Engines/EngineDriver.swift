@@ -8,11 +8,15 @@ enum EngineDriver {
     static let duckdbVersion = "2.0.1"
 
     static let duckdb = #"""
-import sys, json, datetime
+import sys, os, json, datetime
+
+# The answers go to the pipe Tally reads; anything else the engine prints goes to stderr.
+answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
+os.dup2(2, 1)
 
 def send(obj):
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+    answers.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    answers.flush()
 
 try:
     import duckdb
@@ -34,7 +38,6 @@ def text(v):
     return str(v)
 
 con = duckdb.connect(":memory:")
-con.execute("SET preserve_insertion_order = true")
 send({"ready": duckdb.__version__})
 for line in sys.stdin:
     try:

@@ -14,8 +14,10 @@ public enum SQLDialect: String, CaseIterable, Sendable {
     public var engineName: String { self == .duckdb ? "DuckDB" : "Spark" }
 }
 
-struct SQLCompiler {
-    let dialect: SQLDialect
+public struct SQLCompiler: Sendable {
+    public let dialect: SQLDialect
+
+    public init(dialect: SQLDialect) { self.dialect = dialect }
 
     // MARK: Spelling
 
@@ -25,6 +27,21 @@ struct SQLCompiler {
     }
 
     func string(_ s: String) -> String {
+        // Line breaks as chr(…), so that every literal stays on its line (statements are indented).
+        if s.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
+            var parts: [String] = [], current = ""
+            for u in s.unicodeScalars {
+                if u == "\n" || u == "\r" {
+                    parts.append(quote(current)); parts.append("chr(\(u.value))"); current = ""
+                } else { current.unicodeScalars.append(u) }
+            }
+            parts.append(quote(current))
+            return "(" + parts.joined(separator: " || ") + ")"
+        }
+        return quote(s)
+    }
+
+    private func quote(_ s: String) -> String {
         // Spark reads a backslash in a string literal as an escape.
         dialect == .spark ? "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
             : "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
@@ -63,6 +80,14 @@ struct SQLCompiler {
     func unsupported(_ what: String, at origin: Origin, _ note: String? = nil) -> Diagnostic {
         origin.error("\(dialect.engineName) cannot compute \(what) exactly as Tally does", notes: (note.map { [$0] } ?? [])
                      + ["run this statement without --engine, or rewrite it without \(what)"])
+    }
+
+    /// The session settings the statements rely on, run before them: tables keep their rows'
+    /// order (`list`'s ties), and DuckDB's expression rewriter stays off — it folds `m * 10 > 0`
+    /// into `m > 0`, which would lose Tally's overflow error.
+    public var preamble: [String] {
+        dialect == .duckdb ? ["SET preserve_insertion_order = true", "SET disabled_optimizers = 'expression_rewriter'", "SET enable_progress_bar = false"]
+            : ["SET spark.sql.ansi.enabled = true"]
     }
 
     // MARK: Loads
@@ -122,6 +147,12 @@ struct SQLCompiler {
         "\(ident(scope.table.name)) AS \(scope.alias)" + scope.joins.map { "\n    " + $0.sql }.joined()
     }
 
+    /// The scope as the right side of a join: its join tree in parentheses.
+    func joined(_ scope: RowScope) -> String { scope.joins.isEmpty ? from(scope) : "(\(from(scope)))" }
+
+    /// A null of the type an expression has (SQL needs one where Tally's null fits any type).
+    func typedNull(_ t: DataType?) -> String { t == nil ? "NULL" : "CAST(NULL AS \(sqlType(t)))" }
+
     /// The query as one statement (with the `__total` column when it has a total row).
     func compile(_ q: LogicalQuery) throws -> String {
         try compile(q, names: Names())
@@ -175,7 +206,7 @@ struct SQLCompiler {
                 let home = RowScope(table: tableOf(q.dimensions[0].expr, q.table), alias: names.fresh("v"))
                 let domain = "SELECT \(home.alias).\(ident(column.name)) AS v FROM \(ident(home.table.name)) AS \(home.alias)"
                     + "\n    UNION SELECT \(dims[0]) FROM \(from(scope))\(whereClause(scope))"
-                fromSQL = "(\(domain)) AS \(dom)\nLEFT JOIN (\(from(scope))) ON \(dom).v IS NOT DISTINCT FROM \(dims[0])"
+                fromSQL = "(\(domain)) AS \(dom)\nLEFT JOIN \(joined(scope)) ON \(dom).v IS NOT DISTINCT FROM \(dims[0])"
                     + (where_.map { " AND \($0)" } ?? "")
                 cols.append("\(dom).v AS c1")
                 group = "\nGROUP BY \(dom).v"
@@ -315,7 +346,7 @@ struct SQLCompiler {
             for (i, m) in measures.enumerated() { cols.append("\(m) AS c\(i + 2)") }
             cols.append("\(share(of: measures[0], type: q.measures[0].expr.type)) AS c\(cols.count + 1)")
             cols.append("\(l).i AS __band")
-            let main = "SELECT " + cols.joined(separator: ", ") + "\nFROM \(labels(b)) AS \(l)(i, label)\nLEFT JOIN (\(from(scope))) ON \(band(v, b)) = \(l).i"
+            let main = "SELECT " + cols.joined(separator: ", ") + "\nFROM \(labels(b)) AS \(l)(i, label)\nLEFT JOIN \(joined(scope)) ON \(band(v, b)) = \(l).i"
                 + (where_.map { " AND \($0)" } ?? "") + "\nGROUP BY \(l).i, \(l).label\nHAVING \(l).i < \(nullBand) OR count(\(rowNumber(scope.alias))) > 0"
             var total: [String]?
             if let label = q.total {
@@ -489,6 +520,7 @@ struct SQLCompiler {
     }
 
     private func binary(_ op: BinaryOp, _ a: BoundExpr, _ x: String, _ b: BoundExpr, _ y: String, _ e: BoundExpr) throws -> String {
+        let spark = dialect == .spark
         switch op {
         case .and: return "(\(x) AND \(y))"
         case .or: return "(\(x) OR \(y))"
@@ -513,6 +545,7 @@ struct SQLCompiler {
             return "(\(number(x, a.type)) % NULLIF(\(number(y, b.type)), 0))"
         case .add, .subtract, .multiply:
             let ta = a.type, tb = b.type
+            if ta == nil || tb == nil { return typedNull(e.type) }
             if ta?.isTemporal == true || tb?.isTemporal == true {
                 switch (op, ta, tb) {
                 case (.subtract, .date?, .date?):
@@ -521,6 +554,12 @@ struct SQLCompiler {
                     return dialect == .spark ? "date_\(op == .add ? "add" : "sub")(\(x), \(y))" : "CAST(\(x) \(op.rawValue) \(y) AS DATE)"
                 case (.add, .integer?, .date?):
                     return dialect == .spark ? "date_add(\(y), \(x))" : "CAST(\(y) + \(x) AS DATE)"
+                case (.add, .timestamp?, .integer?), (.subtract, .timestamp?, .integer?) where !spark:
+                    return "(\(x) \(op.rawValue) to_days(CAST(\(y) AS INTEGER)))"
+                case (.add, .integer?, .timestamp?) where !spark:
+                    return "(\(y) + to_days(CAST(\(x) AS INTEGER)))"
+                case (.subtract, let p?, let q?) where p.isTemporal && q.isTemporal && !spark:
+                    return "((epoch(\(x)) - epoch(\(y))) / 86400)"
                 default:
                     throw unsupported("this calendar arithmetic (timestamps)", at: e.origin)
                 }
@@ -541,7 +580,7 @@ struct SQLCompiler {
         guard let argument else { return "count(\(ctx.countColumn ?? "*"))\(f)" }
         let x = try expr(argument, rowCtx, names)
         let t = argument.type
-        if t == nil && fn != .count { return "CAST(NULL AS \(sqlType(e.type ?? .integer)))" }
+        if t == nil && fn != .count { return "max(CAST(NULL AS BIGINT))\(f)" }
         switch fn {
         case .count: return "count(\(d)\(x))\(f)"
         case .min, .max: return "\(fn.rawValue)(\(x))\(f)"
@@ -558,10 +597,19 @@ struct SQLCompiler {
 
     private func scalar(_ name: String, _ args: [BoundExpr], _ ctx: Context, _ names: Names, _ e: BoundExpr) throws -> String {
         var a: [String] = []
-        for x in args { a.append(try expr(x, ctx, names)) }
+        for x in args {
+            // A text written as a literal where a date is read: read here, as Tally reads it.
+            if case .literal(.string(let s)) = x.kind, ["year", "month", "day", "hour", "week", "weekday", "date"].contains(name) {
+                guard let t = FieldParsing.temporal(s) else { throw unsupported("this text as a date", at: x.origin) }
+                a.append(literal(.timestamp(t.seconds)))
+                continue
+            }
+            a.append(try expr(x, ctx, names))
+        }
         let spark = dialect == .spark
+        if !["coalesce", "if", "concat"].contains(name), args.contains(where: { $0.type == nil }) { return typedNull(e.type) }
         func temporal() throws {
-            if args[0].type == .string { throw unsupported("\(name) of text", at: args[0].origin, "Tally reads 2020/11/01 and 2020年11月1日 as dates") }
+            if args[0].type == .string, Binder.literal(args[0]) == nil { throw unsupported("\(name) of text", at: args[0].origin, "Tally reads 2020/11/01 and 2020年11月1日 as dates") }
         }
         func literalText(_ i: Int) -> String? {
             if case .literal(.string(let s)) = args[i].kind { return s }
@@ -642,11 +690,26 @@ struct SQLCompiler {
             try temporalArgument(args[1], name)
             return "CAST(date_trunc(\(string(part)), \(a[1])) AS DATE)"
         case "date_diff":
-            guard !spark, let part = literalText(0)?.lowercased(), ["year", "quarter", "month", "day"].contains(part),
-                  args[1].type == .date, args[2].type == .date else {
-                throw unsupported("date_diff in weeks, of times of day, or with a computed part", at: e.origin)
+            // DuckDB counts boundaries as Tally does, except weeks (whole 7-day spans there).
+            guard !spark, let part = literalText(0)?.lowercased(), ["year", "quarter", "month", "week", "day", "hour", "minute", "second"].contains(part) else {
+                throw unsupported("date_diff with a computed part", at: e.origin)
             }
-            return "date_diff(\(string(part)), \(a[1]), \(a[2]))"
+            let times = try args[1...2].map { x -> String in
+                if case .literal(.string(let s)) = x.kind {
+                    guard let t = FieldParsing.temporal(s) else { throw unsupported("this text as a date", at: x.origin) }
+                    return literal(.timestamp(t.seconds))
+                }
+                try temporalArgument(x, name)
+                return "CAST(\(try expr(x, ctx, names)) AS TIMESTAMP)"
+            }
+            // Weeks: the Mondays between, as date_trunc cuts weeks (DuckDB counts whole 7-day spans).
+            if part == "week" { return "(date_diff('day', date_trunc('week', \(times[0])), date_trunc('week', \(times[1]))) // 7)" }
+            return "date_diff(\(string(part)), \(times[0]), \(times[1]))"
+        case "format_date":
+            // DuckDB's strftime writes every specifier Tally knows the same way.
+            guard !spark, literalText(1) != nil else { throw unsupported("format_date with a computed format", at: e.origin) }
+            try temporalArgument(args[0], name)
+            return "strftime(\(a[0]), \(a[1]))"
         default:
             throw unsupported("\(name)", at: e.origin,
                               name == "upper" || name == "lower" ? "Tally maps every script's cases (ß → SS)" : nil)
