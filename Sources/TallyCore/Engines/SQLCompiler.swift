@@ -92,23 +92,44 @@ public struct SQLCompiler: Sendable {
 
     // MARK: Loads
 
-    /// The statement that makes `name` a table of the engine from a clean UTF-8 CSV file with a
-    /// header line and the given column types (what `EngineSession` writes, or a file already so).
+    /// The statement that makes `name` a table of the engine from a UTF-8 CSV file with a header
+    /// line and the given column types (the clean file an `Engine` writes, or an export whose
+    /// values are in plain forms). With `mapBooleans`, boolean columns are read as text and
+    /// mapped as Tally reads them (是/否, Y/N, true/false, 1/0, any case); another value is an error.
     func createTable(_ name: String, csv path: String, columns: [(name: String, type: DataType?)], delimiter: String = ",",
-                     skip: Int = 0, nulls: [String] = []) -> String {
+                     skip: Int = 0, nulls: [String] = [], mapBooleans: Bool = false) -> String {
+        let booleans = mapBooleans ? columns.filter { $0.type == .boolean }.map(\.name) : []
+        let read = columns.map { (name: $0.name, type: booleans.contains($0.name) ? DataType.string : $0.type) }
+        let mapped = booleans.map { c -> String in
+            let v = "lower(trim(\(ident(c))))"
+            return "CASE WHEN \(ident(c)) IS NULL THEN NULL WHEN \(v) IN ('是', 'y', 'true', '1') THEN TRUE WHEN \(v) IN ('否', 'n', 'false', '0') THEN FALSE"
+                + " ELSE \(dialect == .spark ? "raise_error" : "error")(\(string("not a boolean in column \(c): ")) || \(ident(c))) END AS \(ident(c))"
+        }
         if dialect == .spark {
-            let schema = columns.map { "\(ident($0.name)) \(sqlType($0.type))" }.joined(separator: ", ")
+            // Every column read as text (FAILFAST: a malformed row is an error, never nulls),
+            // then typed under ANSI casts, which fail on a value that does not fit; the null
+            // markers in any case, as Tally reads them.
+            let file = ident(name + "__file")
+            let markers = nulls.map { string($0.uppercased()) }.joined(separator: ", ")
+            let typed = columns.map { c -> String in
+                if let i = booleans.firstIndex(of: c.name) { return mapped[i] }
+                let v = nulls.isEmpty ? ident(c.name) : "CASE WHEN upper(trim(\(ident(c.name)))) IN (\(markers)) THEN NULL ELSE \(ident(c.name)) END"
+                return c.type == .string || c.type == nil ? "\(v) AS \(ident(c.name))" : "CAST(\(v) AS \(sqlType(c.type))) AS \(ident(c.name))"
+            }
             return """
+                CREATE OR REPLACE TEMPORARY VIEW \(file) (\(columns.map { "\(ident($0.name)) STRING" }.joined(separator: ", ")))
+                USING csv OPTIONS (path \(string(path)), header 'true', sep \(string(delimiter)), quote '"', escape '"', multiLine 'true', mode 'FAILFAST');
                 CREATE OR REPLACE TEMPORARY VIEW \(ident(name)) AS
-                SELECT monotonically_increasing_id() AS __row, * FROM csv.\(ident(path))
-                -- read with options header 'true', sep \(string(delimiter)), schema '\(schema)'
+                SELECT monotonically_increasing_id() AS __row, \(typed.joined(separator: ", "))
+                FROM \(file)
                 """
         }
-        let cols = columns.map { "\(string($0.name)): \(string(sqlType($0.type)))" }.joined(separator: ", ")
+        let cols = read.map { "\(string($0.name)): \(string(sqlType($0.type)))" }.joined(separator: ", ")
         let nullstr = nulls.isEmpty ? "''" : "[" + ([""] + nulls).map(string).joined(separator: ", ") + "]"
         return """
             CREATE OR REPLACE TABLE \(ident(name)) AS
-            SELECT * FROM read_csv(\(string(path)), header = true, delim = \(string(delimiter)), quote = '"', escape = '"',\(skip > 0 ? " skip = \(skip)," : "")
+            SELECT *\(mapped.isEmpty ? "" : " REPLACE (" + mapped.joined(separator: ", ") + ")")
+            FROM read_csv(\(string(path)), header = true, delim = \(string(delimiter)), quote = '"', escape = '"',\(skip > 0 ? " skip = \(skip)," : "")
                 nullstr = \(nullstr), allow_quoted_nulls = false, auto_detect = false,
                 columns = {\(cols)})
             """
@@ -706,14 +727,46 @@ public struct SQLCompiler: Sendable {
             if part == "week" { return "(date_diff('day', date_trunc('week', \(times[0])), date_trunc('week', \(times[1]))) // 7)" }
             return "date_diff(\(string(part)), \(times[0]), \(times[1]))"
         case "format_date":
-            // DuckDB's strftime writes every specifier Tally knows the same way.
-            guard !spark, literalText(1) != nil else { throw unsupported("format_date with a computed format", at: e.origin) }
+            guard let format = literalText(1) else { throw unsupported("format_date with a computed format", at: e.origin) }
             try temporalArgument(args[0], name)
-            return "strftime(\(a[0]), \(a[1]))"
+            // DuckDB's strftime writes every specifier Tally knows the same way; Spark's
+            // date_format has letters of its own, and none for %u, %V, %G.
+            guard spark else { return "strftime(\(a[0]), \(a[1]))" }
+            guard let pattern = SQLCompiler.sparkPattern(format) else {
+                throw unsupported("format_date with %j, %u, %V or %G", at: args[1].origin)
+            }
+            return "date_format(\(a[0]), \(string(pattern)))"
         default:
             throw unsupported("\(name)", at: e.origin,
                               name == "upper" || name == "lower" ? "Tally maps every script's cases (ß → SS)" : nil)
         }
+    }
+
+    /// A Tally date format as a Spark datetime pattern (text in quotes), or nil for a specifier
+    /// Spark has no letter for.
+    static func sparkPattern(_ format: String) -> String? {
+        let letters: [String: String] = ["Y": "yyyy", "m": "MM", "d": "dd", "H": "HH", "M": "mm", "S": "ss", "y": "yy",
+                                         "-m": "M", "-d": "d", "-H": "H"]
+        var out = "", literal = "", chars = Array(format), i = 0
+        func flush() {
+            if !literal.isEmpty { out += "'" + literal.replacingOccurrences(of: "'", with: "''") + "'"; literal = "" }
+        }
+        while i < chars.count {
+            if chars[i] == "%", i + 1 < chars.count {
+                var spec = String(chars[i + 1])
+                if spec == "-", i + 2 < chars.count { spec += String(chars[i + 2]) }
+                if spec == "%" { literal += "%"; i += 2; continue }
+                guard let l = letters[spec] else { return nil }
+                flush()
+                out += l
+                i += 1 + spec.count
+            } else {
+                literal.append(chars[i])
+                i += 1
+            }
+        }
+        flush()
+        return out
     }
 
     private func temporalArgument(_ x: BoundExpr, _ name: String) throws {

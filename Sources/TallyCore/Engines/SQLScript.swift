@@ -20,26 +20,40 @@ extension SQLCompiler {
         return "-- \(source.name):\(line): \(first)\n"
     }
 
-    /// A loaded table as the engine's read of its file, with the schema Tally inferred; a file
-    /// the engine cannot read as Tally does says why (a run converts it first).
-    func load(_ t: Table, statement: Statement, source: SourceFile) -> String {
-        let columns = t.columns.map { ($0.name, Binder.type(of: $0)) }
+    /// Why the engine cannot read a loaded table's file as Tally did (empty: it can, when the
+    /// values are in plain forms).
+    static func obstacles(_ t: Table) -> [String] {
+        guard let s = t.source else { return ["it was not loaded from a file"] }
         var why: [String] = []
-        if let s = t.source {
-            if s.sheet != nil { why.append("it is a workbook") }
-            if let e = s.encoding, e.uppercased() != "UTF-8" { why.append("it is \(e), not UTF-8") }
-            if s.headerRows.count > 1 { why.append("its header spans two rows") }
-            if s.summaryRows > 0 || s.badRows > 0 || s.replacedBytes > 0 { why.append("its load left rows out") }
-            if s.fileNames != t.columns.map(\.name) { why.append("its columns are renamed") }
-        }
-        let path = t.source?.path ?? t.name
+        if s.sheet != nil { why.append("it is a workbook") }
+        if let e = s.encoding, e.uppercased() != "UTF-8" { why.append("it is \(e), not UTF-8") }
+        if s.byteOrderMark { why.append("it starts with a byte-order mark") }
+        if s.headerRows.count > 1 { why.append("its header spans two rows") }
+        if s.summaryRows > 0 || s.badRows > 0 || s.replacedBytes > 0 { why.append("its load left rows out") }
+        if s.fileNames != t.columns.map(\.name) { why.append("its columns are renamed") }
+        return why
+    }
+
+    /// The same, for this dialect: Spark's reader cannot skip lines above the header.
+    func obstacles(_ t: Table) -> [String] {
+        SQLCompiler.obstacles(t) + (dialect == .spark && (t.source?.headerRows.first ?? 1) > 1 ? ["its header is not on the first line"] : [])
+    }
+
+    /// The engine's read of a loaded table's own file, with the schema Tally inferred.
+    func readExport(_ t: Table) -> String {
         let delimiter = t.source?.delimiter.map { String(Unicode.Scalar($0)) } ?? ","
-        let skip = max(0, (t.source?.headerRows.first ?? 1) - 1)
+        return createTable(t.name, csv: t.source?.path ?? t.name, columns: t.columns.map { ($0.name, Binder.type(of: $0)) }, delimiter: delimiter,
+                           skip: max(0, (t.source?.headerRows.first ?? 1) - 1), nulls: t.source?.nulls ?? [], mapBooleans: true)
+    }
+
+    /// A loaded table as the engine's read of its file; a file the engine cannot read as Tally
+    /// does says why (a run hands the engine the table as clean CSV instead).
+    func load(_ t: Table, statement: Statement, source: SourceFile) -> String {
         var text = SQLCompiler.heading(statement.span, source)
+        let why = obstacles(t)
         if !why.isEmpty {
-            text += "-- \(t.name): the engine cannot read \(path) as Tally does (\(why.joined(separator: ", "))); a run hands it the table as clean UTF-8 CSV\n"
+            text += "-- \(t.name): the engine cannot read \(t.source?.path ?? t.name) as Tally does (\(why.joined(separator: ", "))); a run hands it the table as clean UTF-8 CSV\n"
         }
-        text += "-- values must be in plain forms (ISO dates, 1234.5, true/false); a run hands the engine what Tally read\n"
-        return text + createTable(t.name, csv: path, columns: columns, delimiter: delimiter, skip: skip, nulls: t.source?.nulls ?? []) + ";\n"
+        return text + readExport(t) + ";\n"
     }
 }
