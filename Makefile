@@ -23,7 +23,7 @@ deps:
 engines: $(ENGINES)/.duckdb-$(DUCKDB_VERSION)
 
 $(ENGINES)/.duckdb-$(DUCKDB_VERSION):
-	@if ! $(PYTHON) -m venv --help >/dev/null 2>&1; then \
+	@if ! $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1; then \
 		echo "installing python3-venv…"; \
 		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv; \
 	fi

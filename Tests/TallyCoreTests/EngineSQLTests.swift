@@ -52,6 +52,16 @@ final class EngineSQLTests: XCTestCase {
         XCTAssertTrue(outputs[0].contains("很满意,13"), outputs[0])   // counted by hand from tutor_ratings.csv
     }
 
+    /// The engine that runs is the pinned one, and the Makefile installs that version.
+    func testTheEngineIsThePinnedVersion() throws {
+        let engine = try Engine.start(.duckdb)
+        defer { engine.close() }
+        XCTAssertEqual(engine.version, EngineDriver.duckdbVersion)
+        let makefile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Makefile")
+        XCTAssertTrue(try String(contentsOf: makefile, encoding: .utf8).contains("DUCKDB_VERSION = \(EngineDriver.duckdbVersion)\n"))
+    }
+
     func diagnostics(_ text: String, dialect: SQLDialect? = nil, engine: Engine? = nil) -> [String] {
         let capture = CapturedOutput()
         let session = Session(output: capture)

@@ -20,6 +20,8 @@ public final class Engine {
     private var registered: [ObjectIdentifier: Table] = [:]
     private let folder: String
     private var fileCount = 0
+    /// The engine's own version, as it reports it.
+    public private(set) var version = ""
 
     /// The driver's Python: `TALLY_ENGINE_PYTHON`, else `.engines/venv/bin/python3` in the
     /// current folder or one above it, or beside the tally executable or above it.
@@ -72,6 +74,7 @@ public final class Engine {
         input = inPipe.fileHandleForWriting
         output = outPipe.fileHandleForReading
         let hello = try response()
+        version = hello["ready"] as? String ?? ""
         if let e = hello["error"] as? String {
             close()
             throw Diagnostic(.error, "DuckDB is not installed for Tally (\(python): \(e))", notes: [Engine.installNote])
@@ -179,10 +182,26 @@ public final class Engine {
 
     /// Runs a bound query on the engine.
     func run(_ q: LogicalQuery) throws -> ResultTable {
-        let sql = try compiler.compile(q)
+        guard let a = q.across, a.values == nil else {
+            let sql = try compiler.compile(q)
+            return try located(q.origin) {
+                for t in Engine.tables(of: q) { try register(t) }
+                return EngineResult.table(q, try execute(sql))
+            }
+        }
+        // A cross-tab over the values found: first the values (its columns), then the cells.
+        let valuesSQL = try compiler.acrossValues(q, a)
         return try located(q.origin) {
             for t in Engine.tables(of: q) { try register(t) }
-            return EngineResult.table(q, try execute(sql))
+            let found = try execute(valuesSQL).map { EngineResult.value($0[0], a.expr.type) }
+            var spread = q, c = compiler
+            let names = found.map { $0 == .null ? "null" : Format.display($0) }
+            spread.across?.values = names
+            let type = q.measures[0].expr.type
+            spread.columns = Array(q.columns.prefix(q.dimensions.count)) + names.map { ($0, type) } + (q.total.map { [($0, type)] } ?? [])
+            c.acrossFound = found
+            let sql = try c.compile(spread)
+            return EngineResult.table(spread, try execute(sql))
         }
     }
 

@@ -16,6 +16,8 @@ public enum SQLDialect: String, CaseIterable, Sendable {
 
 public struct SQLCompiler: Sendable {
     public let dialect: SQLDialect
+    /// `across` without listed values: the values found (by `acrossValues`), one column each.
+    var acrossFound: [Value]?
 
     public init(dialect: SQLDialect) { self.dialect = dialect }
 
@@ -396,14 +398,24 @@ public struct SQLCompiler: Sendable {
 
     // MARK: across
 
+    /// The values a cross-tab without listed values spreads, in its columns' order (ascending, null last).
+    func acrossValues(_ q: LogicalQuery, _ a: LogicalQuery.Across) throws -> String {
+        let names = Names(), scope = RowScope(table: q.table, alias: names.fresh("t"))
+        let v = try expr(a.expr, Context(rows: scope), names)
+        let w = try q.filter.map { "\nWHERE " + (try expr($0, Context(rows: scope), names)) } ?? ""
+        return "SELECT DISTINCT v FROM (SELECT \(v) AS v FROM \(from(scope))\(w)) AS found ORDER BY v NULLS LAST"
+    }
+
     private func crossTab(_ q: LogicalQuery, _ a: LogicalQuery.Across, _ scope: RowScope, _ where_: String?, _ names: Names) throws -> (String, [String]?) {
-        guard let listed = a.values else {
+        let v = try expr(a.expr, Context(rows: scope), names)
+        var matches: [String] = []
+        if let found = acrossFound {
+            matches = found.map { "(\(v) IS NOT DISTINCT FROM \(literal($0)))" }
+        } else if a.values == nil {
             throw unsupported("`across` over the values found (its columns depend on the data)", at: a.expr.origin,
                               "list the values: across \(a.name) (\"…\", \"…\")")
         }
-        let v = try expr(a.expr, Context(rows: scope), names)
-        var matches: [String] = []
-        for value in listed {
+        for value in acrossFound == nil ? a.values ?? [] : [] {
             switch a.expr.type {
             case .string?: matches.append("\(v) = \(string(value))")
             case .integer?, .decimal?: matches.append(Double(value).map { "\(v) = \(double($0))" } ?? "FALSE")
