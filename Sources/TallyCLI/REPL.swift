@@ -61,6 +61,7 @@ final class REPL {
             switch editor.readLine(prompt: output.colour ? REPL.bold(prompt) : prompt) {
             case .endOfFile:
                 editor.saveHistory()
+                session.engine?.close()
                 return 0
             case .interrupted:
                 pending = []                       // Ctrl-C drops the whole unfinished statement
@@ -78,6 +79,7 @@ final class REPL {
                     remember(trimmed)
                     if meta(command) == .quit {
                         editor.saveHistory()
+                        session.engine?.close()
                         return 0
                     }
                     continue

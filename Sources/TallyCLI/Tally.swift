@@ -79,6 +79,7 @@ struct Open: ParsableCommand {
         if outcome.errors == 0 {
             outcome.add(command.map { driver.run(SourceFile(name: "<command>", text: $0)) } ?? driver.runStandardInput())
         }
+        driver.session.engine?.close()
         throw ExitCode(Terminal.exitCode(outcome))
     }
 }
@@ -99,7 +100,9 @@ struct Run: ParsableCommand {
     func run() throws {
         Terminal.ignoreBrokenPipe()
         let driver = try Driver.started(options: common)
-        throw ExitCode(Terminal.exitCode(driver.runFiles(scripts)))
+        let outcome = driver.runFiles(scripts)
+        driver.session.engine?.close()   // its process ends and its files go
+        throw ExitCode(Terminal.exitCode(outcome))
     }
 }
 
