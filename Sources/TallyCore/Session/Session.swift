@@ -288,11 +288,13 @@ public final class Session: @unchecked Sendable {
         case .let(let name, let expr):
             // A query with `by`, `bucket` or `list` gives a table; any other a value.
             if case .subquery(let q) = expr.kind, q.listing || !q.dimensions.isEmpty || q.bucket != nil {
+                if sqlDialect != nil { output.result(try sql(q, s, source)) }
                 let result = try run(q, source)
                 catalog.add(Table(name: name.text, columns: result.columns.map { Table.Column(name: $0.name, vector: $0.vector) },
                                   rowCount: result.rowCount))
                 output.info("\(name.text): \(result.rowCount) rows × \(result.columns.count) columns")
             } else {
+                if sqlDialect != nil { output.result(try sqlValue(expr, s, source)) }
                 catalog.setVariable(name.text, try scalar(expr, source))
             }
 
@@ -302,8 +304,12 @@ public final class Session: @unchecked Sendable {
             } else if case .subquery(let q) = expr.kind {
                 output.result(present(try run(q, source)))
             } else {
+                if sqlDialect != nil { output.result(try sqlValue(expr, s, source)); return }
                 output.result(Session.printed(Format.display(try scalar(expr, source)), format: format))
             }
+
+        case .check(let expr, _) where sqlDialect != nil:
+            output.result(try sqlValue(expr, s, source))
 
         case .check(let expr, let warning):
             try check(expr, warning: warning, source: source, outcome: &outcome)
