@@ -13,6 +13,18 @@ extension Session {
     }
 }
 
+extension Session {
+    /// A value's SQL (`let n = count teachers`, `print`, `check`) when it reads a table; else
+    /// only the heading: the value is Tally's own, computed without the engine.
+    func sqlValue(_ e: Expr, _ statement: Statement, _ source: SourceFile) throws -> String {
+        var b = Binder(catalog: catalog, source: source)
+        let bound = try b.bind(e, .scalar)
+        let heading = SQLCompiler.heading(statement.span, source)
+        guard Engine.readsTables(bound) else { return String(heading.dropLast()) }   // shown as text: its newline is added
+        return heading + (try SQLCompiler(dialect: sqlDialect ?? .duckdb).compileValue(bound)) + ";"
+    }
+}
+
 extension SQLCompiler {
     /// `-- FILE:LINE: the statement's first line`.
     static func heading(_ span: Span, _ source: SourceFile) -> String {

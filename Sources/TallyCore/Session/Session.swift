@@ -347,12 +347,14 @@ public final class Session: @unchecked Sendable {
         case .let(let name, let expr):
             // A query with `by`, `bucket` or `list` gives a table; any other a value.
             if case .subquery(let q) = expr.kind, q.listing || !q.dimensions.isEmpty || q.bucket != nil {
+                if sqlDialect != nil { try show(.text(try sql(q, s, source))) }
                 let result = try run(q, source)
                 catalog.add(Table(name: name.text, columns: result.columns.map { Table.Column(name: $0.name, vector: $0.vector, decimals: $0.decimals) },
                                   rowCount: result.rowCount))
                 output.info("\(name.text): \(result.rowCount) rows × \(result.columns.count) columns")
                 reportAfterResult(&outcome)
             } else {
+                if sqlDialect != nil { try show(.text(try sqlValue(expr, s, source))) }
                 let (value, decimals) = try rounded(expr, source)
                 catalog.setVariable(name.text, value, decimals: decimals)
             }
@@ -364,9 +366,13 @@ public final class Session: @unchecked Sendable {
                 try show(.table(try run(q, source)))
                 reportAfterResult(&outcome)
             } else {
+                if sqlDialect != nil { return try show(.text(try sqlValue(expr, s, source))) }
                 let (value, decimals) = try rounded(expr, source)
                 try show(.text(Format.display(value, decimals: decimals, defaultDecimals: display.decimals)))
             }
+
+        case .check(let expr, _) where sqlDialect != nil:
+            try show(.text(try sqlValue(expr, s, source)))
 
         case .check(let expr, let warning):
             try check(expr, warning: warning, source: source, outcome: &outcome)

@@ -251,4 +251,20 @@ WITH r AS (
 s AS (SELECT * FROM r)
 SELECT c1 AS "count" FROM s;
 
-84.85
+-- queries.tally:22: print (count enrollments where participated) / (count enrollments) * 100
+SELECT ((CAST((SELECT "count" FROM (
+  WITH r AS (
+    SELECT count(*) AS c1
+    FROM "enrollments" AS t1
+    WHERE t1."participated"
+  ),
+  s AS (SELECT * FROM r)
+  SELECT c1 AS "count" FROM s
+) AS q3) AS DOUBLE) / NULLIF(CAST((SELECT "count" FROM (
+  WITH r AS (
+    SELECT count(*) AS c1
+    FROM "enrollments" AS t4
+  ),
+  s AS (SELECT * FROM r)
+  SELECT c1 AS "count" FROM s
+) AS q6) AS DOUBLE), 0)) * 100) AS value;
