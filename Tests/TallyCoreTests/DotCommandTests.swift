@@ -90,7 +90,7 @@ final class DotCommandTests: XCTestCase {
     func testTheSqliteShellsReadAndModeAreRunAndFormat() {
         let (outcome, out) = run(".read sub/inner.tally\n.mode table\ncount c2 where enrolled > 5\n.mode\n.mode xml")
         XCTAssertEqual(outcome.errors, 1, out.diagnostics.joined())
-        XCTAssertEqual(out.results, "count\n4\ncount\n─────\n    2\nformat: table\n")
+        XCTAssertEqual(out.results, "count\n4\n\ncount\n─────\n    2\n\nformat: table\n")
         XCTAssertTrue(out.diagnostics.joined().contains("s.tally:6:1: error: usage: .format table|csv|json|markdown"), out.diagnostics.joined())
     }
 
