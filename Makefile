@@ -4,7 +4,13 @@ SWIFT ?= swift
 FUZZ_TIME ?= 60
 FUZZ_CHECK_TIME ?= 15
 
-.PHONY: deps build release test fuzz demo demo-script clean
+# The engines `tally run --engine` drives, pinned (EngineDriver.swift names the same version),
+# in a project-local environment: `make engines` installs them, `make test` first.
+DUCKDB_VERSION = 2.0.1
+ENGINES = .engines/venv
+PYTHON ?= python3
+
+.PHONY: deps engines build release test fuzz demo demo-script clean
 
 # libedit-dev provides <histedit.h>; python3 reads the JSON output in an end-to-end test and the
 # charts in the SVG tests. Installed when missing (Debian); likewise openpyxl (pip), which reads
@@ -28,13 +34,26 @@ deps:
 		localedef -i zh_CN -f UTF-8 zh_CN.UTF-8; \
 	fi
 
+# Quick when already there: a stamp per pinned version.
+engines: $(ENGINES)/.duckdb-$(DUCKDB_VERSION)
+
+# python3 comes from deps; its venv module is a package of its own on Debian.
+$(ENGINES)/.duckdb-$(DUCKDB_VERSION): | deps
+	@if ! $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1; then \
+		echo "installing python3-venv…"; \
+		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
+	fi
+	$(PYTHON) -m venv $(ENGINES)
+	$(ENGINES)/bin/python3 -m pip install --quiet --disable-pip-version-check duckdb==$(DUCKDB_VERSION)
+	touch $@
+
 build: deps
 	$(SWIFT) build
 
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 
-test: deps
+test: deps engines
 	$(SWIFT) build
 	$(SWIFT) test --disable-swift-testing
 	SWIFT=$(SWIFT) Fuzz/run $(FUZZ_CHECK_TIME)
@@ -51,4 +70,4 @@ demo-script:
 	python3 Scripts/gen-demo-script.py
 
 clean:
-	rm -rf .build .build-fuzz
+	rm -rf .build .build-fuzz .engines

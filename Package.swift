@@ -30,7 +30,7 @@ let package = Package(
             ],
             path: "Sources/TallyCLI"),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore", "TallySample"], path: "Tests/TallyCoreTests",
-                    resources: [.copy("Golden"), .copy("Fixtures")]),
+                    resources: [.copy("Golden"), .copy("Golden-sql"), .copy("Fixtures")]),
         .testTarget(name: "TallyCLITests", dependencies: ["TallyCLI", "TallyCore", "TallySample"], path: "Tests/TallyCLITests",
                     exclude: ["Golden"]),   // read from the repository by path
     ]

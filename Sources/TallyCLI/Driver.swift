@@ -36,6 +36,20 @@ final class Driver {
         try self.init(output: output, format: options.format, parameters: options.parameters)
     }
 
+    /// A batch driver writing to the terminal, with its engine started when `--engine` asks
+    /// for one (an engine that cannot start is an error saying how to install it: status 1).
+    static func started(options: CommonOptions) throws -> Driver {
+        let output = Terminal()
+        let driver = try Driver(output: output, options: options)
+        if let e = options.engine {
+            do { driver.session.engine = try Engine.start(e) } catch let d as Diagnostic {
+                output.diagnostic(d)
+                throw ExitCode(1)
+            }
+        }
+        return driver
+    }
+
     /// Runs parsed text and records the statements of it that succeeded.
     @discardableResult
     func run(_ parsed: ParsedScript, baseDirectory: String = "") -> Session.Outcome {

@@ -7,6 +7,7 @@
 // statement it sets LineEditor.interruptFlag, which the session polls (isCancelled) to
 // stop the load or query. Meta commands (`.help`, `.tables`, …) are in MetaCommands.swift.
 
+import ArgumentParser
 import Foundation
 import TallyCore
 #if canImport(Glibc)
@@ -33,6 +34,12 @@ final class REPL {
         editor.continuationPrompt = REPL.continuationPrompt
         output = REPLOutput()
         driver = try Driver(output: output, options: common)
+        if let e = common.engine {
+            do { driver.session.engine = try Engine.start(e) } catch let d as Diagnostic {
+                output.diagnostic(d)
+                throw ExitCode(1)
+            }
+        }
         session.display.rowLimit = 40
         session.isCancelled = { LineEditor.interruptFlag.load(ordering: .relaxed) }
         editor.completer = { [unowned self] before, after in
@@ -55,12 +62,14 @@ final class REPL {
             switch editor.readLine(prompt: output.colour ? REPL.bold(prompt) : prompt) {
             case .endOfFile:
                 editor.saveHistory()
+                session.engine?.close()
                 return 0
             case .interrupted:
                 pending = []                       // Ctrl-C drops the whole unfinished statement
             case .paste(let block):
                 if runPasted(block) == .quit {
                     editor.saveHistory()
+                    session.engine?.close()
                     return 0
                 }
             case .line(let line):
@@ -77,6 +86,7 @@ final class REPL {
                     remember(trimmed)
                     if meta(command) == .quit {
                         editor.saveHistory()
+                        session.engine?.close()
                         return 0
                     }
                     continue

@@ -26,7 +26,7 @@ struct Tally: ParsableCommand {
             Exit status: 0 success; 1 a statement failed; 3 a check failed; 64 a usage error.
             """,
         version: TallyVersion.string,
-        subcommands: [Open.self, Run.self, Sample.self, Demo.self],
+        subcommands: [Open.self, Run.self, SQL.self, Sample.self, Demo.self],
         defaultSubcommand: Open.self)
 
     static func main() {
@@ -46,9 +46,13 @@ struct CommonOptions: ParsableArguments {
 
     @Option(name: .long, help: "Output format: table, csv, json or markdown.")
     var format: OutputFormat = .table
+
+    @Option(name: .long, help: ArgumentHelp("Run the queries on another engine: duckdb (installed by `make engines`).", valueName: "engine"))
+    var engine: SQLDialect?
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension SQLDialect: ExpressibleByArgument {}
 
 struct Open: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -70,11 +74,12 @@ struct Open: ParsableCommand {
         if command == nil, let repl = try REPL(common: common) {
             throw ExitCode(repl.run(loading: paths))
         }
-        let driver = try Driver(output: Terminal(), options: common)
+        let driver = try Driver.started(options: common)
         var outcome = driver.open(paths, stopAtError: true)
         if outcome.errors == 0 {
             outcome.add(command.map { driver.run(SourceFile(name: "<command>", text: $0)) } ?? driver.runStandardInput())
         }
+        driver.session.engine?.close()
         throw ExitCode(Terminal.exitCode(outcome))
     }
 }
@@ -94,7 +99,39 @@ struct Run: ParsableCommand {
 
     func run() throws {
         Terminal.ignoreBrokenPipe()
-        let driver = try Driver(output: Terminal(), options: common)
+        let driver = try Driver.started(options: common)
+        let outcome = driver.runFiles(scripts)
+        driver.session.engine?.close()   // its process ends and its files go
+        throw ExitCode(Terminal.exitCode(outcome))
+    }
+}
+
+struct SQL: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sql",
+        abstract: "Print the SQL that computes each query of the scripts, for DuckDB or Spark.",
+        discussion: """
+            The scripts' loads, measures, links, set and let run as usual, so each query binds
+            as in a run; each query (and print or export of one) is then printed as SQL.
+            Example:
+              tally sql Examples/period-report.tally --dialect spark --set data=exports/2002
+            """)
+
+    @Argument(help: "Scripts whose queries to compile, in order.")
+    var scripts: [String]
+
+    @Option(name: .long, help: "The SQL dialect: duckdb or spark.")
+    var dialect: SQLDialect = .duckdb
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set a script parameter, as in --set data=exports/2002.", valueName: "name=value"))
+    var parameters: [String] = []
+
+    func run() throws {
+        Terminal.ignoreBrokenPipe()
+        let driver = try Driver(output: Terminal(), format: .table, parameters: parameters)
+        driver.session.sqlDialect = dialect
+        // The settings first, as text of its own: a blank line sets it apart from the statements.
+        driver.session.output.show(.text(SQLCompiler(dialect: dialect).preamble.map { $0 + ";" }.joined(separator: "\n")), driver.session.display)
         throw ExitCode(Terminal.exitCode(driver.runFiles(scripts)))
     }
 }

@@ -259,7 +259,6 @@ final class XLSXExportTests: XCTestCase {
             s.tally:4:33: error: expected `bom` (with bom writes a byte-order mark first, for Excel), found `bon`
             4 | export count t to "a.xlsx" with bon
               |                                 ^^^
-              = did you mean `bom`?
             """)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("a.xlsx")))
     }

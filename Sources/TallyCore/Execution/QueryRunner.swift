@@ -3,13 +3,15 @@
 struct QueryRunner {
     let evaluator: Evaluator
 
-    func run(_ q: LogicalQuery) throws -> ResultTable {
-        var result = try rows(q)
-        if let chart = q.chart {
-            try located(chart.origin) { try Chart.check(result) }
-            result.chart = chart.title
-        }
-        return result
+    func run(_ q: LogicalQuery) throws -> ResultTable { try QueryRunner.charted(try rows(q), q) }
+
+    /// With `chart`, the result (of this engine or another) checked for bars and marked to be drawn.
+    static func charted(_ result: ResultTable, _ q: LogicalQuery) throws -> ResultTable {
+        guard let chart = q.chart else { return result }
+        do { try Chart.check(result) } catch let e as OperationError { throw chart.origin.error(e.message, notes: e.notes) }
+        var charted = result
+        charted.chart = chart.title
+        return charted
     }
 
     private func rows(_ q: LogicalQuery) throws -> ResultTable {

@@ -31,6 +31,10 @@ public final class Session: @unchecked Sendable {
     /// Polled while a statement runs; true cancels it.
     public var isCancelled: @Sendable () -> Bool = { false }
     public let output: SessionOutput
+    /// `--engine duckdb`: queries run on another engine (Engines/Engine.swift), bound here.
+    public var engine: Engine?
+    /// `tally sql`: queries are compiled and their SQL printed instead of run.
+    public var sqlDialect: SQLDialect?
     /// How deep includes, startup scripts and `.run` nest (a script that runs itself stops at 32).
     var includeDepth = 0
     /// `.once FILE`: where the next result table goes instead of the screen.
@@ -253,7 +257,7 @@ public final class Session: @unchecked Sendable {
     private func run(_ q: Query, _ source: SourceFile) throws -> ResultTable {
         var b = binder(source)
         let bound = try b.bind(q)
-        let result = try QueryRunner(evaluator: evaluator).run(bound)
+        let result = if let engine { try QueryRunner.charted(try engine.run(bound), bound) } else { try QueryRunner(evaluator: evaluator).run(bound) }
         afterResult = bound.filter.map { UnmatchedFilter.warnings($0, table: bound.table.name) } ?? []
         return result
     }
@@ -275,6 +279,8 @@ public final class Session: @unchecked Sendable {
     private func rounded(_ e: Expr, _ source: SourceFile) throws -> (value: Value, decimals: Int?) {
         var b = binder(source)
         let bound = try b.bind(e, .scalar)
+        // A query in it runs on the engine, when there is one (`let n = count teachers`).
+        if let engine, Engine.readsTables(bound) { return (try engine.value(bound), bound.decimals) }
         return (try evaluator.eval(bound, .scalar).value(at: 0), bound.decimals)
     }
 
@@ -293,6 +299,9 @@ public final class Session: @unchecked Sendable {
 
     func execute(_ s: Statement, source: SourceFile, baseDirectory: String, outcome: inout Outcome) throws {
         switch s.kind {
+        case .query(let q) where sqlDialect != nil:
+            try show(.text(try sql(q, s, source)))
+
         case .query(let q):
             try show(.table(try run(q, source)))
             reportAfterResult(&outcome)
@@ -306,6 +315,7 @@ public final class Session: @unchecked Sendable {
             }
             for t in tables {
                 catalog.add(t)
+                if let d = sqlDialect { try show(.text(SQLCompiler(dialect: d).load(t, statement: s, source: source))) }
                 output.info("loaded \(t.name): \(t.rowCount) rows × \(t.columns.count) columns from \(t.source?.summary ?? "")")
                 for w in t.source?.warnings ?? [] { output.diagnostic(w); outcome.warnings += 1 }
             }
@@ -341,24 +351,32 @@ public final class Session: @unchecked Sendable {
                     throw Diagnostic(.error, "`let` keeps the rows as a table; a chart is drawn where a result is shown", in: source, span: span,
                                      notes: ["draw it from the table: let \(Lexical.name(name.text)) = …; then a query over \(Lexical.name(name.text)) with chart"])
                 }
+                if sqlDialect != nil { try show(.text(try sql(q, s, source))) }
                 let result = try run(q, source)
                 catalog.add(Table(name: name.text, columns: result.columns.map { Table.Column(name: $0.name, vector: $0.vector, decimals: $0.decimals) },
                                   rowCount: result.rowCount))
                 output.info("\(name.text): \(result.rowCount) rows × \(result.columns.count) columns")
                 reportAfterResult(&outcome)
             } else {
+                if sqlDialect != nil { try show(.text(try sqlValue(expr, s, source))) }
                 let (value, decimals) = try rounded(expr, source)
                 catalog.setVariable(name.text, value, decimals: decimals)
             }
 
         case .print(let expr):
-            if case .subquery(let q) = expr.kind {
+            if case .subquery(let q) = expr.kind, sqlDialect != nil {
+                try show(.text(try sql(q, s, source)))
+            } else if case .subquery(let q) = expr.kind {
                 try show(.table(try run(q, source)))
                 reportAfterResult(&outcome)
             } else {
+                if sqlDialect != nil { return try show(.text(try sqlValue(expr, s, source))) }
                 let (value, decimals) = try rounded(expr, source)
                 try show(.text(Format.display(value, decimals: decimals, defaultDecimals: display.decimals)))
             }
+
+        case .check(let expr, _) where sqlDialect != nil:
+            try show(.text(try sqlValue(expr, s, source)))
 
         case .check(let expr, let warning):
             try check(expr, warning: warning, source: source, outcome: &outcome)
@@ -406,6 +424,8 @@ public final class Session: @unchecked Sendable {
                                  notes: [target.kind == .workbook ? "a workbook needs no byte-order mark: Excel reads its text as Unicode"
                                                                   : "a byte-order mark tells Excel that a .csv file is UTF-8"])
             }
+            // `tally sql`: the query's SQL is printed, and nothing is written.
+            if sqlDialect != nil { return try show(.text(try sql(q, s, source))) }
             try write(try run(q, source), to: target, sheet: sheet, bom: options.bom != nil)
             reportAfterResult(&outcome)
 

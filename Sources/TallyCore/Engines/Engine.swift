@@ -1,0 +1,353 @@
+import Foundation
+
+/// Another engine that runs a script's queries: one engine process per script, started with
+/// the session's first query and fed one statement at a time over a pipe (a small Python
+/// driver around the pinned `duckdb` package; see `EngineDriver`). Tally binds each statement
+/// as always, compiles it (SQLCompiler), and reads the result back into a ResultTable that its
+/// own writers print, so the output is the in-memory engine's.
+///
+/// The tables are the session's: each one a query reads is handed to the engine once, as a
+/// clean UTF-8 CSV file (ISO dates, full-precision numbers, true/false) in a private folder,
+/// read with its column types given — whatever the export was (GBK, xlsx, `225,319`,
+/// `92.13%`, null markers), the loader's reading of it carries over exactly.
+public final class Engine {
+    public let dialect: SQLDialect
+    let compiler: SQLCompiler
+    private let process: Process
+    private let input: FileHandle, output: FileHandle, errors: Pipe
+    private var buffer = Data()
+    /// The tables handed over, kept so that their identity stays theirs.
+    private var registered: [ObjectIdentifier: Table] = [:]
+    private let folder: String
+    private var fileCount = 0
+    /// The engine's own version, as it reports it.
+    public private(set) var version = ""
+
+    /// The driver's Python: `TALLY_ENGINE_PYTHON`, else `.engines/venv/bin/python3` in the
+    /// current folder or one above it, or beside the tally executable or above it.
+    static func python() -> String? {
+        let env = ProcessInfo.processInfo.environment
+        if let p = env["TALLY_ENGINE_PYTHON"], !p.isEmpty { return p }
+        var starts = [FileManager.default.currentDirectoryPath]
+        starts.append((CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().deletingLastPathComponent().path }) ?? "")
+        for start in starts where !start.isEmpty {
+            var dir = URL(fileURLWithPath: start)
+            for _ in 0..<8 {
+                let candidate = dir.appendingPathComponent(".engines/venv/bin/python3").path
+                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+                dir.deleteLastPathComponent()
+            }
+        }
+        return nil
+    }
+
+    public static let installNote = "install it with `make engines` in Tally's folder (duckdb \(EngineDriver.duckdbVersion) from PyPI into .engines/venv), or set TALLY_ENGINE_PYTHON to a python3 that has it"
+
+    /// Starts the engine. An engine that is not installed is an error saying how to install it.
+    public static func start(_ dialect: SQLDialect) throws -> Engine {
+        guard dialect == .duckdb else {
+            throw Diagnostic(.error, "running on Spark is not built yet: `tally sql --dialect spark` prints the SQL",
+                             notes: ["run on DuckDB with --engine duckdb"])
+        }
+        guard let python = python() else {
+            throw Diagnostic(.error, "DuckDB is not installed for Tally", notes: [installNote])
+        }
+        return try Engine(dialect: dialect, python: python)
+    }
+
+    private init(dialect: SQLDialect, python: String) throws {
+        self.dialect = dialect
+        compiler = SQLCompiler(dialect: dialect)
+        folder = (NSTemporaryDirectory() as NSString).appendingPathComponent("tally-engine-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-u", "-c", EngineDriver.duckdb]
+        let inPipe = Pipe(), outPipe = Pipe()
+        errors = Pipe()
+        process.standardInput = inPipe
+        process.standardOutput = outPipe
+        process.standardError = errors
+        do { try process.run() } catch {
+            throw Diagnostic(.error, "cannot start the DuckDB driver (\(python)): \(error.localizedDescription)", notes: [Engine.installNote])
+        }
+        input = inPipe.fileHandleForWriting
+        output = outPipe.fileHandleForReading
+        let hello = try response()
+        version = hello["ready"] as? String ?? ""
+        if let e = hello["error"] as? String {
+            close()
+            throw Diagnostic(.error, "DuckDB is not installed for Tally (\(python): \(e))", notes: [Engine.installNote])
+        }
+        for statement in compiler.preamble { _ = try execute(statement) }
+    }
+
+    deinit { close() }
+
+    public func close() {
+        if process.isRunning {
+            try? input.close()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// The next line the driver writes, as JSON.
+    private func response() throws -> [String: Any] {
+        while true {
+            if let nl = buffer.firstIndex(of: 10) {
+                let line = buffer[buffer.startIndex..<nl]
+                buffer.removeSubrange(buffer.startIndex...nl)
+                guard let obj = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+                    throw Diagnostic(.error, "the DuckDB driver answered something unreadable: \(String(decoding: line.prefix(200), as: UTF8.self))")
+                }
+                return obj
+            }
+            let chunk = output.availableData
+            if chunk.isEmpty {
+                let why = String(decoding: errors.fileHandleForReading.readDataToEndOfFile().suffix(2000), as: UTF8.self)
+                throw Diagnostic(.error, "the DuckDB driver stopped" + (why.isEmpty ? "" : ": \(why)"), notes: [Engine.installNote])
+            }
+            buffer.append(chunk)
+        }
+    }
+
+    /// Runs one statement; its rows as text (nil for null), or the engine's error.
+    func execute(_ sql: String) throws -> [[String?]] {
+        let request = try JSONSerialization.data(withJSONObject: ["sql": sql]) + Data([10])
+        do { try input.write(contentsOf: request) } catch {
+            throw Diagnostic(.error, "the DuckDB driver stopped", notes: [Engine.installNote])
+        }
+        let r = try response()
+        if let e = r["error"] as? String { throw EngineError(message: e) }
+        return (r["rows"] as? [[Any]] ?? []).map { $0.map { $0 as? String } }
+    }
+
+    struct EngineError: Error { let message: String }
+
+    /// An engine error, shown at the statement that met it.
+    private func located<T>(_ origin: Origin, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as EngineError {
+            throw origin.error("\(dialect.engineName): \(e.message.split(separator: "\n").first.map(String.init) ?? e.message)",
+                               notes: e.message.contains("\n") ? [String(e.message.split(separator: "\n").dropFirst().joined(separator: " ").prefix(300))] : [])
+        }
+    }
+
+    // MARK: Tables
+
+    /// Every table a query reads: its own, those it looks up, those of its memberships and subqueries.
+    static func tables(of q: LogicalQuery) -> [Table] {
+        var out: [Table] = [q.table]
+        func visit(_ e: BoundExpr) {
+            e.visit { node in
+                switch node.kind {
+                case .lookup(let l, _): out.append(l.target)
+                case .membership(_, let t, _, let f, _): out.append(t); f.map(visit)
+                case .subquery(let inner): out += tables(of: inner)
+                default: break
+                }
+            }
+        }
+        q.filter.map(visit)
+        q.having.map(visit)
+        q.dimensions.forEach { visit($0.expr) }
+        q.measures.forEach { visit($0.expr) }
+        q.bucket?.value.map(visit)
+        q.across.map { visit($0.expr) }
+        return out
+    }
+
+    /// The engine reads each loaded export itself, as `tally sql` prints it (a file it cannot
+    /// read as Tally did is still handed over as clean CSV). For files whose values are all in
+    /// plain forms; a value in another form is the engine's error.
+    public var readsExports = false
+
+    /// Hands a table to the engine (once): written as a clean CSV file, read with its types.
+    func register(_ t: Table) throws {
+        let id = ObjectIdentifier(t)
+        guard registered[id] == nil else { return }
+        if readsExports && compiler.obstacles(t).isEmpty {
+            _ = try execute(compiler.readExport(t))
+            registered[id] = t
+            return
+        }
+        fileCount += 1
+        let path = (folder as NSString).appendingPathComponent("\(fileCount).csv")
+        try CleanCSV.write(t, to: path)
+        _ = try execute(compiler.createTable(t.name, csv: path, columns: t.columns.map { ($0.name, Binder.type(of: $0)) }))
+        registered[id] = t
+    }
+
+    // MARK: Running
+
+    /// Runs a bound query on the engine.
+    func run(_ q: LogicalQuery) throws -> ResultTable {
+        guard let a = q.across, a.values == nil else {
+            let sql = try compiler.compile(q)
+            return try located(q.origin) {
+                for t in Engine.tables(of: q) { try register(t) }
+                return EngineResult.table(q, try execute(sql))
+            }
+        }
+        // A cross-tab over the values found: first the values (its columns), then the cells.
+        let valuesSQL = try compiler.acrossValues(q, a)
+        return try located(q.origin) {
+            for t in Engine.tables(of: q) { try register(t) }
+            let found = try execute(valuesSQL).map { EngineResult.value($0[0], a.expr.type) }
+            var spread = q, c = compiler
+            let names = found.map { $0 == .null ? "null" : Format.display($0) }
+            spread.across?.values = names
+            let type = q.measures[0].expr.type
+            spread.columns = Array(q.columns.prefix(q.dimensions.count)) + names.map { ($0, type) } + (q.total.map { [($0, type)] } ?? [])
+            c.acrossFound = found
+            let sql = try c.compile(spread)
+            return EngineResult.table(spread, try execute(sql))
+        }
+    }
+
+    /// The value of an expression with a query in it (`let n = count teachers`, `check (…) = 5`).
+    func value(_ e: BoundExpr) throws -> Value {
+        let sql = try compiler.compileValue(e)
+        return try located(e.origin) {
+            var subqueries: [LogicalQuery] = []
+            e.visit { if case .subquery(let q) = $0.kind { subqueries.append(q) } }
+            for q in subqueries { for t in Engine.tables(of: q) { try register(t) } }
+            let rows = try execute(sql)
+            return EngineResult.value(rows.first?.first ?? nil, e.type)
+        }
+    }
+
+    /// Whether an expression reads a table (a query in parentheses): then the engine computes it.
+    static func readsTables(_ e: BoundExpr) -> Bool {
+        var found = false
+        e.visit { if case .subquery = $0.kind { found = true } }
+        return found
+    }
+}
+
+/// A table as the file an engine reads exactly: UTF-8, comma separated, a header line, every
+/// text quoted (`""` inside), null as an empty unquoted field, numbers in full precision,
+/// ISO dates and times, booleans as true/false.
+enum CleanCSV {
+    static func write(_ t: Table, to path: String) throws {
+        func quoted(_ s: String) -> [UInt8] { Array(("\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"").utf8) }
+        var out: [UInt8] = []
+        out.append(contentsOf: t.columns.map { String(decoding: quoted($0.name), as: UTF8.self) }.joined(separator: ",").utf8)
+        out.append(10)
+        // Each column's cell writer; text is quoted once per distinct string.
+        let cells: [(Int, inout [UInt8]) -> Void] = t.columns.map { c in
+            let v = c.vector
+            switch v {
+            case .integer(let a, _): return { i, o in o.append(contentsOf: String(a[i]).utf8) }
+            case .decimal(let a, _): return { i, o in o.append(contentsOf: "\(a[i])".utf8) }
+            case .boolean(let a, _): return { i, o in o.append(contentsOf: (a[i] != 0 ? "true" : "false").utf8) }
+            case .date(let a, _): return { i, o in o.append(contentsOf: CivilCalendar.format(seconds: a[i], dateOnly: true).utf8) }
+            case .timestamp(let a, _): return { i, o in o.append(contentsOf: CivilCalendar.format(seconds: a[i], dateOnly: false).utf8) }
+            case .string(let codes, let d, _):
+                let texts = d.strings.map(quoted)
+                return { i, o in o.append(contentsOf: texts[Int(codes[i])]) }
+            }
+        }
+        let nulls = t.columns.map { $0.vector.nulls }
+        for r in 0..<t.rowCount {
+            for i in cells.indices {
+                if i > 0 { out.append(44) }
+                if !(nulls[i]?.isNull(r) ?? false) { cells[i](r, &out) }
+            }
+            out.append(10)
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(out)) else {
+            throw Diagnostic(.error, "cannot write \(path) for the engine")
+        }
+    }
+}
+
+/// The engine's rows (text per cell) read back as a ResultTable of the query's output types.
+enum EngineResult {
+    static func value(_ text: String?, _ type: DataType?) -> Value {
+        guard let text else { return .null }
+        switch type {
+        case .integer?: return Int64(text).map(Value.integer) ?? .null
+        case .decimal?: return Double(text).map(Value.decimal) ?? .null
+        case .boolean?: return .boolean(text == "true")
+        case .date?: return FieldParsing.temporal(text).map { .date($0.seconds) } ?? .null
+        case .timestamp?: return FieldParsing.temporal(text).map { .timestamp($0.seconds) } ?? .null
+        case .string?: return .string(text)
+        case nil: return .null
+        }
+    }
+
+    static func vector(_ values: [Value], _ type: DataType?) -> Vector {
+        let n = values.count
+        var mask: NullMask?
+        for (i, v) in values.enumerated() where v == .null {
+            if mask == nil { mask = NullMask(count: n) }
+            mask!.setNull(i)
+        }
+        switch type {
+        case nil: return .nulls(.integer, count: n)
+        case .integer?: return .integer(values.map { if case .integer(let x) = $0 { x } else { 0 } }, mask)
+        case .decimal?: return .decimal(values.map { if case .decimal(let x) = $0 { x } else { 0 } }, mask)
+        case .boolean?: return .boolean(values.map { if case .boolean(let x) = $0 { x ? 1 : 0 } else { 0 } }, mask)
+        case .date?: return .date(values.map { if case .date(let x) = $0 { x } else { 0 } }, mask)
+        case .timestamp?: return .timestamp(values.map { if case .timestamp(let x) = $0 { x } else { 0 } }, mask)
+        case .string?:
+            var strings: [String] = [], codes: [UInt32] = [], index: [String: UInt32] = [:]
+            for v in values {
+                guard case .string(let s) = v else { codes.append(0); continue }
+                if let c = index[s] { codes.append(c) } else {
+                    index[s] = UInt32(strings.count); codes.append(UInt32(strings.count)); strings.append(s)
+                }
+            }
+            if strings.isEmpty && n > 0 { return .nulls(.string, count: n) }
+            return .string(codes, StringDictionary(strings), mask)
+        }
+    }
+
+    /// The roles of the query's output columns, as the in-memory engine gives them.
+    static func roles(_ q: LogicalQuery) -> [ResultTable.Role] {
+        var roles: [ResultTable.Role]
+        if q.listing { roles = q.measures.map { _ in .dimension } }
+        else if q.bucket != nil { roles = [.dimension] + Array(repeating: .measure, count: q.columns.count - (q.rank == nil ? 2 : 3)) + [.share] }
+        else {
+            let shown = q.columns.count - (q.rank == nil ? 0 : 1)
+            roles = Array(repeating: .dimension, count: q.dimensions.count) + Array(repeating: .measure, count: shown - q.dimensions.count)
+            if q.share != nil { roles[roles.count - 1] = .share }
+        }
+        if q.rank != nil { roles.insert(.dimension, at: 0) }
+        return roles
+    }
+
+    /// The decimals each output column shows with (a `round(x, n)` measure or `by` item; nil:
+    /// the default rule), as the in-memory engine sets them: the cells and total of a cross-tab
+    /// take its measure's, a bucket's counts and shares and a rank none.
+    static func decimals(_ q: LogicalQuery) -> [Int?] {
+        let shown = q.columns.count - (q.rank == nil ? 0 : 1)
+        var out: [Int?]
+        if q.listing { out = q.measures.map(\.expr.decimals) }
+        else if q.across != nil {
+            out = q.dimensions.map(\.expr.decimals)
+            out += Array(repeating: q.measures[0].expr.decimals, count: max(0, shown - out.count))
+        } else if let b = q.bucket { out = [nil] + (b.value == nil ? [] : q.measures.map(\.expr.decimals)) }
+        else { out = q.dimensions.map(\.expr.decimals) + q.measures.map(\.expr.decimals) }
+        if q.rank != nil { out.insert(nil, at: 0) }
+        return Array((out + Array(repeating: nil, count: max(0, q.columns.count - out.count))).prefix(q.columns.count))
+    }
+
+    static func table(_ q: LogicalQuery, _ rows: [[String?]]) -> ResultTable {
+        let hasTotal = rows.first.map { $0.count == q.columns.count + 1 } ?? false
+        var body = rows, totalRow: [Value]?
+        if hasTotal, let last = rows.last, last.last == "true" {
+            body.removeLast()
+            let offset = q.rank == nil ? 0 : 1
+            totalRow = q.columns.enumerated().map { i, c in
+                i == offset ? .string(q.total ?? "") : value(last[i], c.type)
+            }
+        }
+        let roles = roles(q), decimals = decimals(q)
+        let columns = q.columns.enumerated().map { i, c in
+            ResultTable.Column(name: c.name, vector: vector(body.map { value($0[i], c.type) }, c.type), role: roles[i], decimals: decimals[i])
+        }
+        return ResultTable(columns: columns, totalRow: totalRow)
+    }
+}
