@@ -151,7 +151,7 @@ final class DotCommandTests: XCTestCase {
             s.tally:2:1: error: cannot tell the format of "\(folder.path)/x.xls" from its extension
             2 | .once x.xls
               | ^^^^^^^^^^^
-              = use .csv, .json, .md, .txt or .xlsx
+              = use .csv, .json, .md, .txt or .xlsx (.svg for a chart)
             """])
         let (_, usage) = run(".once")
         XCTAssertTrue(usage.diagnostics.joined().contains("usage: .once FILE"), usage.diagnostics.joined())

@@ -35,6 +35,12 @@ final class EngineEquivalenceTests: XCTestCase {
         "21-display.test:128": "round of a small average (as above)",
         "21-display.test:257": "round of decimals in CSV (as above)",
         "21-display.test:327": "round of decimals in JSON (as above)",
+        "21-charts-pinyin.test:201": "sort … pinyin: glibc's zh_CN.UTF-8 collation, which no engine has",
+        "21-charts-pinyin.test:215": "sort … pinyin (as above)",
+        "21-charts-pinyin.test:234": "sort … pinyin (as above)",
+        "21-charts-pinyin.test:242": "sort … pinyin (as above)",
+        "21-charts-pinyin.test:256": "sort … pinyin (as above)",
+        "21-charts-pinyin.test:270": "sort … pinyin (as above)",
     ]
 
     /// The cells of two CSV texts agree: equal, or decimals within 1e-9 relative or 1e-12 absolute.
