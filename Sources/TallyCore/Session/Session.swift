@@ -404,29 +404,16 @@ public final class Session: @unchecked Sendable {
             }
 
         case .export(let q, let toExpr, let options):
-            let target = try resultTarget(try text(toExpr, source, what: "the file to write"), baseDirectory, source, toExpr.span)
+            var target = try resultTarget(try text(toExpr, source, what: "the file to write"), baseDirectory, source, toExpr.span)
             try checkChart(q.chart, fits: target)
-            let ext = "." + (target.path as NSString).pathExtension
-            var sheet: String?
             if let sheetExpr = options.sheet, let span = options.sheetSpan {
-                guard target.kind == .workbook else {
-                    throw Diagnostic(.error, "`sheet` applies to .xlsx workbooks, not to \(ext) files", in: source, span: span,
-                                     notes: ["a workbook takes sheets: export … to \"report.xlsx\" sheet \"名称\""])
-                }
-                let name = try text(sheetExpr, source, what: "the sheet's name", example: "课程")
-                if let problem = XLSXWriter.sheetNameProblem(name) {
-                    throw Diagnostic(.error, problem, in: source, span: sheetExpr.span, notes: ["for example: sheet \"课程 2020-11\""])
-                }
-                sheet = name
+                let name = target.kind == .workbook ? try text(sheetExpr, source, what: "the sheet's name", example: "课程") : ""
+                try target.setSheet(name, clause: span, name: sheetExpr.span)
             }
-            if let bom = options.bom, target.kind != .text(.csv) {
-                throw Diagnostic(.error, "`with bom` applies to .csv files, not to \(ext) files", in: source, span: bom,
-                                 notes: [target.kind == .workbook ? "a workbook needs no byte-order mark: Excel reads its text as Unicode"
-                                                                  : "a byte-order mark tells Excel that a .csv file is UTF-8"])
-            }
+            if let bom = options.bom { try target.setBOM(bom) }
             // `tally sql`: the query's SQL is printed, and nothing is written.
             if sqlDialect != nil { return try show(.text(try sql(q, s, source))) }
-            try write(try run(q, source), to: target, sheet: sheet, bom: options.bom != nil)
+            try write(try run(q, source), to: target)
             reportAfterResult(&outcome)
 
         case .explain(let q):
@@ -451,6 +438,33 @@ public final class Session: @unchecked Sendable {
         var kind: ResultFile.Kind
         var source: SourceFile
         var span: Span
+        /// `sheet "名称"` (a workbook's sheet) and `with bom` (a .csv file's byte-order mark).
+        var sheet: String?
+        var bom = false
+
+        private var ext: String { "." + (path as NSString).pathExtension }
+
+        /// `sheet NAME`: for a workbook only, and a name Excel takes.
+        mutating func setSheet(_ name: String, clause: Span, name nameSpan: Span) throws {
+            guard kind == .workbook else {
+                throw Diagnostic(.error, "`sheet` applies to .xlsx workbooks, not to \(ext) files", in: source, span: clause,
+                                 notes: ["a workbook takes sheets: export … to \"report.xlsx\" sheet \"名称\""])
+            }
+            if let problem = XLSXWriter.sheetNameProblem(name) {
+                throw Diagnostic(.error, problem, in: source, span: nameSpan, notes: ["for example: sheet \"课程 2020-11\""])
+            }
+            sheet = name
+        }
+
+        /// `with bom`: for a .csv file only.
+        mutating func setBOM(_ clause: Span) throws {
+            guard kind == .text(.csv) else {
+                throw Diagnostic(.error, "`with bom` applies to .csv files, not to \(ext) files", in: source, span: clause,
+                                 notes: [kind == .workbook ? "a workbook needs no byte-order mark: Excel reads its text as Unicode"
+                                                           : "a byte-order mark tells Excel that a .csv file is UTF-8"])
+            }
+            bom = true
+        }
     }
 
     func resultTarget(_ path: String, _ baseDirectory: String, _ source: SourceFile, _ span: Span) throws -> ResultTarget {
@@ -478,12 +492,12 @@ public final class Session: @unchecked Sendable {
     }
 
     /// Writes a result to its file (see `ResultFile.write`) and says so.
-    func write(_ result: ResultTable, to target: ResultTarget, sheet: String? = nil, bom: Bool = false) throws {
+    func write(_ result: ResultTable, to target: ResultTarget) throws {
         try checkChart(result.chart != nil, fits: target)
-        do { try ResultFile.write(result, to: target.path, as: target.kind, display: display, sheet: sheet, bom: bom) } catch {
+        do { try ResultFile.write(result, to: target.path, as: target.kind, display: display, sheet: target.sheet, bom: target.bom) } catch {
             throw Diagnostic(.error, error.description, in: target.source, span: target.span, notes: error.notes)
         }
-        output.info("wrote \(result.rowCount) rows to \(target.path)" + (sheet.map { ", sheet \($0)" } ?? ""))
+        output.info("wrote \(result.rowCount) rows to \(target.path)" + (target.sheet.map { ", sheet \($0)" } ?? ""))
     }
 
     /// `check` / `warn`: a failed condition is reported with the values of both sides.
