@@ -30,6 +30,8 @@ enum XLSXWriter {
     struct Problem: Error {
         var reason: String
         var notes: [String] = []
+        /// The writing was stopped (Ctrl-C): no problem of the file's.
+        var cancelled = false
     }
 
     static let mainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -140,7 +142,7 @@ enum XLSXWriter {
 
     /// Puts `result` into the package as sheet `name`: in place of the sheet of that name (in any
     /// case, as Excel compares names), or after the others.
-    static func put(_ result: ResultTable, sheet name: String, into package: inout Package) throws(Problem) {
+    static func put(_ result: ResultTable, sheet name: String, into package: inout Package, poll: () throws -> Void = {}) throws(Problem) {
         func part(_ name: String) throws(Problem) -> XMLEditor {
             guard let bytes = package[name] else { throw Problem(reason: "it has no \(name) (is it an .xlsx workbook?)") }
             do { return try XMLEditor(bytes) } catch {
@@ -162,7 +164,7 @@ enum XLSXWriter {
         let existing = listed.first { workbook.attribute("name", of: $0)?.lowercased() == name.lowercased() }
         var styles = try part("xl/styles.xml")
         let sheetXML = try worksheet(result, styles: try CellStyles(adding: &styles, extra: result.columns.map(NumberKind.init)),
-                                     selected: listed.isEmpty)
+                                     selected: listed.isEmpty, poll: poll)
         package["xl/styles.xml"] = styles.result()
         var types = try part("[Content_Types].xml")
 
@@ -352,7 +354,7 @@ enum XLSXWriter {
     }
 
     /// The worksheet part of `result`.
-    static func worksheet(_ r: ResultTable, styles: CellStyles, selected: Bool) throws(Problem) -> [UInt8] {
+    static func worksheet(_ r: ResultTable, styles: CellStyles, selected: Bool, poll: () throws -> Void = {}) throws(Problem) -> [UInt8] {
         let rowCount = 1 + r.rowCount + (r.totalRow == nil ? 0 : 1)
         guard rowCount <= maxRows else {
             throw Problem(reason: "a sheet holds at most \(maxRows) rows (the header included), and the result has \(rowCount - 1)",
@@ -420,7 +422,10 @@ enum XLSXWriter {
             data.raw("</row>")
         }
         try row(1, { .string(r.columns[$0].name) }, bold: true)
-        for i in 0..<r.rowCount { try row(i + 2, { r.columns[$0].vector.value(at: i) }, bold: false) }
+        for i in 0..<r.rowCount {
+            do { try poll() } catch { throw Problem(reason: "cancelled", cancelled: true) }
+            try row(i + 2, { r.columns[$0].vector.value(at: i) }, bold: false)
+        }
         if let total = r.totalRow { try row(r.rowCount + 2, { total[$0] }, bold: true) }
 
         var out = XMLBytes()

@@ -4,8 +4,9 @@ import Foundation
 /// decides what reaches stdout and stderr.
 public protocol SessionOutput: AnyObject {
     /// A result or printed text — the report itself — with the display settings in force.
-    /// `ResultWriter.write` makes it text; the prompt fits tables to its screen.
-    func show(_ shown: Shown, _ display: DisplaySettings)
+    /// `ResultWriter.write` makes it text; the prompt fits tables to its screen. `poll` is
+    /// called once a row written (Ctrl-C: it throws `Cancelled`, which ends the writing).
+    func show(_ shown: Shown, _ display: DisplaySettings, poll: () throws -> Void) throws
     /// Errors, warnings and failed checks.
     func diagnostic(_ d: Diagnostic)
     /// What a statement did, for the person at the keyboard (tables loaded, files written).
@@ -104,7 +105,8 @@ public final class Session: @unchecked Sendable {
                 return try write(result, to: target)
             }
         }
-        output.show(shown, display)
+        var poll = CancelPoll(isCancelled)
+        try output.show(shown, display, poll: { try poll.step() })
     }
 
     private func runItems(_ parsed: ParsedScript, baseDirectory: String) -> Outcome {
@@ -494,7 +496,11 @@ public final class Session: @unchecked Sendable {
     /// Writes a result to its file (see `ResultFile.write`) and says so.
     func write(_ result: ResultTable, to target: ResultTarget) throws {
         try checkChart(result.chart != nil, fits: target)
-        do { try ResultFile.write(result, to: target.path, as: target.kind, display: display, sheet: target.sheet, bom: target.bom) } catch {
+        var poll = CancelPoll(isCancelled)
+        do {
+            try ResultFile.write(result, to: target.path, as: target.kind, display: display, sheet: target.sheet, bom: target.bom,
+                                 poll: { try poll.step() })
+        } catch let error as AtomicFile.Failure {
             throw Diagnostic(.error, error.description, in: target.source, span: target.span, notes: error.notes)
         }
         output.info("wrote \(result.rowCount) rows to \(target.path)" + (target.sheet.map { ", sheet \($0)" } ?? ""))
