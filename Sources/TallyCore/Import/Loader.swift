@@ -3,6 +3,11 @@ import Foundation
 
 /// `load`: a file becomes one table; a folder, one table per export file in it (.csv, .tsv,
 /// .txt and .xlsx). Text files go to `CSVReader`, workbooks to `XLSXReader`.
+///
+/// A folder is read file by file: a file that fails is reported and the others are still
+/// read; Ctrl-C stops at the file being read. Then the load throws `PartialFolderLoad`, which
+/// holds the tables of the files that loaded completely — kept by the session, so seven tables
+/// read are not lost to the eighth.
 public enum Loader {
     public static let extensions: Set<String> = ["csv", "tsv", "txt", "xlsx"]
 
@@ -17,22 +22,24 @@ public enum Loader {
                 .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") && !$0.hasPrefix("~$") }
                 .sorted()
             if files.isEmpty { throw locate(Diagnostic(.error, "\(path) holds no .csv or .xlsx files")) }
-            var tables: [Table] = []
+            var partial = PartialFolderLoad(files: files)
             var options = options
             options.inFolder = true
-            for f in files {
-                if isCancelled() { throw Cancelled() }
+            for (i, f) in files.enumerated() {
                 let full = (path as NSString).appendingPathComponent(f)
-                try checkIsFile(full, locate)
                 do {
-                    tables.append(try read(full, tableName: (f as NSString).deletingPathExtension, options: options, isCancelled: isCancelled))
-                } catch var d as Diagnostic {
-                    // A statement that fails changes nothing: none of the folder's tables is added.
-                    d.notes.append("the folder's load added no table (\(files.count) files; tables loaded before it stay)")
-                    throw d
+                    if isCancelled() { throw Cancelled() }
+                    try checkIsFile(full, locate)
+                    partial.tables.append(try read(full, tableName: (f as NSString).deletingPathExtension, options: options, isCancelled: isCancelled))
+                } catch let d as Diagnostic {
+                    partial.failures.append(d)
+                } catch is Cancelled {
+                    partial.unread = Array(files[i...])
+                    break
                 }
             }
-            return tables
+            guard partial.failures.isEmpty && partial.unread.isEmpty else { throw partial }
+            return partial.tables
         }
         if let span = options.given["startup"] {
             throw options.error("`startup` applies to a folder load (its startup.tally); \(path) is a file", span)
@@ -49,6 +56,17 @@ public enum Loader {
         }
         let tableName = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         return [try read(path, tableName: tableName, options: options, isCancelled: isCancelled)]
+    }
+
+    /// A folder load that did not read all of its files: the tables of those that loaded
+    /// completely (in file order), the error of each that failed, and, after Ctrl-C, the files
+    /// not read (the one being read first).
+    public struct PartialFolderLoad: Error {
+        public var files: [String]
+        public var tables: [Table] = []
+        public var failures: [Diagnostic] = []
+        public var unread: [String] = []
+        public var cancelled: Bool { !unread.isEmpty }
     }
 
     /// A named pipe, a device or a socket is refused before it is opened (a pipe with no writer

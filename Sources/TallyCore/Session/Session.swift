@@ -13,7 +13,8 @@ public protocol SessionOutput: AnyObject {
     func info(_ text: String)
 }
 
-/// Runs statements against a catalog. A statement that fails changes nothing; in a script
+/// Runs statements against a catalog. A statement that fails changes nothing (but a folder
+/// load keeps the files that loaded completely: `Loader.PartialFolderLoad`); in a script
 /// the run stops at the first error (failed checks do not stop it).
 public final class Session: @unchecked Sendable {
     public let catalog = Catalog()
@@ -312,14 +313,31 @@ public final class Session: @unchecked Sendable {
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
             var loadOptions = try LoadOptions(options, source: source) { try scalar($0, source) }
             loadOptions.observer = loadObserver
-            let tables = try Loader.load(path: path, name: name?.text, options: loadOptions, isCancelled: isCancelled) { d in
-                Diagnostic(d.severity, d.message, in: source, span: pathExpr.span, notes: d.notes)
-            }
-            for t in tables {
+            func add(_ t: Table) throws {
                 catalog.add(t)
                 if let d = sqlDialect { try show(.text(SQLCompiler(dialect: d).load(t, statement: s, source: source))) }
                 output.info("loaded \(t.name): \(t.rowCount) rows × \(t.columns.count) columns from \(t.source?.summary ?? "")")
                 for w in t.source?.warnings ?? [] { output.diagnostic(w); outcome.warnings += 1 }
+            }
+            do {
+                for t in try Loader.load(path: path, name: name?.text, options: loadOptions, isCancelled: isCancelled, locate: { d in
+                    Diagnostic(d.severity, d.message, in: source, span: pathExpr.span, notes: d.notes)
+                }) { try add(t) }
+            } catch let partial as Loader.PartialFolderLoad {
+                // The files that loaded completely are kept; each that failed is reported, and
+                // the statement fails (a script stops, batch exits 1).
+                for t in partial.tables { try add(t) }
+                for d in partial.failures { output.diagnostic(d) }
+                let kept = partial.tables.isEmpty ? "no file loaded"
+                    : "kept the \(partial.tables.count) loaded completely: " + partial.tables.map(\.name).joined(separator: ", ")
+                if partial.cancelled {
+                    output.info("load stopped at \(partial.unread[0]) (\(partial.files.count - partial.unread.count) of \(partial.files.count) files read): \(kept)")
+                    throw Cancelled()
+                }
+                let failed = partial.failures.count
+                throw Diagnostic(.error, "\(failed) of the folder's \(partial.files.count) files did not load (the error\(failed == 1 ? "" : "s") above)",
+                                 in: source, span: pathExpr.span,
+                                 notes: [kept, "mend \(failed == 1 ? "it" : "them") and load the folder again, or load a file alone: load NAME from \"FILE\""])
             }
 
         case .measure(let name, let expr):
