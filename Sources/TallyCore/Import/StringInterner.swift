@@ -20,7 +20,10 @@ struct StringInterner {
     }
 
     private var arena: [UInt8] = []
-    /// Where each code's bytes start; one more entry than codes (the arena's end).
+    /// The bytes of `arena` in use; the rest is room for the next strings (zeros, a few
+    /// pages at most beyond an eighth of the strings), so that adding one is a plain copy.
+    private var used = 0
+    /// Where each code's bytes start; one more entry than codes (the end of the last).
     private var offsets: [Int] = [0]
     /// The hash's high 32 bits (the tag) and code + 1; 0 is empty.
     private var slots: [UInt64]
@@ -52,21 +55,31 @@ struct StringInterner {
     var count: Int { offsets.count - 1 }
 
     /// The hash of the bytes, and whether they are all ASCII (found on the way, for free).
+    /// Whole words, the last one ending at the last byte (it may overlap the one before: the
+    /// length is hashed too); below 8 bytes two overlapping 4-byte or three single loads.
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> (hash: UInt64, ascii: Bool) {
         var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(n)
+        let raw = UnsafeRawPointer(p)
+        let tail: UInt64
         var bits: UInt64 = 0
-        var i = 0
-        while i + 8 <= n {
-            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-            bits |= w
-            h = (h ^ w) &* 0x100000001b3
-            h ^= h >> 29
-            i += 8
+        if n >= 8 {
+            var i = 0
+            while i + 8 < n {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                bits |= w
+                h = (h ^ w) &* 0x100000001b3
+                h ^= h >> 29
+                i += 8
+            }
+            tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            tail = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+        } else if n > 0 {
+            tail = UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16
+        } else {
+            tail = 0
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n { tail |= UInt64(p[i]) << shift; shift += 8; i += 1 }
         bits |= tail
         h = (h ^ tail) &* 0x9E3779B97F4A7C15
         return (h ^ (h >> 32), bits & 0x8080_8080_8080_8080 == 0)
@@ -126,8 +139,13 @@ struct StringInterner {
         }
         if !ascii && FieldParsing.firstInvalidUTF8(p, n) != nil { sawInvalidUTF8 = true }
         let code = count
-        arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
-        offsets.append(arena.count)
+        if n > 0 {
+            if arena.count - used < n { arena.append(contentsOf: repeatElement(0, count: Swift.max(n, arena.count >> 3, 1 << 12))) }
+            let at = used
+            arena.withUnsafeMutableBufferPointer { UnsafeMutableRawPointer($0.baseAddress! + at).copyMemory(from: p, byteCount: n) }
+            used += n
+        }
+        offsets.append(used)
         slots[i] = tag | UInt64(code + 1)
         if !StringInterner.roomy(count, slots.count) { grow() }
         return UInt32(code)
