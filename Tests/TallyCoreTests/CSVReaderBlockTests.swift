@@ -131,4 +131,18 @@ extension CSVReaderTests {
             XCTAssertEqual(column(t, "x"), (0..<30).map { .integer(Int64($0)) })
         }
     }
+
+    func testRowsWiderAndNarrowerThanTheRowBefore() throws {
+        // The field list of one row is reused for the next: a row with more fields than any
+        // before (empty ones past the header are allowed), then fewer, then a 25-column header.
+        let t = try read("a,b\n1,2\n3,4,,,,,,,,,,,,,,,,,,\n5,6\n7,8,\n")
+        XCTAssertEqual(column(t, "a"), [.integer(1), .integer(3), .integer(5), .integer(7)])
+        XCTAssertEqual(column(t, "b"), [.integer(2), .integer(4), .integer(6), .integer(8)])
+        let names = (1...25).map { "c\($0)" }
+        let header = names.joined(separator: ",") + "\n", full = (1...25).map(String.init).joined(separator: ",") + "\n"
+        let wide = try read(header + full + full)
+        XCTAssertEqual(wide.columns.map(\.name), names)
+        XCTAssertEqual(column(wide, "c25"), [.integer(25), .integer(25)])
+        XCTAssertTrue(errorText(header + full + "1,2\n").contains("t.csv:3:1: error: this row has 2 fields, the header has 25"))
+    }
 }

@@ -204,14 +204,28 @@ struct RowScanner: RowSource {
 
     /// Reads the next non-empty row's fields. Returns false at the end of the file.
     mutating func nextRow(into fields: inout [FieldRef]) throws -> Bool {
-        // The row's fields overwrite the last row's in place (rows mostly have as many), and the
-        // list is cut to the row's own count when it is done.
-        var count = 0
-        @inline(__always) func put(_ f: FieldRef) {
-            if count < fields.count { fields[count] = f } else { fields.append(f) }
-            count += 1
+        // The row's fields are written over the last row's (rows mostly have as many), then the
+        // list is cut to them; a row with more fields than the list holds makes room and is read again.
+        while true {
+            guard let count = try fields.withUnsafeMutableBufferPointer({ try scanRow(into: $0) }) else {
+                fields.append(contentsOf: repeatElement(FieldRef(start: 0, end: 0, quoted: false, hasEscapes: false), count: max(8, fields.count)))
+                continue
+            }
+            if fields.count > max(count, 0) { fields.removeSubrange(max(count, 0)...) }
+            return count >= 0
         }
-        defer { if fields.count > count { fields.removeSubrange(count...) } }
+    }
+
+    /// `nextRow` into `out`: the number of fields, -1 at the end of the file, nil when `out`
+    /// has too few places (nothing is consumed then).
+    private mutating func scanRow(into out: UnsafeMutableBufferPointer<FieldRef>) throws -> Int? {
+        var count = 0
+        @inline(__always) func put(_ f: FieldRef) -> Bool {
+            guard count < out.count else { return false }
+            out[count] = f
+            count += 1
+            return true
+        }
         let p = base, n = length, delim = delimiter
         var i = position
         // Where the field ends of `bits` start: bit k is set when byte blockAt + k is the
@@ -226,7 +240,7 @@ struct RowScanner: RowSource {
                 i = j + (p[j] == 13 && j + 1 < n && p[j + 1] == 10 ? 2 : 1)
                 continue
             }
-            if j >= n { position = n; return false }
+            if j >= n { position = n; return -1 }
             break
         }
         while true {
@@ -248,7 +262,7 @@ struct RowScanner: RowSource {
                     }
                     i += 1
                 }
-                put(FieldRef(start: start, end: i, quoted: true, hasEscapes: escapes))
+                guard put(FieldRef(start: start, end: i, quoted: true, hasEscapes: escapes)) else { return nil }
                 i += 1
                 while i < n && (p[i] == 32 || p[i] == 9) && p[i] != delim { i += 1 }
                 if i < n && p[i] != delim && p[i] != 10 && p[i] != 13 {
@@ -277,14 +291,22 @@ struct RowScanner: RowSource {
                     blockAt = i
                     bits = RowScanner.fieldEnds(p + i, delim)
                 }
-                put(FieldRef(start: start, end: i, quoted: false, hasEscapes: false))
+                guard put(FieldRef(start: start, end: i, quoted: false, hasEscapes: false)) else { return nil }
             }
-            if i >= n { position = n; return true }
-            if p[i] == delim { i += 1; if i >= n { put(FieldRef(start: n, end: n, quoted: false, hasEscapes: false)); position = n; return true }; continue }
+            if i >= n { position = n; return count }
+            if p[i] == delim {
+                i += 1
+                if i >= n {
+                    guard put(FieldRef(start: n, end: n, quoted: false, hasEscapes: false)) else { return nil }
+                    position = n
+                    return count
+                }
+                continue
+            }
             // Line end.
             i += (p[i] == 13 && i + 1 < n && p[i + 1] == 10) ? 2 : 1
             position = i
-            return true
+            return count
         }
     }
 
