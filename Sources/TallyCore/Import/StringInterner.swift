@@ -117,26 +117,65 @@ struct StringInterner {
                 }
             }
         }
-        for f in batch { codes[f.index] = intern(f.p, f.n, hash: f.hash, ascii: f.ascii) }
+        // Strings already here are looked up through the tables' buffers, taken once for the
+        // run of them up to the next new string; adding that one may move the tables.
+        var k = 0
+        while k < batch.count {
+            let (mask, shift) = (self.mask, self.shift)
+            var empty = 0
+            slots.withUnsafeBufferPointer { s in
+                offsets.withUnsafeBufferPointer { o in
+                    arena.withUnsafeBufferPointer { a in
+                        while k < batch.count {
+                            let f = batch[k]
+                            let found = StringInterner.find(f.p, f.n, hash: f.hash, s, o, a, mask: mask, shift: shift)
+                            guard found.code >= 0 else { empty = found.slot; return }
+                            codes[f.index] = UInt32(found.code)
+                            k += 1
+                        }
+                    }
+                }
+            }
+            guard k < batch.count else { break }
+            let f = batch[k]
+            codes[f.index] = add(f.p, f.n, hash: f.hash, ascii: f.ascii, at: empty)
+            k += 1
+        }
+    }
+
+    /// The code of the bytes, or -1 and the empty slot where they would go.
+    @inline(__always)
+    private static func find(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, _ s: UnsafeBufferPointer<UInt64>,
+                             _ o: UnsafeBufferPointer<Int>, _ a: UnsafeBufferPointer<UInt8>,
+                             mask: Int, shift: UInt64) -> (code: Int, slot: Int) {
+        let tag = StringInterner.tag(h)
+        var i = StringInterner.home(h, shift)
+        while true {
+            let key = s[i]
+            if key == 0 { return (-1, i) }
+            if key & 0xFFFF_FFFF_0000_0000 == tag {
+                let code = Int(key & 0xFFFF_FFFF) - 1
+                let offset = o[code]
+                if o[code + 1] - offset == n && StringInterner.equal(a.baseAddress! + offset, p, n) { return (code, i) }
+            }
+            i = (i + 1) & mask
+        }
     }
 
     @inline(__always)
     private mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ascii: Bool) -> UInt32 {
-        let tag = StringInterner.tag(h)
-        var i = StringInterner.home(h, shift)
-        while true {
-            let key = slots[i]
-            if key == 0 { break }
-            if key & 0xFFFF_FFFF_0000_0000 == tag {
-                let code = Int(key & 0xFFFF_FFFF) - 1
-                let offset = offsets[code]
-                if offsets[code + 1] - offset == n
-                    && arena.withUnsafeBufferPointer({ StringInterner.equal($0.baseAddress! + offset, p, n) }) {
-                    return UInt32(code)
-                }
+        let (mask, shift) = (self.mask, self.shift)
+        let found = slots.withUnsafeBufferPointer { s in
+            offsets.withUnsafeBufferPointer { o in
+                arena.withUnsafeBufferPointer { a in StringInterner.find(p, n, hash: h, s, o, a, mask: mask, shift: shift) }
             }
-            i = (i + 1) & mask
         }
+        return found.code >= 0 ? UInt32(found.code) : add(p, n, hash: h, ascii: ascii, at: found.slot)
+    }
+
+    /// Adds new bytes, their slot `i` (empty) found by `find`.
+    private mutating func add(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ascii: Bool, at i: Int) -> UInt32 {
+        let tag = StringInterner.tag(h)
         if !ascii && FieldParsing.firstInvalidUTF8(p, n) != nil { sawInvalidUTF8 = true }
         let code = count
         if n > 0 {
