@@ -2,9 +2,10 @@ import XCTest
 @testable import TallyCore
 
 final class CSVReaderTests: XCTestCase {
-    func read(_ text: String, delimiter: UInt8? = nil) throws -> Table {
+    func read(_ text: String, delimiter: UInt8? = nil, parts: Int? = nil) throws -> Table {
         var options = LoadOptions()
         options.delimiter = delimiter
+        options.parts = parts
         return try Array(text.utf8).withUnsafeBufferPointer {
             try CSVReader.parse($0, fileName: "t.csv", tableName: "t", options: options)
         }

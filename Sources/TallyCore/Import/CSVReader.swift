@@ -1,5 +1,8 @@
 import CMemory
 import Foundation
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 /// Reads delimited text (CSV, TSV, semicolon-separated) into a `Table`, working on raw bytes.
 ///
@@ -201,9 +204,34 @@ struct RowScanner: RowSource {
 
     /// Reads the next non-empty row's fields. Returns false at the end of the file.
     mutating func nextRow(into fields: inout [FieldRef]) throws -> Bool {
-        fields.removeAll(keepingCapacity: true)
+        // The row's fields are written over the last row's (rows mostly have as many), then the
+        // list is cut to them; a row with more fields than the list holds makes room and is read again.
+        while true {
+            guard let count = try fields.withUnsafeMutableBufferPointer({ try scanRow(into: $0) }) else {
+                fields.append(contentsOf: repeatElement(FieldRef(start: 0, end: 0, quoted: false, hasEscapes: false), count: max(8, fields.count)))
+                continue
+            }
+            if fields.count > max(count, 0) { fields.removeSubrange(max(count, 0)...) }
+            return count >= 0
+        }
+    }
+
+    /// `nextRow` into `out`: the number of fields, -1 at the end of the file, nil when `out`
+    /// has too few places (nothing is consumed then).
+    private mutating func scanRow(into out: UnsafeMutableBufferPointer<FieldRef>) throws -> Int? {
+        var count = 0
+        @inline(__always) func put(_ f: FieldRef) -> Bool {
+            guard count < out.count else { return false }
+            out[count] = f
+            count += 1
+            return true
+        }
         let p = base, n = length, delim = delimiter
         var i = position
+        // Where the field ends of `bits` start: bit k is set when byte blockAt + k is the
+        // delimiter, LF or CR (16 bytes, see `fieldEnds`). Fields shorter than a block share it.
+        var blockAt = -16
+        var bits: UInt32 = 0
         // Skip empty lines (and lines of spaces only).
         while true {
             var j = i
@@ -212,7 +240,7 @@ struct RowScanner: RowSource {
                 i = j + (p[j] == 13 && j + 1 < n && p[j + 1] == 10 ? 2 : 1)
                 continue
             }
-            if j >= n { position = n; return false }
+            if j >= n { position = n; return -1 }
             break
         }
         while true {
@@ -234,7 +262,7 @@ struct RowScanner: RowSource {
                     }
                     i += 1
                 }
-                fields.append(FieldRef(start: start, end: i, quoted: true, hasEscapes: escapes))
+                guard put(FieldRef(start: start, end: i, quoted: true, hasEscapes: escapes)) else { return nil }
                 i += 1
                 while i < n && (p[i] == 32 || p[i] == 9) && p[i] != delim { i += 1 }
                 if i < n && p[i] != delim && p[i] != 10 && p[i] != 13 {
@@ -243,31 +271,73 @@ struct RowScanner: RowSource {
                 }
             } else {
                 let start = i
-                // Eight bytes at a time: the first byte equal to the delimiter, LF or CR ends the
-                // field (a zero byte of word ^ pattern, found with the usual bit trick).
-                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-                let dm = ones &* UInt64(delim), lf = ones &* 10, cr = ones &* 13
-                while i + 8 <= n {
-                    let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                    let a = w ^ dm, b = w ^ lf, c = w ^ cr
-                    let hits = ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs
-                    if hits != 0 { i += hits.trailingZeroBitCount >> 3; break }
-                    i += 8
+                // The first delimiter, LF or CR ends the field: the lowest bit of the block's
+                // field ends from i on, else of the next block's. The last 15 bytes of the text
+                // are looked at one by one.
+                while true {
+                    if i - blockAt < 16 {
+                        let rest = bits >> UInt32(i - blockAt)
+                        if rest != 0 { i += rest.trailingZeroBitCount; break }
+                        i = blockAt + 16
+                    }
+                    guard i + 16 <= n else {
+                        while i < n {
+                            let c = p[i]
+                            if c == delim || c == 10 || c == 13 { break }
+                            i += 1
+                        }
+                        break
+                    }
+                    blockAt = i
+                    bits = RowScanner.fieldEnds(p + i, delim)
                 }
-                while i < n {
-                    let c = p[i]
-                    if c == delim || c == 10 || c == 13 { break }
-                    i += 1
-                }
-                fields.append(FieldRef(start: start, end: i, quoted: false, hasEscapes: false))
+                guard put(FieldRef(start: start, end: i, quoted: false, hasEscapes: false)) else { return nil }
             }
-            if i >= n { position = n; return true }
-            if p[i] == delim { i += 1; if i >= n { fields.append(FieldRef(start: n, end: n, quoted: false, hasEscapes: false)); position = n; return true }; continue }
+            if i >= n { position = n; return count }
+            if p[i] == delim {
+                i += 1
+                if i >= n {
+                    guard put(FieldRef(start: n, end: n, quoted: false, hasEscapes: false)) else { return nil }
+                    position = n
+                    return count
+                }
+                continue
+            }
             // Line end.
             i += (p[i] == 13 && i + 1 < n && p[i + 1] == 10) ? 2 : 1
             position = i
-            return true
+            return count
         }
+    }
+
+    /// The field ends among the 16 bytes at `p`: bit k is set when byte k is `delim`, LF or CR.
+    /// SSE2 (in every x86-64) compares all 16 at once; elsewhere two 8-byte words do.
+    @inline(__always)
+    static func fieldEnds(_ p: UnsafePointer<UInt8>, _ delim: UInt8) -> UInt32 {
+        #if arch(x86_64)
+        let v = _mm_loadu_si128(UnsafeRawPointer(p).assumingMemoryBound(to: __m128i.self))
+        let ends = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(CChar(bitPattern: delim))),
+                                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(10)), _mm_cmpeq_epi8(v, _mm_set1_epi8(13))))
+        return UInt32(truncatingIfNeeded: _mm_movemask_epi8(ends))
+        #else
+        return fieldEndsInWords(p, delim)
+        #endif
+    }
+
+    /// `fieldEnds` without SSE2: in each word, the bytes equal to `delim`, LF or CR (exactly: a
+    /// byte is zero after the xor when adding 0x7F to its low 7 bits leaves its high bit clear),
+    /// one bit per byte gathered by a multiplication.
+    static func fieldEndsInWords(_ p: UnsafePointer<UInt8>, _ delim: UInt8) -> UInt32 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        func zeros(_ x: UInt64) -> UInt64 { ~(((x & lows) &+ lows) | x | lows) }
+        func word(_ w: UInt64) -> UInt32 {
+            let z = zeros(w ^ (ones &* UInt64(delim))) | zeros(w ^ (ones &* 10)) | zeros(w ^ (ones &* 13))
+            // Byte k's flag to bit k: bit 8k, times 2^(49 − 7k), lands on bit 49 + k (no two products share a bit).
+            return UInt32(truncatingIfNeeded: ((z >> 7) &* 0x0002_0408_1020_4081) >> 49) & 0xFF
+        }
+        let raw = UnsafeRawPointer(p)
+        return word(UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)))
+            | word(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))) << 8
     }
 
     private func firstNonSpaceIsQuote(_ from: Int) -> Bool {

@@ -22,7 +22,8 @@ struct ColumnBuilder {
     private var doubles: [Double] = []
     private var codes: [UInt32] = []
     private var interner = StringInterner()
-    /// Text fields read in place, waiting to be interned together (`appendInPlace`).
+    /// Text fields read in place, waiting to be interned together (`appendInPlace`). While
+    /// some wait, `codes` stops at the first of them; `flush` fills it up to `count`.
     private var pending: [StringInterner.Pending] = []
     private var nulls: NullMask?
     private var dateCache = FieldParsing.DateCache()
@@ -64,7 +65,7 @@ struct ColumnBuilder {
         switch state {
         case .untyped: break
         case .decimal: doubles.append(0)
-        case .string: codes.append(0)
+        case .string: if pending.isEmpty { codes.append(0) }   // else `flush` gives the row its 0
         case .boolean: bytes.append(0)
         default: ints.append(0)
         }
@@ -256,8 +257,7 @@ struct ColumnBuilder {
         guard state == .string else { return append(p, n) }
         if n == 0 || markers.contains(p, n) { appendNull(); return true }
         let (h, ascii) = StringInterner.hash(p, n)
-        pending.append(StringInterner.Pending(p: p, n: n, hash: h, ascii: ascii, index: codes.count))
-        codes.append(0)
+        pending.append(StringInterner.Pending(p: p, n: n, hash: h, ascii: ascii, index: count))
         bump()
         if pending.count == StringInterner.batchSize { flush() }
         return true
@@ -266,6 +266,7 @@ struct ColumnBuilder {
     /// Interns the fields `appendInPlace` left waiting; due before their bytes go away.
     mutating func flush() {
         guard !pending.isEmpty else { return }
+        codes.append(contentsOf: repeatElement(0, count: count - codes.count))
         pending.withUnsafeBufferPointer { batch in
             codes.withUnsafeMutableBufferPointer { interner.intern(batch: batch, into: $0.baseAddress!) }
         }

@@ -284,6 +284,18 @@ enum TableBuilder {
     /// Reads rows from `rows` to its end into `chunk`.
     private static func readRows<S: RowSource>(_ rows: inout S, into chunk: inout Chunk, plan: RowPlan,
                                                isCancelled: () -> Bool) throws {
+        // The columns, moved out of the chunk while its rows are read: each field goes to its
+        // builder in place, without checking every time whether the list is shared.
+        var list = chunk.builders
+        chunk.builders = []
+        defer { chunk.builders = list }
+        try list.withUnsafeMutableBufferPointer { builders in
+            try readRows(&rows, into: &chunk, builders: builders, plan: plan, isCancelled: isCancelled)
+        }
+    }
+
+    private static func readRows<S: RowSource>(_ rows: inout S, into chunk: inout Chunk, builders: UnsafeMutableBufferPointer<ColumnBuilder>,
+                                               plan: RowPlan, isCancelled: () -> Bool) throws {
         let width = plan.width, options = plan.options
         var fields: [FieldRef] = []
         var scratch: [UInt8] = []
@@ -308,7 +320,7 @@ enum TableBuilder {
             let row = chunk.rows
             if row & 0xFFFF == 0xFFFF {
                 if isCancelled() { throw Cancelled() }
-                for c in 0..<width { chunk.builders[c].flush() }
+                for c in 0..<width { builders[c].flush() }
                 (rows as? RowScanner)?.release(first, start)
                 if let p = options.progress {
                     p.advance(bytes: start - reported, rows: 0x10000)
@@ -320,12 +332,12 @@ enum TableBuilder {
             for c in 0..<width {
                 let inPlace = S.fieldsInPlace && !fields[c].hasEscapes
                 let ok = rows.withField(fields[c], scratch: &scratch) { p, n in
-                    inPlace ? chunk.builders[c].appendInPlace(p, n) : chunk.builders[c].append(p, n)
+                    inPlace ? builders[c].appendInPlace(p, n) : builders[c].append(p, n)
                 }
-                if !ok { try replay(column: c, rows: row + 1, from: chunk.start, source: rows, plan: plan, builder: &chunk.builders[c]) }
+                if !ok { try replay(column: c, rows: row + 1, from: chunk.start, source: rows, plan: plan, builder: &builders[c]) }
             }
         }
-        for c in 0..<width { chunk.builders[c].flush() }
+        for c in 0..<width { builders[c].flush() }
     }
 
     /// A column became text: feed it, as text, its field of the first `count` kept rows read from `start`.
