@@ -89,7 +89,28 @@ public struct SQLCompiler: Sendable {
     /// into `m > 0`, which would lose Tally's overflow error.
     public var preamble: [String] {
         dialect == .duckdb ? ["SET preserve_insertion_order = true", "SET disabled_optimizers = 'expression_rewriter'", "SET enable_progress_bar = false"]
-            : ["SET spark.sql.ansi.enabled = true"]
+            : ["SET spark.sql.ansi.enabled = true", "SET spark.sql.session.timeZone = UTC"]
+    }
+
+    /// The statements of a text that holds several (Spark's read of a file is two), split at
+    /// each `;` that ends a line outside quotes.
+    func statements(_ sql: String) -> [String] {
+        var out: [String] = [], current = "", quote: Character?, escaped = false
+        let chars = Array(sql)
+        for (i, ch) in chars.enumerated() {
+            if let q = quote {
+                if escaped { escaped = false } else if ch == "\\" && dialect == .spark && q == "'" { escaped = true } else if ch == q { quote = nil }
+            } else if ch == "'" || ch == "\"" || ch == "`" {
+                quote = ch
+            } else if ch == ";" && (i + 1 == chars.count || chars[i + 1] == "\n") {
+                out.append(current)
+                current = ""
+                continue
+            }
+            current.append(ch)
+        }
+        if !current.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { out.append(current) }
+        return out.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
     // MARK: Loads
@@ -110,7 +131,10 @@ public struct SQLCompiler: Sendable {
         if dialect == .spark {
             // Every column read as text (FAILFAST: a malformed row is an error, never nulls),
             // then typed under ANSI casts, which fail on a value that does not fit; the null
-            // markers in any case, as Tally reads them.
+            // markers in any case, as Tally reads them. An empty field is null and a quoted
+            // empty one ("") empty text, as DuckDB reads them: Spark's nullValue is a text no
+            // export holds (U+0001 alone), so only the unquoted empty field is null. The typed
+            // view is cached: read and numbered once, not again by every query.
             let file = ident(name + "__file")
             let markers = nulls.map { string($0.uppercased()) }.joined(separator: ", ")
             let typed = columns.map { c -> String in
@@ -120,10 +144,11 @@ public struct SQLCompiler: Sendable {
             }
             return """
                 CREATE OR REPLACE TEMPORARY VIEW \(file) (\(columns.map { "\(ident($0.name)) STRING" }.joined(separator: ", ")))
-                USING csv OPTIONS (path \(string(path)), header 'true', sep \(string(delimiter)), quote '"', escape '"', multiLine 'true', mode 'FAILFAST');
+                USING csv OPTIONS (path \(string(path)), header 'true', sep \(string(delimiter)), quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\\u0001');
                 CREATE OR REPLACE TEMPORARY VIEW \(ident(name)) AS
                 SELECT monotonically_increasing_id() AS __row, \(typed.joined(separator: ", "))
-                FROM \(file)
+                FROM \(file);
+                CACHE TABLE \(ident(name))
                 """
         }
         let cols = read.map { "\(string($0.name)): \(string(sqlType($0.type)))" }.joined(separator: ", ")
