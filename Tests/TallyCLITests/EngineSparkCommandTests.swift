@@ -58,40 +58,39 @@ final class EngineSparkCommandTests: XCTestCase {
 
     /// A script on a Spark Connect server (`sc://`) and on a standalone master with a worker
     /// (`spark://`), each started here on 127.0.0.1 and stopped at the end, gives the in-memory
-    /// output; `.engine` switches to DuckDB, back to Spark (the same server) and shows the engine.
+    /// output; on the Connect server `.engine` also switches to DuckDB and back to Spark (the
+    /// same server) and shows the engine in use.
     func testScriptOnSparkConnectAndOnAStandaloneMaster() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-spark-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try TallyProcess.courses.write(to: dir.appendingPathComponent("courses.csv"), atomically: true, encoding: .utf8)
-        // By hand from TallyProcess.courses: 市常规远程培训 has C1, C2 (enrolled 10 + 20, passed 9 + 8),
-        // 提升工程2.0 has C3 (0 enrolled: its rate is null) and C4 (5, passed 1).
-        let script = """
-            load "courses.csv"
-            sum(enrolled) as enrolled, sum(passed) / sum(enrolled) * 100 as rate courses by project sort enrolled desc
-            .engine
-            .engine duckdb
-            count courses by project
-            .engine spark
-            .engine
-            list course_id, passed / enrolled as r courses where project = "提升工程2.0"
-
-            """
-        try script.write(to: dir.appendingPathComponent("q.tally"), atomically: true, encoding: .utf8)
+        let queries = [
+            "sum(enrolled) as enrolled, sum(passed) / sum(enrolled) * 100 as rate courses by project sort enrolled desc",
+            "count courses by project",
+            "list course_id, passed / enrolled as r courses where project = \"提升工程2.0\"",
+        ]
+        try (["load \"courses.csv\""] + queries).joined(separator: "\n").write(to: dir.appendingPathComponent("q.tally"), atomically: true, encoding: .utf8)
+        let switching = ["load \"courses.csv\"", queries[0], ".engine", ".engine duckdb", queries[1], ".engine spark", ".engine", queries[2]]
+        try switching.joined(separator: "\n").write(to: dir.appendingPathComponent("switch.tally"), atomically: true, encoding: .utf8)
+        // By hand from TallyProcess.courses: 市常规远程培训 has C1, C2, C4 (enrolled 10 + 20 + 5, passed
+        // 9 + 8 + 1: 18 / 35 * 100), 提升工程2.0 has C3 alone (0 enrolled: its rate and r are null).
+        let results = ["project,enrolled,rate\n市常规远程培训,35,51.42857142857142\n提升工程2.0,0,\n",
+                       "project,count\n市常规远程培训,3\n提升工程2.0,1\n", "course_id,r\nC3,\n"]
         let memory = try TallyProcess.run(["run", "q.tally", "--format", "csv"], directory: dir)
         XCTAssertEqual(memory.status, 0, memory.stderr)
-        XCTAssertTrue(memory.stdout.hasPrefix("project,enrolled,rate\n市常规远程培训,30,56.666666666666664\n提升工程2.0,5,20.0\n"), memory.stdout)
-        XCTAssertTrue(memory.stdout.contains("course_id,r\nC3,\nC4,0.2\n"), memory.stdout)
+        XCTAssertEqual(memory.stdout, results.joined())
 
         let spark = try SparkServers()
         defer { spark.stop() }
-        for url in [try spark.connect(), try spark.standalone()] {
-            let r = try TallyProcess.run(["run", "q.tally", "--format", "csv", "--engine", "spark", "--engine-url", url], directory: dir)
-            XCTAssertEqual(r.status, 0, "\(url): \(r.stderr)")
-            let expected = memory.stdout.replacingOccurrences(of: "engine: memory", with: "engine: spark \(url)")
-            XCTAssertEqual(r.stdout, expected, url)
-            XCTAssertEqual(r.stdout.components(separatedBy: "engine: spark \(url)").count, 3, r.stdout)
-        }
+        let connect = try spark.connect()
+        let switched = try TallyProcess.run(["run", "switch.tally", "--format", "csv", "--engine", "spark", "--engine-url", connect], directory: dir)
+        XCTAssertEqual(switched.status, 0, switched.stderr)
+        XCTAssertEqual(switched.stdout, results[0] + "engine: spark \(connect)\n" + results[1] + "engine: spark \(connect)\n" + results[2])
+        let master = try spark.standalone()
+        let r = try TallyProcess.run(["run", "q.tally", "--format", "csv", "--engine", "spark", "--engine-url", master], directory: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, memory.stdout, master)
     }
 }
 

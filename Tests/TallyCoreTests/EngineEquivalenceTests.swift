@@ -67,16 +67,14 @@ final class EngineEquivalenceTests: XCTestCase {
     }
 
     /// Runs the golden records (those of `only`, when given) in memory and on the engine, and
-    /// checks that they agree, except those listed in `cannotRun`, which must differ. One engine
-    /// serves every file when `shared` (Spark: one JVM), else one per file.
-    static func compare(_ dialect: SQLDialect, only: Set<String>? = nil, shared: Bool = false, cannotRun: [String: String],
+    /// checks that they agree, except those listed in `cannotRun`, which must differ. The
+    /// `engine` given serves every file (Spark: one JVM), else each file starts one.
+    static func compare(_ dialect: SQLDialect, only: Set<String>? = nil, engine sharedEngine: Engine? = nil, cannotRun: [String: String],
                         caller: StaticString = #filePath, callerLine: UInt = #line) throws -> (ran: Int, matched: Int, withinTolerance: [String], listed: Set<String>) {
         let golden = try XCTUnwrap(Bundle.module.url(forResource: "Golden", withExtension: nil))
         let fixtures = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
         let files = try FileManager.default.contentsOfDirectory(atPath: golden.path).filter { $0.hasSuffix(".test") }.sorted()
         var ran = 0, matched = 0, withinTolerance: [String] = [], listed = Set<String>()
-        let sharedEngine = shared ? try Engine.start(dialect) : nil
-        defer { sharedEngine?.close() }
         for file in files {
             let text = try String(contentsOf: golden.appendingPathComponent(file), encoding: .utf8)
             let records = GoldenTests.records(text).filter { only?.contains("\(file):\($0.line)") ?? true }

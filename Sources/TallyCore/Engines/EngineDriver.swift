@@ -91,7 +91,7 @@ try:
     else:
         b = (b.master(url).config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
              .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-             .config("spark.sql.shuffle.partitions", "4"))
+             .config("spark.sql.shuffle.partitions", "2"))
     spark = b.getOrCreate()
     if not url.startswith("sc://"):
         spark.sparkContext.setLogLevel("WARN")

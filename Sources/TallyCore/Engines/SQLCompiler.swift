@@ -148,7 +148,7 @@ public struct SQLCompiler: Sendable {
                 CREATE OR REPLACE TEMPORARY VIEW \(ident(name)) AS
                 SELECT monotonically_increasing_id() AS __row, \(typed.joined(separator: ", "))
                 FROM \(file);
-                CACHE TABLE \(ident(name))
+                CACHE LAZY TABLE \(ident(name))
                 """
         }
         let cols = read.map { "\(string($0.name)): \(string(sqlType($0.type)))" }.joined(separator: ", ")
