@@ -129,6 +129,30 @@ final class EngineSparkTests: XCTestCase {
         try EngineSQLTests.assertCleanCSVCarriesEveryValue(try EngineSparkTests.spark(), "SELECT s IS NULL, char_length(s), s = '', d, t, n FROM v ORDER BY __row")
     }
 
+    /// Text sorts by code points on Spark (its UTF8_BINARY collation compares UTF-8 bytes), as
+    /// in memory: U+FF01 comes before U+1F600, which UTF-16 order would turn around; nulls last.
+    func testTextSortsByCodePointsOnSpark() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-spark-text-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "id,s\n1,😀\n2,a\n3,！\n4,B\n5,\n6,é\n7,z\n8,王\n".write(to: dir.appendingPathComponent("texts.csv"), atomically: true, encoding: .utf8)
+        let engine = try EngineSparkTests.spark()
+        var outputs: [String] = []
+        for onEngine in [false, true] {
+            let capture = CapturedOutput()
+            let session = Session(output: capture)
+            session.display.format = .csv
+            if onEngine { session.engine = engine }
+            let outcome = session.run(SourceFile(name: "t.tally", text: "load \"texts.csv\"\nlist id, s texts sort s\nlist id texts where s > \"王\""),
+                                      baseDirectory: dir.path)
+            XCTAssertEqual(outcome.errors, 0, capture.diagnostics.joined(separator: "\n"))
+            outputs.append(capture.results)
+        }
+        // By code point: B 42, a 61, z 7A, é E9, 王 738B, ！ FF01, 😀 1F600, then the null.
+        XCTAssertEqual(outputs[0], "id,s\n4,B\n2,a\n7,z\n6,é\n8,王\n3,！\n1,😀\n5,\nid\n1\n3\n")
+        XCTAssertEqual(outputs[1], outputs[0])
+    }
+
     /// `.engine` switches a session's engine for the statements after it and shows the one in use;
     /// one that cannot start is an error at the command, and the engine before it stays.
     func testEngineCommandSwitchesEngines() throws {
