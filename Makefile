@@ -7,6 +7,11 @@ FUZZ_CHECK_TIME ?= 15
 # The engines `tally run --engine` drives, pinned (EngineDriver.swift names the same version),
 # in a project-local environment: `make engines` installs them, `make test` first.
 DUCKDB_VERSION = 2.0.1
+# Spark runs on Java 17 (Debian's openjdk-17-jre-headless, installed when java is missing);
+# pyspark with what its Spark Connect client needs (pyspark[connect]), each pinned.
+PYSPARK_VERSION = 4.0.1
+PYSPARK_PINS = pyspark==$(PYSPARK_VERSION) pandas==3.1.1 numpy==2.4.6 pyarrow==26.0.1 grpcio==1.85.3 grpcio-status==1.85.3 \
+	protobuf==7.36.2 googleapis-common-protos==1.76.0 py4j==0.10.9.9 python-dateutil==4.0.0 tzdata==2026.6 typing-extensions==4.16.0
 ENGINES = .engines/venv
 PYTHON ?= python3
 
@@ -35,7 +40,7 @@ deps:
 	fi
 
 # Quick when already there: a stamp per pinned version.
-engines: $(ENGINES)/.duckdb-$(DUCKDB_VERSION)
+engines: $(ENGINES)/.duckdb-$(DUCKDB_VERSION) $(ENGINES)/.pyspark-$(PYSPARK_VERSION)
 
 # python3 comes from deps; its venv module is a package of its own on Debian.
 $(ENGINES)/.duckdb-$(DUCKDB_VERSION): | deps
@@ -45,6 +50,15 @@ $(ENGINES)/.duckdb-$(DUCKDB_VERSION): | deps
 	fi
 	$(PYTHON) -m venv $(ENGINES)
 	$(ENGINES)/bin/python3 -m pip install --quiet --disable-pip-version-check duckdb==$(DUCKDB_VERSION)
+	touch $@
+
+# pyspark's sdist (about 430 MB) builds its wheel once; the stamp keeps later runs quick.
+$(ENGINES)/.pyspark-$(PYSPARK_VERSION): | $(ENGINES)/.duckdb-$(DUCKDB_VERSION)
+	@if ! command -v java >/dev/null; then \
+		echo "installing openjdk-17-jre-headless…"; \
+		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; \
+	fi
+	$(ENGINES)/bin/python3 -m pip install --quiet --disable-pip-version-check $(PYSPARK_PINS)
 	touch $@
 
 build: deps

@@ -41,13 +41,18 @@ final class Driver {
     static func started(options: CommonOptions) throws -> Driver {
         let output = Terminal()
         let driver = try Driver(output: output, options: options)
-        if let e = options.engine {
-            do { driver.session.engine = try Engine.start(e) } catch let d as Diagnostic {
-                output.diagnostic(d)
-                throw ExitCode(1)
-            }
-        }
+        try driver.startEngine(options, output)
         return driver
+    }
+
+    /// The engine `--engine` (and `--engine-url`) ask for; one that cannot start is an error (status 1).
+    func startEngine(_ options: CommonOptions, _ output: SessionOutput) throws {
+        session.engineURL = options.engineURL
+        guard options.engine != nil || options.engineURL != nil else { return }
+        do { session.engine = try Engine.start(options.engine ?? .duckdb, url: options.engineURL) } catch let d as Diagnostic {
+            output.diagnostic(options.engine == nil ? Diagnostic(.error, "--engine-url is for --engine spark", notes: ["add --engine spark"]) : d)
+            throw ExitCode(1)
+        }
     }
 
     /// Runs parsed text and records the statements of it that succeeded.

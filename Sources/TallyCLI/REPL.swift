@@ -34,12 +34,7 @@ final class REPL {
         editor.continuationPrompt = REPL.continuationPrompt
         output = REPLOutput()
         driver = try Driver(output: output, options: common)
-        if let e = common.engine {
-            do { driver.session.engine = try Engine.start(e) } catch let d as Diagnostic {
-                output.diagnostic(d)
-                throw ExitCode(1)
-            }
-        }
+        try driver.startEngine(common, output)
         session.display.rowLimit = 40
         session.isCancelled = { LineEditor.interruptFlag.load(ordering: .relaxed) }
         editor.completer = { [unowned self] before, after in

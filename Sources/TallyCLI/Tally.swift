@@ -47,8 +47,11 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: table, csv, json or markdown.")
     var format: OutputFormat = .table
 
-    @Option(name: .long, help: ArgumentHelp("Run the queries on another engine: duckdb (installed by `make engines`).", valueName: "engine"))
+    @Option(name: .long, help: ArgumentHelp("Run the queries on another engine: duckdb or spark (installed by `make engines`).", valueName: "engine"))
     var engine: SQLDialect?
+
+    @Option(name: .customLong("engine-url"), help: ArgumentHelp("With --engine spark: a standalone master (spark://HOST:PORT) or a Spark Connect server (sc://HOST:PORT) instead of Spark in this process.", valueName: "url"))
+    var engineURL: String?
 }
 
 extension OutputFormat: ExpressibleByArgument {}

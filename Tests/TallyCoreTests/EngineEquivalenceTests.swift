@@ -59,21 +59,35 @@ final class EngineEquivalenceTests: XCTestCase {
     }
 
     func testGoldenRecordsOnDuckDB() throws {
+        let (ran, matched, withinTolerance, listed) = try EngineEquivalenceTests.compare(.duckdb, cannotRun: EngineEquivalenceTests.cannotRun)
+        XCTAssertEqual(Set(EngineEquivalenceTests.cannotRun.keys).subtracting(listed), [], "listed records that no longer exist")
+        print("engine equivalence: \(matched) of \(ran) golden records gave the in-memory output on DuckDB, \(listed.count) listed as unable to;"
+              + " within the float tolerance only: \(withinTolerance.isEmpty ? "none" : withinTolerance.joined(separator: ", "))")
+        XCTAssertGreaterThan(matched, 400)
+    }
+
+    /// Runs the golden records (those of `only`, when given) in memory and on the engine, and
+    /// checks that they agree, except those listed in `cannotRun`, which must differ. The
+    /// `engine` given serves every file (Spark: one JVM), else each file starts one.
+    static func compare(_ dialect: SQLDialect, only: Set<String>? = nil, engine sharedEngine: Engine? = nil, cannotRun: [String: String],
+                        caller: StaticString = #filePath, callerLine: UInt = #line) throws -> (ran: Int, matched: Int, withinTolerance: [String], listed: Set<String>) {
         let golden = try XCTUnwrap(Bundle.module.url(forResource: "Golden", withExtension: nil))
         let fixtures = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
         let files = try FileManager.default.contentsOfDirectory(atPath: golden.path).filter { $0.hasSuffix(".test") }.sorted()
         var ran = 0, matched = 0, withinTolerance: [String] = [], listed = Set<String>()
         for file in files {
             let text = try String(contentsOf: golden.appendingPathComponent(file), encoding: .utf8)
+            let records = GoldenTests.records(text).filter { only?.contains("\(file):\($0.line)") ?? true }
+            if records.isEmpty { continue }
             let memoryOutput = CapturedOutput(), engineOutput = CapturedOutput()
             let memory = Session(output: memoryOutput), onEngine = Session(output: engineOutput)
-            let engine = try Engine.start(.duckdb)
-            defer { engine.close() }
+            let engine = try sharedEngine ?? Engine.start(dialect)
+            defer { if sharedEngine == nil { engine.close() } }
             onEngine.engine = engine
-            for r in GoldenTests.records(text) {
+            for r in records {
                 var outputs: [String] = []
                 // Both start the record with the in-memory session's display settings: a record that
-                // fails on DuckDB stops before it sets back the .decimals, .thousands or .percent it changed.
+                // fails on the engine stops before it sets back the .decimals, .thousands or .percent it changed.
                 let settings = memory.display
                 for (session, capture) in [(memory, memoryOutput), (onEngine, engineOutput)] {
                     capture.results = ""
@@ -90,18 +104,17 @@ final class EngineEquivalenceTests: XCTestCase {
                     withinTolerance.append(place)
                 }
                 ran += 1
-                if let reason = EngineEquivalenceTests.cannotRun[place] {
+                if let reason = cannotRun[place] {
                     listed.insert(place)
-                    XCTAssertFalse(same, "\(place) is listed as not running on DuckDB (\(reason)) but now gives the same output: take it off the list")
+                    XCTAssertFalse(same, "\(place) is listed as not running on \(dialect.engineName) (\(reason)) but now gives the same output: take it off the list",
+                                   file: caller, line: callerLine)
                 } else {
                     if same { matched += 1 }
-                    XCTAssertTrue(same, "\(place) on DuckDB:\n\(r.statements)\nin memory:\n\(outputs[0])\non DuckDB:\n\(outputs[1])")
+                    XCTAssertTrue(same, "\(place) on \(dialect.engineName):\n\(r.statements)\nin memory:\n\(outputs[0])\non \(dialect.engineName):\n\(outputs[1])",
+                                  file: caller, line: callerLine)
                 }
             }
         }
-        XCTAssertEqual(Set(EngineEquivalenceTests.cannotRun.keys).subtracting(listed), [], "listed records that no longer exist")
-        print("engine equivalence: \(matched) of \(ran) golden records gave the in-memory output on DuckDB, \(listed.count) listed as unable to;"
-              + " within the float tolerance only: \(withinTolerance.isEmpty ? "none" : withinTolerance.joined(separator: ", "))")
-        XCTAssertGreaterThan(matched, 400)
+        return (ran, matched, withinTolerance, listed)
     }
 }

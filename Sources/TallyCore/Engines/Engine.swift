@@ -1,8 +1,8 @@
 import Foundation
 
-/// Another engine that runs a script's queries: one engine process per script, started with
-/// the session's first query and fed one statement at a time over a pipe (a small Python
-/// driver around the pinned `duckdb` package; see `EngineDriver`). Tally binds each statement
+/// Another engine that runs a script's queries: one engine process per run, fed one statement
+/// at a time over a pipe (a small Python driver around the pinned `duckdb` or `pyspark`
+/// package, one Spark session for the whole run; see `EngineDriver`). Tally binds each statement
 /// as always, compiles it (SQLCompiler), and reads the result back into a ResultTable that its
 /// own writers print, so the output is the in-memory engine's.
 ///
@@ -12,12 +12,18 @@ import Foundation
 /// `92.13%`, null markers), the loader's reading of it carries over exactly.
 public final class Engine {
     public let dialect: SQLDialect
+    /// The Spark it reaches (`--engine-url`); nil: its own.
+    public let url: String?
     let compiler: SQLCompiler
     private let process: Process
     private let input: FileHandle, output: FileHandle, errors: Pipe
     private var buffer = Data()
-    /// The tables handed over, kept so that their identity stays theirs.
-    private var registered: [ObjectIdentifier: Table] = [:]
+    /// The last of what the driver wrote to stderr (read as it comes, so that the engine never
+    /// waits on a full pipe), shown when it stops.
+    private let errorTail = ErrorTail()
+    /// The table handed over under each name (kept, so that its identity stays its own): a
+    /// name that now holds another table is handed over again.
+    private var registered: [String: Table] = [:]
     private let folder: String
     private var fileCount = 0
     /// The engine's own version, as it reports it.
@@ -41,35 +47,55 @@ public final class Engine {
         return nil
     }
 
-    public static let installNote = "install it with `make engines` in Tally's folder (duckdb \(EngineDriver.duckdbVersion) from PyPI into .engines/venv), or set TALLY_ENGINE_PYTHON to a python3 that has it"
-
-    /// Starts the engine. An engine that is not installed is an error saying how to install it.
-    public static func start(_ dialect: SQLDialect) throws -> Engine {
-        guard dialect == .duckdb else {
-            throw Diagnostic(.error, "running on Spark is not built yet: `tally sql --dialect spark` prints the SQL",
-                             notes: ["run on DuckDB with --engine duckdb"])
-        }
-        guard let python = python() else {
-            throw Diagnostic(.error, "DuckDB is not installed for Tally", notes: [installNote])
-        }
-        return try Engine(dialect: dialect, python: python)
+    /// How to install the engine.
+    public static func installNote(_ dialect: SQLDialect) -> String {
+        let what = dialect == .duckdb ? "duckdb \(EngineDriver.duckdbVersion) from PyPI into .engines/venv"
+            : "pyspark \(EngineDriver.pysparkVersion) with its Spark Connect client from PyPI into .engines/venv, and Java 17 (Debian's openjdk-17-jre-headless)"
+        return "install it with `make engines` in Tally's folder (\(what)), or set TALLY_ENGINE_PYTHON to a python3 that has \(dialect == .duckdb ? "duckdb" : "pyspark")"
     }
 
-    private init(dialect: SQLDialect, python: String) throws {
+    private var installNote: String { Engine.installNote(dialect) }
+
+    /// Starts the engine; for Spark, `url` picks a standalone master (`spark://host:port`) or a
+    /// Spark Connect server (`sc://host:port`) instead of `local[*]`. An engine that is not
+    /// installed is an error saying how to install it.
+    public static func start(_ dialect: SQLDialect, url: String? = nil) throws -> Engine {
+        if let url {
+            guard dialect == .spark else {
+                throw Diagnostic(.error, "--engine-url is for --engine spark", notes: ["\(dialect.engineName) runs in Tally's own process: leave out --engine-url"])
+            }
+            guard url.hasPrefix("spark://") || url.hasPrefix("sc://") || url.hasPrefix("local") else {
+                throw Diagnostic(.error, "`\(url)` is not a Spark address",
+                                 notes: ["spark://HOST:PORT is a standalone master, sc://HOST:PORT a Spark Connect server; without --engine-url Spark runs here (local[*])"])
+            }
+        }
+        guard let python = python() else {
+            throw Diagnostic(.error, "\(dialect.engineName) is not installed for Tally", notes: [installNote(dialect)])
+        }
+        return try Engine(dialect: dialect, python: python, url: url)
+    }
+
+    private init(dialect: SQLDialect, python: String, url: String?) throws {
         self.dialect = dialect
+        self.url = url
         compiler = SQLCompiler(dialect: dialect)
         folder = (NSTemporaryDirectory() as NSString).appendingPathComponent("tally-engine-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-u", "-c", EngineDriver.duckdb]
+        process.arguments = dialect == .duckdb ? ["-u", "-c", EngineDriver.duckdb] : ["-u", "-c", EngineDriver.spark, url ?? "", folder]
         let inPipe = Pipe(), outPipe = Pipe()
         errors = Pipe()
         process.standardInput = inPipe
         process.standardOutput = outPipe
         process.standardError = errors
+        let tail = errorTail
+        errors.fileHandleForReading.readabilityHandler = { h in
+            let chunk = h.availableData
+            if chunk.isEmpty { h.readabilityHandler = nil } else { tail.append(chunk) }
+        }
         do { try process.run() } catch {
-            throw Diagnostic(.error, "cannot start the DuckDB driver (\(python)): \(error.localizedDescription)", notes: [Engine.installNote])
+            throw Diagnostic(.error, "cannot start the \(dialect.engineName) driver (\(python)): \(error.localizedDescription)", notes: [Engine.installNote(dialect)])
         }
         input = inPipe.fileHandleForWriting
         output = outPipe.fileHandleForReading
@@ -77,7 +103,10 @@ public final class Engine {
         version = hello["ready"] as? String ?? ""
         if let e = hello["error"] as? String {
             close()
-            throw Diagnostic(.error, "DuckDB is not installed for Tally (\(python): \(e))", notes: [Engine.installNote])
+            if dialect == .duckdb || hello["missing"] as? Bool == true {
+                throw Diagnostic(.error, "\(dialect.engineName) is not installed for Tally (\(python): \(e))", notes: [Engine.installNote(dialect)])
+            }
+            throw Diagnostic(.error, e, notes: url == nil ? [] : ["is a Spark server running at \(url!)?"])
         }
         for statement in compiler.preamble { _ = try execute(statement) }
     }
@@ -85,6 +114,7 @@ public final class Engine {
     deinit { close() }
 
     public func close() {
+        errors.fileHandleForReading.readabilityHandler = nil
         if process.isRunning {
             try? input.close()
             process.waitUntilExit()
@@ -99,14 +129,15 @@ public final class Engine {
                 let line = buffer[buffer.startIndex..<nl]
                 buffer.removeSubrange(buffer.startIndex...nl)
                 guard let obj = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
-                    throw Diagnostic(.error, "the DuckDB driver answered something unreadable: \(String(decoding: line.prefix(200), as: UTF8.self))")
+                    throw Diagnostic(.error, "the \(dialect.engineName) driver answered something unreadable: \(String(decoding: line.prefix(200), as: UTF8.self))")
                 }
                 return obj
             }
             let chunk = output.availableData
             if chunk.isEmpty {
-                let why = String(decoding: errors.fileHandleForReading.readDataToEndOfFile().suffix(2000), as: UTF8.self)
-                throw Diagnostic(.error, "the DuckDB driver stopped" + (why.isEmpty ? "" : ": \(why)"), notes: [Engine.installNote])
+                process.waitUntilExit()
+                let why = errorTail.text
+                throw Diagnostic(.error, "the \(dialect.engineName) driver stopped" + (why.isEmpty ? "" : ": \(why)"), notes: [installNote])
             }
             buffer.append(chunk)
         }
@@ -116,7 +147,7 @@ public final class Engine {
     func execute(_ sql: String) throws -> [[String?]] {
         let request = try JSONSerialization.data(withJSONObject: ["sql": sql]) + Data([10])
         do { try input.write(contentsOf: request) } catch {
-            throw Diagnostic(.error, "the DuckDB driver stopped", notes: [Engine.installNote])
+            throw Diagnostic(.error, "the \(dialect.engineName) driver stopped", notes: [installNote])
         }
         let r = try response()
         if let e = r["error"] as? String { throw EngineError(message: e) }
@@ -164,18 +195,19 @@ public final class Engine {
 
     /// Hands a table to the engine (once): written as a clean CSV file, read with its types.
     func register(_ t: Table) throws {
-        let id = ObjectIdentifier(t)
-        guard registered[id] == nil else { return }
+        guard registered[t.name] !== t else { return }
         if readsExports && compiler.obstacles(t).isEmpty {
-            _ = try execute(compiler.readExport(t))
-            registered[id] = t
+            for s in compiler.statements(compiler.readExport(t)) { _ = try execute(s) }
+            registered[t.name] = t
             return
         }
         fileCount += 1
         let path = (folder as NSString).appendingPathComponent("\(fileCount).csv")
         try CleanCSV.write(t, to: path)
-        _ = try execute(compiler.createTable(t.name, csv: path, columns: t.columns.map { ($0.name, Binder.type(of: $0)) }))
-        registered[id] = t
+        for s in compiler.statements(compiler.createTable(t.name, csv: path, columns: t.columns.map { ($0.name, Binder.type(of: $0)) })) {
+            _ = try execute(s)
+        }
+        registered[t.name] = t
     }
 
     // MARK: Running
@@ -222,6 +254,23 @@ public final class Engine {
         var found = false
         e.visit { if case .subquery = $0.kind { found = true } }
         return found
+    }
+}
+
+/// The end of what a driver wrote to stderr.
+final class ErrorTail: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func append(_ chunk: Data) {
+        lock.lock(); defer { lock.unlock() }
+        data.append(chunk)
+        if data.count > 8000 { data = data.suffix(4000) }
+    }
+
+    var text: String {
+        lock.lock(); defer { lock.unlock() }
+        return String(decoding: data.suffix(2000), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

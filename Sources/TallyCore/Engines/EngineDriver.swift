@@ -4,25 +4,22 @@
 /// integers in full, doubles in their shortest exact form, dates ISO, booleans true/false), or
 /// `{"error": …}`. The first line says whether the engine could be imported.
 enum EngineDriver {
-    /// The DuckDB release the project pins (Makefile `engines`, .engines/requirements.txt).
+    /// The releases the project pins (Makefile `engines`): DuckDB, and Spark with its Spark
+    /// Connect client (Java 17 runs it).
     static let duckdbVersion = "2.0.1"
+    static let pysparkVersion = "4.0.1"
 
-    static let duckdb = #"""
+    /// What both drivers share: the answers on a private copy of stdout (anything the engine
+    /// prints goes to stderr), and each cell as text.
+    static let common = #"""
 import sys, os, json, datetime
 
-# The answers go to the pipe Tally reads; anything else the engine prints goes to stderr.
 answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
 os.dup2(2, 1)
 
 def send(obj):
     answers.write(json.dumps(obj, ensure_ascii=False) + "\n")
     answers.flush()
-
-try:
-    import duckdb
-except Exception as e:
-    send({"error": "cannot import duckdb: %s" % e})
-    sys.exit(0)
 
 def text(v):
     if v is None:
@@ -37,6 +34,15 @@ def text(v):
         return v.isoformat()
     return str(v)
 
+"""#
+
+    static let duckdb = common + #"""
+try:
+    import duckdb
+except Exception as e:
+    send({"error": "cannot import duckdb: %s" % e})
+    sys.exit(0)
+
 con = duckdb.connect(":memory:")
 send({"ready": duckdb.__version__})
 for line in sys.stdin:
@@ -46,5 +52,69 @@ for line in sys.stdin:
         send({"rows": [[text(v) for v in r] for r in rows]})
     except Exception as e:
         send({"error": str(e)})
+"""#
+
+    /// Spark: one session for the whole run, `local[*]` unless the first argument names a
+    /// standalone master (`spark://host:port`) or a Spark Connect server (`sc://host:port`).
+    /// The second argument is a private folder for Spark's logging settings: warnings and
+    /// errors only, on stderr, no progress bar. Times are UTC and without a zone, as Tally's are.
+    static let spark = common + #"""
+import shutil, logging
+url = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else "local[*]"
+folder = sys.argv[2] if len(sys.argv) > 2 else "."
+os.environ["TZ"] = "UTC"
+with open(os.path.join(folder, "log4j2.properties"), "w") as f:
+    f.write("rootLogger.level = warn\nrootLogger.appenderRef.stderr.ref = console\n"
+            "appender.console.type = Console\nappender.console.name = console\nappender.console.target = SYSTEM_ERR\n"
+            "appender.console.layout.type = PatternLayout\nappender.console.layout.pattern = %p %c{1}: %m%n\n"
+            "logger.quiet.name = org.apache.hadoop.util.NativeCodeLoader\nlogger.quiet.level = error\n"
+            "logger.tasks.name = org.apache.spark.executor.Executor\nlogger.tasks.level = off\n"
+            "logger.sets.name = org.apache.spark.scheduler.TaskSetManager\nlogger.sets.level = off\n"
+            "logger.utils.name = org.apache.spark.util.Utils\nlogger.utils.level = error\n")
+os.environ["SPARK_CONF_DIR"] = folder
+logging.getLogger("SQLQueryContextLogger").disabled = True
+try:
+    import pyspark
+    from pyspark.sql import SparkSession
+    if url.startswith("sc://"):
+        import pyspark.sql.connect.session
+except Exception as e:
+    send({"error": "cannot import pyspark: %s" % e, "missing": True})
+    sys.exit(0)
+if not url.startswith("sc://") and not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+    send({"error": "no java (Spark runs on Java 17)", "missing": True})
+    sys.exit(0)
+try:
+    b = SparkSession.builder.appName("tally")
+    if url.startswith("sc://"):
+        b = b.remote(url)
+    else:
+        b = (b.master(url).config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+             .config("spark.sql.shuffle.partitions", "2"))
+    spark = b.getOrCreate()
+    if not url.startswith("sc://"):
+        spark.sparkContext.setLogLevel("WARN")
+except Exception as e:
+    send({"error": "cannot start Spark at %s: %s" % (url, str(e).strip().split("\n")[0])})
+    sys.exit(0)
+def message(e):
+    # A Java error that pyspark does not translate: its own message, not the call's trace.
+    j = getattr(e, "java_exception", None)
+    if j is not None:
+        try:
+            return j.getMessage()
+        except Exception:
+            pass
+    return str(e)
+
+send({"ready": spark.version})
+for line in sys.stdin:
+    try:
+        rows = spark.sql(json.loads(line)["sql"]).collect()
+        send({"rows": [[text(v) for v in r] for r in rows]})
+    except Exception as e:
+        send({"error": message(e)})
+spark.stop()
 """#
 }

@@ -89,7 +89,28 @@ public struct SQLCompiler: Sendable {
     /// into `m > 0`, which would lose Tally's overflow error.
     public var preamble: [String] {
         dialect == .duckdb ? ["SET preserve_insertion_order = true", "SET disabled_optimizers = 'expression_rewriter'", "SET enable_progress_bar = false"]
-            : ["SET spark.sql.ansi.enabled = true"]
+            : ["SET spark.sql.ansi.enabled = true", "SET spark.sql.session.timeZone = UTC"]
+    }
+
+    /// The statements of a text that holds several (Spark's read of a file is two), split at
+    /// each `;` that ends a line outside quotes.
+    func statements(_ sql: String) -> [String] {
+        var out: [String] = [], current = "", quote: Character?, escaped = false
+        let chars = Array(sql)
+        for (i, ch) in chars.enumerated() {
+            if let q = quote {
+                if escaped { escaped = false } else if ch == "\\" && dialect == .spark && q == "'" { escaped = true } else if ch == q { quote = nil }
+            } else if ch == "'" || ch == "\"" || ch == "`" {
+                quote = ch
+            } else if ch == ";" && (i + 1 == chars.count || chars[i + 1] == "\n") {
+                out.append(current)
+                current = ""
+                continue
+            }
+            current.append(ch)
+        }
+        if !current.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { out.append(current) }
+        return out.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
     // MARK: Loads
@@ -110,7 +131,10 @@ public struct SQLCompiler: Sendable {
         if dialect == .spark {
             // Every column read as text (FAILFAST: a malformed row is an error, never nulls),
             // then typed under ANSI casts, which fail on a value that does not fit; the null
-            // markers in any case, as Tally reads them.
+            // markers in any case, as Tally reads them. An empty field is null and a quoted
+            // empty one ("") empty text, as DuckDB reads them: Spark's nullValue is a text no
+            // export holds (U+0001 alone), so only the unquoted empty field is null. The typed
+            // view is cached: read and numbered once, not again by every query.
             let file = ident(name + "__file")
             let markers = nulls.map { string($0.uppercased()) }.joined(separator: ", ")
             let typed = columns.map { c -> String in
@@ -120,10 +144,11 @@ public struct SQLCompiler: Sendable {
             }
             return """
                 CREATE OR REPLACE TEMPORARY VIEW \(file) (\(columns.map { "\(ident($0.name)) STRING" }.joined(separator: ", ")))
-                USING csv OPTIONS (path \(string(path)), header 'true', sep \(string(delimiter)), quote '"', escape '"', multiLine 'true', mode 'FAILFAST');
+                USING csv OPTIONS (path \(string(path)), header 'true', sep \(string(delimiter)), quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\\u0001');
                 CREATE OR REPLACE TEMPORARY VIEW \(ident(name)) AS
                 SELECT monotonically_increasing_id() AS __row, \(typed.joined(separator: ", "))
-                FROM \(file)
+                FROM \(file);
+                CACHE LAZY TABLE \(ident(name))
                 """
         }
         let cols = read.map { "\(string($0.name)): \(string(sqlType($0.type)))" }.joined(separator: ", ")
@@ -193,7 +218,7 @@ public struct SQLCompiler: Sendable {
         var tie: [String] = []       // the tie-breaking order after the sort keys
         var total: [String]?         // the total row's cells
         let shown = q.rank == nil ? q.columns : Array(q.columns.dropFirst())
-        let where_ = try q.filter.map { try expr($0, Context(rows: scope), names) }
+        let where_ = try q.filter.map { try condition($0, Context(rows: scope), names) }
         func whereClause(_ s: RowScope, _ extra: String? = nil) -> String {
             let parts = [where_, extra].compactMap { $0 }
             return parts.isEmpty ? "" : "\nWHERE " + parts.joined(separator: " AND ")
@@ -223,7 +248,7 @@ public struct SQLCompiler: Sendable {
                 : Context(rows: scope, dimensions: ["\(dom).v"], countColumn: rowNumber(scope.alias))
             var measures: [String] = []
             for m in q.measures { measures.append(try expr(m.expr, measureContext, names)) }
-            let having = try q.having.map { "\nHAVING " + (try expr($0, Context(rows: scope, dimensions: dims), names)) } ?? ""
+            let having = try q.having.map { "\nHAVING " + (try condition($0, Context(rows: scope, dimensions: dims), names)) } ?? ""
             let fromSQL: String, group: String
             if let column = byAll {
                 let home = RowScope(table: tableOf(q.dimensions[0].expr, q.table), alias: names.fresh("v"))
@@ -384,7 +409,7 @@ public struct SQLCompiler: Sendable {
         // The measure per group (per row without `by`), banded; every band listed, the null band when it has any.
         let dims = try q.dimensions.map { try expr($0.expr, Context(rows: scope), names) }
         let m = try expr(q.measures[0].expr, Context(rows: scope, dimensions: dims), names)
-        let having = try q.having.map { "\nHAVING " + (try expr($0, Context(rows: scope, dimensions: dims), names)) } ?? ""
+        let having = try q.having.map { "\nHAVING " + (try condition($0, Context(rows: scope, dimensions: dims), names)) } ?? ""
         let group = dims.isEmpty ? rowNumber(scope.alias) : dims.indices.map { "\($0 + 1)" }.joined(separator: ", ")
         let groupCols = dims.isEmpty ? "" : dims.enumerated().map { "\($1) AS g\($0 + 1), " }.joined()
         ctes.append(("g", "SELECT \(groupCols)\(m) AS v\nFROM \(from(scope))\(whereSQL)\nGROUP BY \(group)\(having)"))
@@ -403,7 +428,7 @@ public struct SQLCompiler: Sendable {
     func acrossValues(_ q: LogicalQuery, _ a: LogicalQuery.Across) throws -> String {
         let names = Names(), scope = RowScope(table: q.table, alias: names.fresh("t"))
         let v = try expr(a.expr, Context(rows: scope), names)
-        let w = try q.filter.map { "\nWHERE " + (try expr($0, Context(rows: scope), names)) } ?? ""
+        let w = try q.filter.map { "\nWHERE " + (try condition($0, Context(rows: scope), names)) } ?? ""
         return "SELECT DISTINCT v FROM (SELECT \(v) AS v FROM \(from(scope))\(w)) AS found ORDER BY v NULLS LAST"
     }
 
@@ -455,6 +480,12 @@ public struct SQLCompiler: Sendable {
         "SELECT " + (try expr(e, Context(), Names())) + " AS value"
     }
 
+    /// A condition (`where`, `having`, a filter): a bare null is a boolean one (Spark refuses a
+    /// condition of no type).
+    func condition(_ e: BoundExpr, _ ctx: Context, _ names: Names) throws -> String {
+        e.type == nil ? typedNull(.boolean) : try expr(e, ctx, names)
+    }
+
     func expr(_ e: BoundExpr, _ ctx: Context, _ names: Names) throws -> String {
         let sub = { (x: BoundExpr) in try self.expr(x, ctx, names) }
         switch e.kind {
@@ -498,7 +529,7 @@ public struct SQLCompiler: Sendable {
             return "(\(v) \(negated ? "NOT " : "")IN (\(try values.map { try comparand($0, x, ctx, names) }.joined(separator: ", "))))"
         case .membership(let x, let target, let column, let filter, let negated):
             let inner = RowScope(table: target, alias: names.fresh("m"))
-            let f = try filter.map { try expr($0, Context(rows: inner), names) }
+            let f = try filter.map { try condition($0, Context(rows: inner), names) }
             let col = "\(inner.alias).\(ident(column.name))"
             let conds = ["\(col) IS NOT NULL"] + (f.map { [$0] } ?? [])
             return "(\(try sub(x)) \(negated ? "NOT " : "")IN (SELECT \(col) FROM \(from(inner)) WHERE \(conds.joined(separator: " AND "))))"
@@ -588,12 +619,14 @@ public struct SQLCompiler: Sendable {
                     return dialect == .spark ? "date_\(op == .add ? "add" : "sub")(\(x), \(y))" : "CAST(\(x) \(op.rawValue) \(y) AS DATE)"
                 case (.add, .integer?, .date?):
                     return dialect == .spark ? "date_add(\(y), \(x))" : "CAST(\(y) + \(x) AS DATE)"
-                case (.add, .timestamp?, .integer?), (.subtract, .timestamp?, .integer?) where !spark:
-                    return "(\(x) \(op.rawValue) to_days(CAST(\(y) AS INTEGER)))"
-                case (.add, .integer?, .timestamp?) where !spark:
-                    return "(\(y) + to_days(CAST(\(x) AS INTEGER)))"
-                case (.subtract, let p?, let q?) where p.isTemporal && q.isTemporal && !spark:
-                    return "((epoch(\(x)) - epoch(\(y))) / 86400)"
+                case (.add, .timestamp?, .integer?), (.subtract, .timestamp?, .integer?):
+                    return spark ? "timestampadd(DAY, \(op == .add ? y : "-(\(y))"), \(x))" : "(\(x) \(op.rawValue) to_days(CAST(\(y) AS INTEGER)))"
+                case (.add, .integer?, .timestamp?):
+                    return spark ? "timestampadd(DAY, \(x), \(y))" : "(\(y) + to_days(CAST(\(x) AS INTEGER)))"
+                case (.subtract, let p?, let q?) where p.isTemporal && q.isTemporal:
+                    // Days and their fraction, from whole seconds (Tally's times have no finer part).
+                    return spark ? "(CAST(unix_seconds(CAST(\(x) AS TIMESTAMP)) - unix_seconds(CAST(\(y) AS TIMESTAMP)) AS DOUBLE) / 86400)"
+                        : "((epoch(\(x)) - epoch(\(y))) / 86400)"
                 default:
                     throw unsupported("this calendar arithmetic (timestamps)", at: e.origin)
                 }
@@ -608,7 +641,7 @@ public struct SQLCompiler: Sendable {
         rowCtx.dimensions = []
         rowCtx.extraFilter = nil
         rowCtx.countColumn = nil
-        let conds = [try filter.map { try expr($0, rowCtx, names) }, ctx.extraFilter].compactMap { $0 }
+        let conds = [try filter.map { try condition($0, rowCtx, names) }, ctx.extraFilter].compactMap { $0 }
         let f = conds.isEmpty ? "" : " FILTER (WHERE \(conds.joined(separator: " AND ")))"
         let d = distinct ? "DISTINCT " : ""
         guard let argument else { return "count(\(ctx.countColumn ?? "*"))\(f)" }
@@ -621,9 +654,14 @@ public struct SQLCompiler: Sendable {
         case .median: return "median(CAST(\(x) AS DOUBLE))\(f)"
         case .sum, .avg:
             let value = t == .boolean ? "CAST(\(x) AS BIGINT)" : x
-            // Decimals: a compensated sum, as Tally adds them (Spark adds them plainly).
-            let sum = t == .decimal ? (dialect == .duckdb ? "fsum(\(d)\(value))\(f)" : "sum(\(d)\(value))\(f)")
-                : "CAST(sum(\(d)\(value))\(f) AS BIGINT)"
+            // Decimals: a compensated sum, as Tally adds them (Kahan–Babuška). Spark's sum adds
+            // plainly: there the values are folded in Tally's steps (null when there are none).
+            let sum = t != .decimal ? "CAST(sum(\(d)\(value))\(f) AS BIGINT)"
+                : dialect == .duckdb ? "fsum(\(d)\(value))\(f)"
+                : "CASE WHEN count(\(d)\(value))\(f) = 0 THEN NULL ELSE aggregate(\(distinct ? "collect_set" : "collect_list")(\(value))\(f),"
+                    + " named_struct('s', CAST(0 AS DOUBLE), 'c', CAST(0 AS DOUBLE)), (__a, __v) -> named_struct('s', __a.s + __v,"
+                    + " 'c', __a.c + CASE WHEN abs(__a.s) >= abs(__v) THEN (__a.s - (__a.s + __v)) + __v ELSE (__v - (__a.s + __v)) + __a.s END),"
+                    + " __a -> __a.s + __a.c) END"
             if fn == .sum { return sum }
             return "(CAST(\(sum) AS DOUBLE) / count(\(d)\(value))\(f))"
         }
@@ -725,7 +763,7 @@ public struct SQLCompiler: Sendable {
             return "CAST(date_trunc(\(string(part)), \(a[1])) AS DATE)"
         case "date_diff":
             // DuckDB counts boundaries as Tally does, except weeks (whole 7-day spans there).
-            guard !spark, let part = literalText(0)?.lowercased(), ["year", "quarter", "month", "week", "day", "hour", "minute", "second"].contains(part) else {
+            guard let part = literalText(0)?.lowercased(), ["year", "quarter", "month", "week", "day", "hour", "minute", "second"].contains(part) else {
                 throw unsupported("date_diff with a computed part", at: e.origin)
             }
             let times = try args[1...2].map { x -> String in
@@ -736,6 +774,7 @@ public struct SQLCompiler: Sendable {
                 try temporalArgument(x, name)
                 return "CAST(\(try expr(x, ctx, names)) AS TIMESTAMP)"
             }
+            if spark { return sparkDateDiff(part, times[0], times[1]) }
             // Weeks: the Mondays between, as date_trunc cuts weeks (DuckDB counts whole 7-day spans).
             if part == "week" { return "(date_diff('day', date_trunc('week', \(times[0])), date_trunc('week', \(times[1]))) // 7)" }
             return "date_diff(\(string(part)), \(times[0]), \(times[1]))"
@@ -752,6 +791,25 @@ public struct SQLCompiler: Sendable {
         default:
             throw unsupported("\(name)", at: e.origin,
                               name == "upper" || name == "lower" ? "Tally maps every script's cases (ß → SS)" : nil)
+        }
+    }
+
+    /// `date_diff` on Spark: the boundaries of the part between two times, as Tally counts them
+    /// (Spark's own timestampdiff counts whole units elapsed instead).
+    private func sparkDateDiff(_ part: String, _ a: String, _ b: String) -> String {
+        func span(_ f: (String) -> String) -> String { "CAST(\(f(b)) - \(f(a)) AS BIGINT)" }
+        func seconds(_ unit: String, _ n: Int) -> String {
+            "((unix_seconds(date_trunc('\(unit)', \(b))) - unix_seconds(date_trunc('\(unit)', \(a)))) div \(n))"
+        }
+        switch part {
+        case "year": return span { "year(\($0))" }
+        case "quarter": return span { "(year(\($0)) * 4 + quarter(\($0)))" }
+        case "month": return span { "(year(\($0)) * 12 + month(\($0)))" }
+        case "week": return "CAST(datediff(CAST(date_trunc('week', \(b)) AS DATE), CAST(date_trunc('week', \(a)) AS DATE)) div 7 AS BIGINT)"
+        case "day": return "CAST(datediff(CAST(\(b) AS DATE), CAST(\(a) AS DATE)) AS BIGINT)"
+        case "hour": return seconds("HOUR", 3600)
+        case "minute": return seconds("MINUTE", 60)
+        default: return "(unix_seconds(\(b)) - unix_seconds(\(a)))"
         }
     }
 

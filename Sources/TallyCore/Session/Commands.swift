@@ -1,7 +1,7 @@
 import Foundation
 
 /// The dot-commands that work everywhere — at the prompt, in `-c`, pipes and scripts: the
-/// settings (`.format`, `.rows`, `.decimals`, `.thousands`, `.percent`, `.timer`), the listings (`.tables`, `.schema`, `.measures`),
+/// settings (`.format`, `.rows`, `.decimals`, `.thousands`, `.percent`, `.timer`, `.engine`), the listings (`.tables`, `.schema`, `.measures`),
 /// `.run`, and the result files (`.once`, `.export`). The prompt's own (`.help`, `.save`, `.quit`) are an error elsewhere that says
 /// what a script does instead (`Help.Command.scriptForm`).
 extension Session {
@@ -36,6 +36,25 @@ extension Session {
         case ".thousands": display.thousands = try toggle(display.thousands, "thousands", argument, usage)
         case ".percent": display.percent = try toggle(display.percent, "percent", argument, usage)
         case ".timer": timer = try toggle(timer, "timer", argument, usage)
+        case ".engine":
+            guard !argument.isEmpty else {
+                return try say("engine: " + (engine.map { $0.dialect.rawValue + ($0.url.map { " " + $0 } ?? "") } ?? "memory"))
+            }
+            let words = argument.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            let name = words[0].lowercased()
+            if name == "memory" && words.count == 1 {
+                engine?.close()
+                engine = nil
+                return
+            }
+            guard let dialect = SQLDialect(rawValue: name), words.count <= 2 else { throw usage }
+            let url = words.count == 2 ? words[1] : (dialect == .spark ? engineURL : nil)
+            if let e = engine, e.dialect == dialect, e.url == url { return }
+            // The new engine first: one that cannot start leaves the current one in place.
+            let started: Engine
+            do { started = try Engine.start(dialect, url: url) } catch let d as Diagnostic { throw fail(d.message, d.notes) }
+            engine?.close()
+            engine = started
         case ".tables":
             try list(catalog.tables.isEmpty ? "no tables loaded yet: load \"FOLDER\" reads a folder of exports (.help load)" : nil) {
                 Listing.tables(catalog)

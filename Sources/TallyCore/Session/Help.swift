@@ -42,6 +42,8 @@ public enum Help {
                 argument: .words(["on", "off"])),
         Command(name: ".timer", aliases: [], usage: ".timer on|off", summary: "show the time and rows of each statement",
                 argument: .words(["on", "off"])),
+        Command(name: ".engine", aliases: [], usage: ".engine memory|duckdb|spark",
+                summary: "where the next queries run (.engine spark URL: on a Spark server)", argument: .words(["memory", "duckdb", "spark"])),
         Command(name: ".run", aliases: [".read"], usage: ".run FILE", summary: "run a script file (also .read)", argument: .path),
         Command(name: ".once", aliases: [], usage: ".once FILE", summary: "the next result to FILE, not the screen; sheet NAME, with bom as in export", argument: .path),
         Command(name: ".export", aliases: [], usage: ".export FILE", summary: "the last result to FILE, not run again; sheet NAME, with bom as in export", argument: .path),

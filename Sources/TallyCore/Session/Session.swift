@@ -33,8 +33,10 @@ public final class Session: @unchecked Sendable {
     /// Polled while a statement runs; true cancels it.
     public var isCancelled: @Sendable () -> Bool = { false }
     public let output: SessionOutput
-    /// `--engine duckdb`: queries run on another engine (Engines/Engine.swift), bound here.
+    /// `--engine duckdb|spark` or `.engine`: queries run on another engine (Engines/Engine.swift), bound here.
     public var engine: Engine?
+    /// `--engine-url`: the Spark that `.engine spark` reaches (nil: Spark in Tally's process, `local[*]`).
+    public var engineURL: String?
     /// `tally sql`: queries are compiled and their SQL printed instead of run.
     public var sqlDialect: SQLDialect?
     /// How deep includes, startup scripts and `.run` nest (a script that runs itself stops at 32).
