@@ -5,13 +5,9 @@ import XCTest
 final class EngineCommandTests: XCTestCase {
     /// Every Example gives the same output, byte for byte, with its queries on DuckDB.
     func testEveryExampleGivesTheSameOutputOnDuckDB() throws {
-        let folder = TallyProcess.repository.appendingPathComponent("Examples")
-        let scripts = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tally") }.sorted()
-        XCTAssertGreaterThanOrEqual(scripts.count, 5)
-        for s in scripts {
-            let args = ["run", folder.appendingPathComponent(s).path, "--set", "data=\(TallyProcess.sample.path)"]
-            let memory = try TallyProcess.run(args)
-            let duckdb = try TallyProcess.run(args + ["--engine", "duckdb"])
+        XCTAssertGreaterThanOrEqual(TallyProcess.examples.count, 5)
+        for (s, path, memory) in TallyProcess.examples {
+            let duckdb = try TallyProcess.run(TallyProcess.exampleArguments(path) + ["--engine", "duckdb"])
             XCTAssertFalse(duckdb.stderr.contains("error:"), "\(s): \(duckdb.stderr)")
             XCTAssertEqual(duckdb.status, memory.status, s)
             XCTAssertFalse(memory.stdout.isEmpty, s)

@@ -11,10 +11,8 @@ final class EngineSparkCommandTests: XCTestCase {
     /// absolute in full-precision CSV): the table output is compared whole, and the CSV output
     /// cell by cell.
     func testPeriodReportOnSparkGivesTheInMemoryOutput() throws {
-        let report = TallyProcess.repository.appendingPathComponent("Examples/period-report.tally").path
-        let args = ["run", report, "--set", "data=\(TallyProcess.sample.path)"]
-        let memory = try TallyProcess.run(args)
-        let spark = try TallyProcess.run(args + ["--engine", "spark"])
+        let memory = TallyProcess.example("period-report.tally")
+        let spark = try TallyProcess.run(TallyProcess.exampleArguments(TallyProcess.repository.appendingPathComponent("Examples/period-report.tally").path) + ["--engine", "spark"])
         XCTAssertFalse(spark.stderr.contains("error:"), spark.stderr)
         XCTAssertEqual(spark.status, memory.status)
         XCTAssertTrue(memory.stdout.contains("市常规远程培训"), memory.stdout)

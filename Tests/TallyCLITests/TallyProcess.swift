@@ -47,6 +47,23 @@ struct TallyProcess {
         atexit { try? FileManager.default.removeItem(atPath: TallyProcess.samplePath) }
         return dir
     }()
+    /// Each script of Examples/ (by file name, in order) with its in-memory run on the sample,
+    /// run once per test process: the Examples tests and the engine tests compare with it.
+    static let examples: [(name: String, path: String, memory: Result)] = {
+        let folder = repository.appendingPathComponent("Examples")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".tally") }.sorted()
+        return names.map { name in
+            let path = folder.appendingPathComponent(name).path
+            return (name, path, try! run(exampleArguments(path)))
+        }
+    }()
+
+    /// `run SCRIPT --set data=SAMPLE`.
+    static func exampleArguments(_ path: String) -> [String] { ["run", path, "--set", "data=\(sample.path)"] }
+
+    /// The in-memory run of one Example.
+    static func example(_ name: String) -> Result { examples.first { $0.name == name }!.memory }
+
     private static let samplePath = FileManager.default.temporaryDirectory
         .appendingPathComponent("tally-sample-\(ProcessInfo.processInfo.processIdentifier)").path
 
