@@ -13,10 +13,7 @@ public enum Loader {
         if case .missing = kind { throw locate(Diagnostic(.error, "no such file or folder: \(path)" + Session.absoluteNote(path))) }
         if kind == .folder {
             if name != nil { throw locate(Diagnostic(.error, "`load NAME from` needs a file; \(path) is a folder")) }
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
-                .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") && !$0.hasPrefix("~$") }
-                .sorted()
-            if files.isEmpty { throw locate(Diagnostic(.error, "\(path) holds no .csv or .xlsx files")) }
+            let files = try exports(in: path, locate)
             var tables: [Table] = []
             var options = options
             options.inFolder = true
@@ -34,6 +31,22 @@ public enum Loader {
             }
             return tables
         }
+        try checkOneFile(path, options: options, locate)
+        let tableName = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return [try read(path, tableName: tableName, options: options, isCancelled: isCancelled)]
+    }
+
+    /// The export files of a folder, in order of their names (hidden files and Excel's `~$` lock files left out).
+    static func exports(in path: String, _ locate: (Diagnostic) -> Diagnostic = { $0 }) throws -> [String] {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+            .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") && !$0.hasPrefix("~$") }
+            .sorted()
+        if files.isEmpty { throw locate(Diagnostic(.error, "\(path) holds no .csv or .xlsx files")) }
+        return files
+    }
+
+    /// A one-file load: a file Tally reads, with options for its kind of file.
+    static func checkOneFile(_ path: String, options: LoadOptions, _ locate: (Diagnostic) -> Diagnostic = { $0 }) throws {
         if let span = options.given["startup"] {
             throw options.error("`startup` applies to a folder load (its startup.tally); \(path) is a file", span)
         }
@@ -47,13 +60,11 @@ public enum Loader {
         if let (option, span) = options.given.first(where: { misplaced.contains($0.key) }) {
             throw options.error("`\(option)` applies to \(ext == "xlsx" ? "text files, not to .xlsx workbooks" : ".xlsx workbooks, not to text files")", span)
         }
-        let tableName = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return [try read(path, tableName: tableName, options: options, isCancelled: isCancelled)]
     }
 
     /// A named pipe, a device or a socket is refused before it is opened (a pipe with no writer
     /// would wait for ever, /dev/zero never ends).
-    private static func checkIsFile(_ path: String, _ locate: (Diagnostic) -> Diagnostic) throws {
+    static func checkIsFile(_ path: String, _ locate: (Diagnostic) -> Diagnostic) throws {
         switch FileKind(path: path) {
         case .regular: return
         case .folder: throw locate(Diagnostic(.error, "cannot load \(path): it is a folder, not a file"))

@@ -128,9 +128,7 @@ public final class Session: @unchecked Sendable {
                 }
                 outcome.completed += 1
             } catch {
-                if error is Cancelled { outcome.cancelled = true }
-                output.diagnostic(error as? Diagnostic ?? (error is Cancelled ? Diagnostic(.error, "cancelled") : Diagnostic(.error, "\(error)")))
-                outcome.errors += 1
+                report(error, in: &outcome)
                 return outcome
             }
         }
@@ -175,6 +173,46 @@ public final class Session: @unchecked Sendable {
                              notes: ["load it with startup false to skip the script"])
         }
         output.info("ran \(script) (load … with startup false skips it)")
+    }
+
+    /// `tally convert PATH… --out DIR --with '…'`: each export of the paths becomes a clean CSV
+    /// file in `folder` (Import/Converter.swift); `options` are a `load`'s, as written after its
+    /// `with`. Each file converted is reported, with its warnings; the first error stops.
+    public func convert(_ paths: [String], to folder: String, options text: String?) -> Outcome {
+        var outcome = Outcome()
+        do {
+            var options = try text.map(loadOptions) ?? LoadOptions()
+            options.observer = loadObserver
+            for path in paths {
+                try Converter.convert(path: path, to: folder, options: options, isCancelled: isCancelled) { c in
+                    let with = c.loadOptions.isEmpty ? "" : " (load it with \(c.loadOptions.joined(separator: ", ")))"
+                    output.info("converted \(c.source.summary) to \(c.output): \(c.rows) rows × \(c.columns) columns" + with)
+                    for w in c.source.warnings { output.diagnostic(w); outcome.warnings += 1 }
+                }
+                outcome.completed += 1
+            }
+        } catch {
+            report(error, in: &outcome)
+        }
+        return outcome
+    }
+
+    /// A statement's error, shown and counted (a cancelled one marks the outcome).
+    private func report(_ error: Error, in outcome: inout Outcome) {
+        if error is Cancelled { outcome.cancelled = true }
+        output.diagnostic(error as? Diagnostic ?? (error is Cancelled ? Diagnostic(.error, "cancelled") : Diagnostic(.error, "\(error)")))
+        outcome.errors += 1
+    }
+
+    /// Load options written as after a `load`'s `with` (`encoding "gbk", skip_bad_rows true`).
+    public func loadOptions(_ text: String) throws -> LoadOptions {
+        let source = SourceFile(name: "--with", text: "load \"\" with " + text)
+        let parsed = ParsedScript(source)
+        if let e = parsed.errors.first { throw e }
+        guard parsed.statements.count == 1, case .load(_, _, let given) = parsed.statements[0].kind else {
+            throw Diagnostic(.error, "--with takes the options of a load, as in --with 'encoding \"gbk\", skip_bad_rows true'")
+        }
+        return try LoadOptions(given, source: source) { try scalar($0, source) }
     }
 
     /// Runs a script file (`tally run`, `include`, `.run`).
