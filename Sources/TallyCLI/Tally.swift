@@ -49,6 +49,9 @@ struct CommonOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Run the queries on another engine: duckdb (installed by `make engines`).", valueName: "engine"))
     var engine: SQLDialect?
+
+    @Flag(name: .customLong("engine-copy"), help: "With --engine: load the exports into Tally as always and hand the engine each table as clean CSV (for exports that fit in memory; else the engine reads each export itself).")
+    var engineCopy = false
 }
 
 extension OutputFormat: ExpressibleByArgument {}

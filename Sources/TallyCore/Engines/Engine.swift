@@ -18,6 +18,8 @@ public final class Engine {
     private var buffer = Data()
     /// The tables handed over, kept so that their identity stays theirs.
     private var registered: [ObjectIdentifier: Table] = [:]
+    /// The database files attached (`load … with table`), by path.
+    private var attached: [String: String] = [:]
     private let folder: String
     private var fileCount = 0
     /// The engine's own version, as it reports it.
@@ -162,11 +164,18 @@ public final class Engine {
     /// plain forms; a value in another form is the engine's error.
     public var readsExports = false
 
-    /// Hands a table to the engine (once): written as a clean CSV file, read with its types.
+    /// Hands a table to the engine (once): written as a clean CSV file, read with its types; a
+    /// table whose rows the engine holds (`TableSource.heldByEngine`) is the engine's own read.
     func register(_ t: Table) throws {
         let id = ObjectIdentifier(t)
         guard registered[id] == nil else { return }
-        if readsExports && compiler.obstacles(t).isEmpty {
+        if let database = t.source?.databaseTable, let path = t.source?.path {
+            let columns = t.columns.map { "CAST(\(compiler.ident($0.name)) AS \(compiler.sqlType(Binder.type(of: $0)))) AS \(compiler.ident($0.name))" }
+            _ = try execute("CREATE OR REPLACE TABLE \(compiler.ident(t.name)) AS SELECT \(columns.joined(separator: ", ")) FROM \(try attach(path)).\(compiler.ident(database))")
+            registered[id] = t
+            return
+        }
+        if t.source?.heldByEngine == true || readsExports && compiler.obstacles(t).isEmpty {
             _ = try execute(compiler.readExport(t))
             registered[id] = t
             return
@@ -176,6 +185,15 @@ public final class Engine {
         try CleanCSV.write(t, to: path)
         _ = try execute(compiler.createTable(t.name, csv: path, columns: t.columns.map { ($0.name, Binder.type(of: $0)) }))
         registered[id] = t
+    }
+
+    /// A DuckDB database file, attached read-only (once): the name its tables are reached by.
+    func attach(_ path: String) throws -> String {
+        if let name = attached[path] { return name }
+        let name = compiler.ident("database_\(attached.count + 1)")
+        _ = try execute("ATTACH \(compiler.string(path)) AS \(name) (READ_ONLY)")
+        attached[path] = name
+        return name
     }
 
     // MARK: Running

@@ -128,7 +128,7 @@ public enum Converter {
     }
 
     /// A read-only mapping of a file (nil for an empty one), unmapped by `body`'s end.
-    private static func mapped<R>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) throws -> R {
+    static func mapped<R>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) throws -> R {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw Diagnostic(.error, "cannot read \(path): \(String(cString: strerror(errno)))") }
         var info = stat()
@@ -196,27 +196,9 @@ public enum Converter {
         rows.fileName = source.path
         var source = source
         source.delimiter = rows.delimiter
-        let layout = try TableBuilder.layout(&rows, options: options, source: source)
-        var info = layout.info
-        let plan = layout.plan
-        let bounds = rows.rowBoundaries(from: layout.dataStart, parts: options.parts ?? max(1, (text.count - layout.dataStart) / partBytes))
-        let rowsPerPart = layout.expectedRows / (bounds.count - 1) + 16
-
-        // First pass: each column's type, as a load infers it.
-        var kinds = [ColumnBuilder.Kind](repeating: ColumnBuilder.Kind(state: .untyped, zeroAndOne: true), count: plan.width)
-        try eachPart(rows, bounds) { part, start in
-            var chunk = TableBuilder.Chunk(plan, columnRows: rowsPerPart, start: start)
-            try TableBuilder.readRows(&part, into: &chunk, plan: plan, isCancelled: isCancelled)
-            if chunk.builders.contains(where: \.sawInvalidUTF8) { throw TableBuilder.NotUTF8() }
-            return chunk
-        } then: { chunk in
-            TableBuilder.count(chunk, in: &info)
-            for c in kinds.indices {
-                kinds[c] = ColumnBuilder.combined(kinds[c], chunk.builders[c].kind) ?? ColumnBuilder.Kind(state: .string, zeroAndOne: false)
-            }
-        }
-        TableBuilder.finishWarnings(&info)
-        let types = kinds.map(ColumnBuilder.type(of:))
+        let first = try firstPass(rows, source: source, options: options, isCancelled: isCancelled)
+        let (info, plan, bounds, rowsPerPart) = (first.info, first.plan, first.bounds, first.rowsPerPart)
+        let types = first.kinds.map(ColumnBuilder.type(of:))
 
         // Second pass: the rows again, read with those types, written part by part in order.
         var notes = Notes(plan.names)
@@ -241,6 +223,50 @@ public enum Converter {
         }
         return Converted(source: info, output: output, rows: total, columns: plan.width,
                          loadOptions: notes.options(types.map { $0 ?? .string }))
+    }
+
+    /// The first pass over a UTF-8 text file: its header, and each column's type, as a load
+    /// infers it (the parts' types combined). With `forms`, also what keeps an engine from
+    /// reading it exactly (`EngineForms`).
+    struct FirstPass {
+        var info: TableSource
+        var plan: TableBuilder.RowPlan
+        var bounds: [Int]
+        var rowsPerPart: Int
+        var kinds: [ColumnBuilder.Kind]
+        var rows = 0
+        var forms: EngineForms?
+    }
+
+    static func firstPass(_ scanner: RowScanner, source: TableSource, options: LoadOptions, forms: Bool = false,
+                          isCancelled: @Sendable () -> Bool) throws -> FirstPass {
+        var rows = scanner
+        let layout = try TableBuilder.layout(&rows, options: options, source: source)
+        let plan = layout.plan
+        let bounds = rows.rowBoundaries(from: layout.dataStart, parts: options.parts ?? max(1, (rows.length - layout.dataStart) / partBytes))
+        var pass = FirstPass(info: layout.info, plan: plan, bounds: bounds, rowsPerPart: layout.expectedRows / (bounds.count - 1) + 16,
+                             kinds: [ColumnBuilder.Kind](repeating: ColumnBuilder.Kind(state: .untyped, zeroAndOne: true), count: plan.width),
+                             forms: forms ? EngineForms(width: plan.width) : nil)
+        let rowsPerPart = pass.rowsPerPart
+        try eachPart(rows, bounds) { part, start -> (TableBuilder.Chunk, EngineForms?) in
+            var chunk = TableBuilder.Chunk(plan, columnRows: rowsPerPart, start: start)
+            try TableBuilder.readRows(&part, into: &chunk, plan: plan, isCancelled: isCancelled)
+            if chunk.builders.contains(where: \.sawInvalidUTF8) { throw TableBuilder.NotUTF8() }
+            guard forms else { return (chunk, nil) }
+            var found = EngineForms(width: plan.width)
+            part.position = start
+            found.look(at: part, states: chunk.builders.map(\.state), plan: plan)
+            return (chunk, found)
+        } then: { chunk, found in
+            TableBuilder.count(chunk, in: &pass.info)
+            pass.rows += chunk.rows
+            for c in pass.kinds.indices {
+                pass.kinds[c] = ColumnBuilder.combined(pass.kinds[c], chunk.builders[c].kind) ?? ColumnBuilder.Kind(state: .string, zeroAndOne: false)
+            }
+            if let found { pass.forms?.add(found) }
+        }
+        TableBuilder.finishWarnings(&pass.info)
+        return pass
     }
 
     /// Reads the parts of the text between `bounds` (one per core at a time, at most four, so

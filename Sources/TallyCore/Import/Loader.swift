@@ -6,13 +6,16 @@ import Foundation
 public enum Loader {
     public static let extensions: Set<String> = ["csv", "tsv", "txt", "xlsx"]
 
+    /// `reader` reads one file instead of `read` (under an engine: its schema only, `Converter.schema`).
     public static func load(path: String, name: String?, options: LoadOptions,
                             isCancelled: @Sendable () -> Bool = { false },
-                            locate: (Diagnostic) -> Diagnostic = { $0 }) throws -> [Table] {
+                            locate: (Diagnostic) -> Diagnostic = { $0 },
+                            reader: ((_ path: String, _ tableName: String, LoadOptions) throws -> Table)? = nil) throws -> [Table] {
         let kind = FileKind(path: path)
         if case .missing = kind { throw locate(Diagnostic(.error, "no such file or folder: \(path)" + Session.absoluteNote(path))) }
         if kind == .folder {
             if name != nil { throw locate(Diagnostic(.error, "`load NAME from` needs a file; \(path) is a folder")) }
+            if let span = options.given["table"] { throw options.error("`table` applies to a DuckDB database (.duckdb); \(path) is a folder", span) }
             let files = try exports(in: path, locate)
             var tables: [Table] = []
             var options = options
@@ -22,7 +25,8 @@ public enum Loader {
                 let full = (path as NSString).appendingPathComponent(f)
                 try checkIsFile(full, locate)
                 do {
-                    tables.append(try read(full, tableName: (f as NSString).deletingPathExtension, options: options, isCancelled: isCancelled))
+                    let tableName = (f as NSString).deletingPathExtension
+                    tables.append(try reader?(full, tableName, options) ?? read(full, tableName: tableName, options: options, isCancelled: isCancelled))
                 } catch var d as Diagnostic {
                     // A statement that fails changes nothing: none of the folder's tables is added.
                     d.notes.append("the folder's load added no table (\(files.count) files; tables loaded before it stay)")
@@ -33,7 +37,7 @@ public enum Loader {
         }
         try checkOneFile(path, options: options, locate)
         let tableName = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return [try read(path, tableName: tableName, options: options, isCancelled: isCancelled)]
+        return [try reader?(path, tableName, options) ?? read(path, tableName: tableName, options: options, isCancelled: isCancelled)]
     }
 
     /// The export files of a folder, in order of their names (hidden files and Excel's `~$` lock files left out).
@@ -54,6 +58,13 @@ public enum Loader {
         let ext = (path as NSString).pathExtension.lowercased()
         if ext == "xls" {
             throw locate(Diagnostic(.error, "cannot read \(path): the old .xls format is not supported", notes: ["save it as .xlsx (Excel: File › Save As › Excel Workbook)"]))
+        }
+        if ext == "duckdb" {
+            throw locate(Diagnostic(.error, "cannot load \(path): a DuckDB database is read by the engine",
+                                    notes: ["run with --engine duckdb, and name its table: load t from \(Lexical.string(path)) with table \"…\""]))
+        }
+        if let span = options.given["table"] {
+            throw options.error("`table` applies to a DuckDB database (.duckdb) read by the engine; \(path) is not one", span)
         }
         // An option for the other kind of file is a mistake in a one-file load (a folder may hold both kinds).
         let misplaced = ext == "xlsx" ? LoadOptions.textOnly : LoadOptions.sheetOnly

@@ -33,6 +33,9 @@ public final class Session: @unchecked Sendable {
     public let output: SessionOutput
     /// `--engine duckdb`: queries run on another engine (Engines/Engine.swift), bound here.
     public var engine: Engine?
+    /// `--engine-copy`: under an engine, exports load into Tally as always and each table a
+    /// query reads is handed to the engine as clean CSV (else the engine reads them itself).
+    public var engineCopies = false
     /// `tally sql`: queries are compiled and their SQL printed instead of run.
     public var sqlDialect: SQLDialect?
     /// How deep includes, startup scripts and `.run` nest (a script that runs itself stops at 32).
@@ -348,13 +351,18 @@ public final class Session: @unchecked Sendable {
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
             var loadOptions = try LoadOptions(options, source: source) { try scalar($0, source) }
             loadOptions.observer = loadObserver
-            let tables = try Loader.load(path: path, name: name?.text, options: loadOptions, isCancelled: isCancelled) { d in
-                Diagnostic(d.severity, d.message, in: source, span: pathExpr.span, notes: d.notes)
+            let tables = if let engine, !engineCopies {
+                try engineLoad(engine, path: path, name: name, options: loadOptions, syntax: options, statement: s, source: source, pathExpr: pathExpr)
+            } else {
+                try Loader.load(path: path, name: name?.text, options: loadOptions, isCancelled: isCancelled) { d in
+                    Diagnostic(d.severity, d.message, in: source, span: pathExpr.span, notes: d.notes)
+                }
             }
             for t in tables {
                 catalog.add(t)
                 if let d = sqlDialect { try show(.text(SQLCompiler(dialect: d).load(t, statement: s, source: source))) }
-                output.info("loaded \(t.name): \(t.rowCount) rows × \(t.columns.count) columns from \(t.source?.summary ?? "")")
+                let held = t.source?.heldByEngine == true ? ", read by \(engine?.dialect.engineName ?? "the engine")" : ""
+                output.info("loaded \(t.name): \(held.isEmpty ? t.rowCount : t.source?.rows ?? 0) rows × \(t.columns.count) columns from \(t.source?.summary ?? "")\(held)")
                 for w in t.source?.warnings ?? [] { output.diagnostic(w); outcome.warnings += 1 }
             }
 
@@ -374,8 +382,12 @@ public final class Session: @unchecked Sendable {
                 to.append(try b.column(k, of: u))
             }
             let link = Link(base: t, target: u, baseColumns: from, keyColumns: to, declared: true)
+            let keySpan = keys.count == 1 && keys[0].span != columns[0].span ? keys[0].span : target.span
             do { _ = try Join.rowMap(link, catalog: catalog) } catch let e as OperationError {
-                throw Diagnostic(.error, e.message, in: source, span: keys.count == 1 && keys[0].span != columns[0].span ? keys[0].span : target.span)
+                throw Diagnostic(.error, e.message, in: source, span: keySpan)
+            }
+            if let engine, u.source?.heldByEngine == true, let problem = try engineKeyProblem(engine, link, source, keySpan) {
+                throw Diagnostic(.error, problem, in: source, span: keySpan)
             }
             catalog.addLink(.init(table: t.name, columns: from.map(\.name), target: u.name, keys: to.map(\.name)))
 
@@ -473,6 +485,10 @@ public final class Session: @unchecked Sendable {
 
         case .describe(let name, let mode):
             let t = try binder(source).table(name)
+            if mode != .load {
+                try checkRowsHeld(t, mode == .summary ? "summary" : "describe", at: s.span, source,
+                                  notes: ["describe load \(Lexical.name(t.name)) shows how the engine reads it; count \(Lexical.name(t.name)) by a column, its values"])
+            }
             if mode == .load {
                 guard let from = t.source else { throw Diagnostic(.error, "\(t.name) was not loaded from a file", in: source, span: name.span) }
                 try show(.text(from.loadStatement(for: t)))
