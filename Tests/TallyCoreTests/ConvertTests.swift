@@ -125,6 +125,11 @@ final class ConvertTests: XCTestCase {
         try Converter.convert(path: input, to: folder, options: LoadOptions(), converted: { outputs.append(($0.output as NSString).lastPathComponent) })
         XCTAssertEqual(outputs, ["numbers.csv", "report.csv"])
         XCTAssertEqual(try String(contentsOfFile: folder + "/startup.tally", encoding: .utf8), "measure total = sum(选课人数_人次)\n")
+        // `startup false`: the tables only.
+        try FileManager.default.removeItem(atPath: folder)
+        try Converter.convert(path: input, to: folder, options: try Session(output: CapturedOutput()).loadOptions("startup false"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/startup.tally"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/report.csv"))
     }
 
     func testErrorsAreLocated() {

@@ -73,6 +73,11 @@ final class EngineLoadTests: XCTestCase {
         let clean = try run("load c from \(Lexical.string(folder + "/courses_gbk.csv"))\ncount c", engine: true)
         XCTAssertEqual(clean.output.diagnostics, [])
         XCTAssertEqual(clean.output.results, "count\n4\n")
+        // A folder: its conversion as a whole (the first export the engine cannot read is named).
+        let all = try run(#"load "../messy""#, engine: true)
+        let folderError = try XCTUnwrap(all.output.diagnostics.first)
+        XCTAssertTrue(folderError.contains("convert it first: tally convert \(Messy.directory)/../messy --out \(Messy.directory)/../messy-clean\n"), folderError)
+        XCTAssertTrue(folderError.contains("then load \"\(Messy.directory)/../messy-clean\""), folderError)
     }
 
     func testEachObstacleIsNamed() throws {

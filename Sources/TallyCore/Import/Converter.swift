@@ -28,7 +28,7 @@ public enum Converter {
     static let partBytes = 8 << 20
 
     /// Converts `path` (a file, or a folder's exports) into `folder`, one NAME.csv per export (a
-    /// folder's startup.tally is copied too). `converted` is told of each file as it is written.
+    /// folder's startup.tally is copied too, unless `startup false`). `converted` is told of each file as it is written.
     public static func convert(path: String, to folder: String, options: LoadOptions,
                                isCancelled: @Sendable () -> Bool = { false },
                                converted: (Converted) -> Void = { _ in }) throws {
@@ -60,7 +60,7 @@ public enum Converter {
             converted(try convertFile(input.path, tableName: input.name, to: output, options: options, isCancelled: isCancelled))
         }
         let startup = (path as NSString).appendingPathComponent("startup.tally")
-        if kind == .folder, FileManager.default.fileExists(atPath: startup) {
+        if kind == .folder, options.startup, FileManager.default.fileExists(atPath: startup) {
             let target = (folder as NSString).appendingPathComponent("startup.tally")
             do {
                 try AtomicFile.write(Array(try Data(contentsOf: URL(fileURLWithPath: startup))), to: target)
