@@ -236,8 +236,8 @@ final class REPLOutput: SessionOutput {
     var stream = ResultStream()
 
     /// Tables fitted to the terminal's width, bold headers when colour is wanted.
-    func show(_ shown: Shown, _ display: DisplaySettings) {
-        Terminal.write(stream.next(ScreenFit.text(shown, display, width: width, bold: colour), display.format), fd: STDOUT_FILENO)
+    func show(_ shown: Shown, _ display: DisplaySettings, poll: () throws -> Void) throws {
+        Terminal.write(stream.next(try ScreenFit.text(shown, display, width: width, bold: colour, poll: poll), display.format), fd: STDOUT_FILENO)
     }
 
     func diagnostic(_ d: Diagnostic) {

@@ -35,24 +35,29 @@ enum ScreenFit {
 
     /// What the session shows, as written to stdout: `width` and `bold` for the prompt.
     /// A chart (`chart`) is the writer's, drawn at the terminal's width (80 cells in batch output).
-    static func text(_ shown: Shown, _ display: DisplaySettings, width: Int?, bold: Bool) -> String {
+    /// `poll` is called once a row written (Ctrl-C at the prompt).
+    static func text(_ shown: Shown, _ display: DisplaySettings, width: Int?, bold: Bool, poll: () throws -> Void) rethrows -> String {
         if case .table(let r) = shown, r.chart != nil {
             var fitted = display
             fitted.width = width
-            return ResultWriter.write(shown, fitted)
+            return try ResultWriter.write(shown, fitted, poll: poll)
         }
-        guard case .table(let r) = shown, display.format == .table else { return ResultWriter.write(shown, display) }
-        return render(r, Options(width: width, maxRows: display.rowLimit, moreRowsHint: ".rows all shows them", bold: bold), display)
+        guard case .table(let r) = shown, display.format == .table else { return try ResultWriter.write(shown, display, poll: poll) }
+        return try render(r, Options(width: width, maxRows: display.rowLimit, moreRowsHint: ".rows all shows them", bold: bold), display, poll: poll)
     }
 
     static func render(_ result: ResultTable, _ options: Options, _ display: DisplaySettings = DisplaySettings()) -> String {
+        render(result, options, display, poll: {})
+    }
+
+    static func render(_ result: ResultTable, _ options: Options, _ display: DisplaySettings, poll: () throws -> Void) rethrows -> String {
         var shown = result
         var hidden = 0
         if let limit = options.maxRows, limit >= 0, result.rowCount > limit {
             hidden = result.rowCount - limit
             shown = result.prefix(limit)
         }
-        let cells = ResultWriter.shownCells(shown, display).map { $0.map(cell) }
+        let cells = try ResultWriter.shownCells(shown, display, poll: poll).map { $0.map(cell) }
         var out: String
         if let width = options.width, isTooWide(shown, cells, options) {
             out = vertical(shown, cells, options, width: width)

@@ -134,7 +134,7 @@ struct SQL: ParsableCommand {
         let driver = try Driver(output: Terminal(), format: .table, parameters: parameters)
         driver.session.sqlDialect = dialect
         // The settings first, as text of its own: a blank line sets it apart from the statements.
-        driver.session.output.show(.text(SQLCompiler(dialect: dialect).preamble.map { $0 + ";" }.joined(separator: "\n")), driver.session.display)
+        try driver.session.output.show(.text(SQLCompiler(dialect: dialect).preamble.map { $0 + ";" }.joined(separator: "\n")), driver.session.display, poll: {})
         throw ExitCode(Terminal.exitCode(driver.runFiles(scripts)))
     }
 }

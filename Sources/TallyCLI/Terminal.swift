@@ -10,8 +10,8 @@ final class Terminal: SessionOutput {
     private var stream = ResultStream()
 
     /// Batch output: tables as the writer makes them, cut to `.rows N`; no width to fit.
-    func show(_ shown: Shown, _ display: DisplaySettings) {
-        Terminal.write(stream.next(ScreenFit.text(shown, display, width: nil, bold: false), display.format), fd: 1)
+    func show(_ shown: Shown, _ display: DisplaySettings, poll: () throws -> Void) throws {
+        Terminal.write(stream.next(try ScreenFit.text(shown, display, width: nil, bold: false, poll: poll), display.format), fd: 1)
     }
 
     /// Red `error:`, yellow `warning:` and carets: only on a terminal, never with NO_COLOR.

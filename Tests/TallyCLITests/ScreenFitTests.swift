@@ -18,7 +18,7 @@ final class ScreenFitTests: XCTestCase {
     func testATableThatFitsIsTheUsualTable() {
         let r = ResultTable(columns: [text("district", ["越秀区", "天河区"]), integers("count", [12, 3456])])
         let out = ScreenFit.render(r, .init(width: 80, maxRows: 40))
-        XCTAssertEqual(out, ResultWriter.table(r))
+        XCTAssertEqual(out, ResultWriter.write(r, DisplaySettings()))
         XCTAssertEqual(out, """
             district  count
             ────────  ─────
@@ -110,11 +110,11 @@ extension ScreenFitTests {
     func testWithoutAWidthOnlyTheRowLimitApplies() {
         let names = (1...12).map { "column_number_\($0)" }
         let wide = ResultTable(columns: names.map { integers($0, [1234567890, 42]) })
-        XCTAssertEqual(ScreenFit.render(wide, .init(width: nil, maxRows: nil)), ResultWriter.table(wide))
-        let shown = ScreenFit.text(.table(wide), DisplaySettings(format: .table, rowLimit: 1), width: nil, bold: false)
+        XCTAssertEqual(ScreenFit.render(wide, .init(width: nil, maxRows: nil)), ResultWriter.write(wide, DisplaySettings()))
+        let shown = ScreenFit.text(.table(wide), DisplaySettings(format: .table, rowLimit: 1), width: nil, bold: false, poll: {})
         XCTAssertEqual(lines(shown).count, 4)
         XCTAssertEqual(lines(shown).last, "… 1 more row (.rows all shows them)")
-        XCTAssertEqual(ScreenFit.text(.table(wide), DisplaySettings(format: .csv, rowLimit: 1), width: 40, bold: true),
-                       ResultWriter.csv(wide), "other formats: the writer's, every row")
+        XCTAssertEqual(ScreenFit.text(.table(wide), DisplaySettings(format: .csv, rowLimit: 1), width: 40, bold: true, poll: {}),
+                       ResultWriter.write(wide, DisplaySettings(format: .csv)), "other formats: the writer's, every row")
     }
 }

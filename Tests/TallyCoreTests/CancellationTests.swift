@@ -87,4 +87,51 @@ final class CancellationTests: XCTestCase {
     func testSummaryStops() throws {
         try checkStops("summary TABLE", kernelAsksMoreThan: 30)
     }
+
+    /// Writing a long result asks too, in every format: 300,000 rows listed.
+    func testWritingALongResultStops() throws {
+        for format in ["table", "csv", "json", "markdown"] {
+            try checkStops(".format \(format)\nlist TABLE", kernelAsksMoreThan: 15)
+        }
+    }
+
+    /// An export stopped while its rows are written leaves the file as it was (text and workbook).
+    func testACancelledExportKeepsTheOldFile() throws {
+        for name in ["out.csv", "out.xlsx"] {
+            let file = folder.appendingPathComponent(name)
+            try Data("old".utf8).write(to: file)
+            let (session, out) = self.session()
+            // Once through to count the questions: the rows' writing asks last, about once
+            // every 16,384 rows; then stopped at the last question, in the writing.
+            flag.asked = 0
+            flag.cancelFrom = .max
+            XCTAssertEqual(session.run(SourceFile(name: "q", text: "export list big to \"full-\(name)\""), baseDirectory: folder.path).errors, 0,
+                           out.diagnostics.joined())
+            let total = flag.asked
+            flag.asked = 0
+            XCTAssertEqual(session.run(SourceFile(name: "q", text: "let rows = list big")).errors, 0)
+            XCTAssertGreaterThan(total - flag.asked, 15, "the writing of 300,000 rows asks (the query alone asks \(flag.asked) times)")
+            flag.asked = 0
+            flag.cancelFrom = total
+            let outcome = session.run(SourceFile(name: "q", text: "export list big to \"\(name)\""), baseDirectory: folder.path)
+            XCTAssertTrue(outcome.cancelled, name)
+            XCTAssertEqual(try Data(contentsOf: file), Data("old".utf8), "\(name) is left as it was")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }, [],
+                           "no temporary file is left behind")
+        }
+    }
+
+    /// The writer itself: a poll that throws at its k-th call stops it there.
+    func testTheWriterCallsItsPollOnceARow() throws {
+        let r = ResultTable(columns: [ResultTable.Column(name: "n", vector: .integer(Array(0..<100), nil), role: .dimension)])
+        for format in [OutputFormat.table, .csv, .json, .markdown] {
+            var calls = 0
+            _ = ResultWriter.write(r, DisplaySettings(format: format), poll: { calls += 1 })
+            XCTAssertEqual(calls, 100, "\(format)")
+            XCTAssertThrowsError(try ResultWriter.write(r, DisplaySettings(format: format), poll: {
+                calls += 1
+                if calls == 150 { throw Cancelled() }
+            })) { XCTAssertTrue($0 is Cancelled) }
+        }
+    }
 }

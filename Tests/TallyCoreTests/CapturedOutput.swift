@@ -10,8 +10,8 @@ final class CapturedOutput: SessionOutput {
     var display: DisplaySettings?
     var diagnostics: [String] = []
     var infos: [String] = []
-    func show(_ shown: Shown, _ display: DisplaySettings) {
-        results += stream.next(ResultWriter.write(shown, display), display.format)
+    func show(_ shown: Shown, _ display: DisplaySettings, poll: () throws -> Void) throws {
+        results += stream.next(try ResultWriter.write(shown, display, poll: poll), display.format)
         self.display = display
     }
     func diagnostic(_ d: Diagnostic) { diagnostics.append(d.render()) }

@@ -105,6 +105,32 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(complete("count enrollments by project, pa").candidates, ["paid", "participated", "passed"])
     }
 
+    func testByAll() {
+        XCTAssertEqual(complete("count enrollments by a").candidates, ["abs(", "all"], "`all` right after by (and the function abs)")
+        XCTAssertEqual(complete("count enrollments by project, a").candidates, ["abs(", "all"], "and after a comma")
+        XCTAssertEqual(complete("count enrollments by all pro").candidates, ["project"], "a column after all")
+        XCTAssertTrue(complete("count enrollments by all ").candidates.contains("teachers."))
+        XCTAssertFalse(complete("count enrollments by project ").candidates.contains("all"), "not after a complete item")
+    }
+
+    func testBucketForms() {
+        XCTAssertEqual(complete("count enrollments bucket pa").candidates, ["paid", "participated", "passed"],
+                       "bucket VALUE at …: the value is a column")
+        XCTAssertEqual(complete("count enrollments bucket passed ").candidates, ["at"])
+        let afterBands = complete("passrate courses bucket 90, 80 ").candidates
+        XCTAssertTrue(afterBands.contains("labels") && afterBands.contains("as") && afterBands.contains("sort"), "\(afterBands)")
+        XCTAssertFalse(complete("passrate courses bucket 90, 80 labels (\"优\", \"良\", \"差\") ").candidates.contains("labels"))
+        XCTAssertEqual(complete("passrate courses bucket 90, 80 labels (").candidates, [], "the labels are the user's text")
+        XCTAssertTrue(complete("count enrollments bucket passed at 1, 0 ").candidates.contains("labels"))
+    }
+
+    func testExportOptions() {
+        XCTAssertEqual(complete("export count teachers to \"out.xlsx\" ").candidates, ["sheet", "with bom"])
+        XCTAssertEqual(complete("export count teachers to \"out.xlsx\" sheet \"区县\" ").candidates, ["with bom"])
+        XCTAssertEqual(complete("export count teachers to \"out.csv\" with ").candidates, ["bom"])
+        XCTAssertEqual(complete("export count teachers to \"out.csv\" s").candidates, ["sheet"])
+    }
+
     func testColumnsInsideAggregates() {
         // Typed left to right, the table is not known yet: every table's columns.
         XCTAssertEqual(complete("count distinct tea").candidates, ["teacher_id"])

@@ -137,6 +137,41 @@ final class DotCommandTests: XCTestCase {
         XCTAssertEqual(back.results, "project,count\nA,2\nB,2\n")
     }
 
+    /// `.once` and `.export` take export's `sheet` and `with bom`; a file or sheet with spaces
+    /// is quoted; an unquoted path with spaces is still the whole path.
+    func testOnceAndExportTakeSheetAndBOM() throws {
+        let (outcome, out) = run("""
+            .once "月报 11.xlsx" sheet "按 项目"
+            count courses by project
+            .export "月报 11.xlsx" sheet 合计
+            .export plain.csv with bom
+            .once my report.csv
+            count courses
+            """)
+        XCTAssertEqual(outcome.errors, 0, out.diagnostics.joined())
+        XCTAssertEqual(out.infos.filter { $0.hasPrefix("wrote") }, [
+            "wrote 2 rows to \(folder.path)/月报 11.xlsx, sheet 按 项目",
+            "wrote 2 rows to \(folder.path)/月报 11.xlsx, sheet 合计",
+            "wrote 2 rows to \(folder.path)/plain.csv",
+            "wrote 1 rows to \(folder.path)/my report.csv"])
+        // The byte-order mark EF BB BF, then the rows.
+        let bytes = try Data(contentsOf: folder.appendingPathComponent("plain.csv"))
+        XCTAssertEqual(Array(bytes.prefix(3)), [0xEF, 0xBB, 0xBF])
+        XCTAssertEqual(String(decoding: bytes.dropFirst(3), as: UTF8.self), "project,count\nA,2\nB,2\n")
+        let (_, back) = run("load w from \"月报 11.xlsx\" with sheet \"合计\"\n.format csv\nlist w")
+        XCTAssertEqual(back.diagnostics, [])
+        XCTAssertEqual(back.results, "project,count\nA,2\nB,2\n")
+        // export's own rules: sheet for workbooks, bom for .csv.
+        let (_, wrong) = run(".once x.csv sheet a")
+        XCTAssertTrue(wrong.diagnostics.joined().contains("`sheet` applies to .xlsx workbooks, not to .csv files"), wrong.diagnostics.joined())
+        let (_, wrongBOM) = run(".once x.xlsx with bom")
+        XCTAssertTrue(wrongBOM.diagnostics.joined().contains("`with bom` applies to .csv files, not to .xlsx files"), wrongBOM.diagnostics.joined())
+        let (_, badName) = run(".once x.xlsx sheet a/b")
+        XCTAssertTrue(badName.diagnostics.joined().contains("error: "), badName.diagnostics.joined())
+        XCTAssertEqual(Session.fileAndOptions(#"'a b.csv' with bom"#)?.path, "a b.csv")
+        XCTAssertNil(Session.fileAndOptions(#""unclosed.csv"#))
+    }
+
     func testOnceAndExportErrors() {
         let (none, noResult) = run(".export x.csv")
         XCTAssertEqual(none.errors, 1)

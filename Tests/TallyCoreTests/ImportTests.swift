@@ -294,8 +294,9 @@ final class ImportTests: XCTestCase {
             """)
     }
 
-    /// A folder whose second file has a bad row: the error names the row and skip_bad_rows, and
-    /// says the load added none of the folder's tables; a table loaded before stays.
+    /// A folder whose second file has a bad row: the error names the row and skip_bad_rows; the
+    /// other files are read and kept (a and c), the statement fails and says what was kept; a
+    /// table loaded before stays.
     func testAFolderLoadThatFailsOnOneFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-folder-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -306,18 +307,45 @@ final class ImportTests: XCTestCase {
         let session = Session(output: CapturedOutput())
         Messy.run("load before from \"\(dir.path)/c.csv\"", in: session)
         let (_, out) = Messy.run("load \"\(dir.path)\"", in: session)
-        XCTAssertEqual(out.diagnostics.last, """
+        XCTAssertEqual(out.diagnostics, ["""
             \(dir.path)/b.csv:3:5: error: this row has a value beyond the header's 2 columns
             3 | 2,3,4
               |     ^
               = a field holding the delimiter or a line break must be quoted: "a,b"
               = or leave bad rows out (counted, the first shown): with skip_bad_rows true
-              = the folder's load added no table (3 files; tables loaded before it stay)
-            """)
-        XCTAssertEqual(session.catalog.tables.map(\.name), ["before"])
+            """, """
+            t:1:6: error: 1 of the folder's 3 files did not load (the error above)
+            1 | load "\(dir.path)"
+              |      \(String(repeating: "^", count: dir.path.count + 2))
+              = kept the 2 loaded completely: a, c
+              = mend it and load the folder again, or load a file alone: load NAME from "FILE"
+            """])
+        XCTAssertEqual(session.catalog.tables.map(\.name).sorted(), ["a", "before", "c"])
         Messy.run("load \"\(dir.path)\" with skip_bad_rows true", in: session)
         XCTAssertEqual(session.catalog.tables.map(\.name).sorted(), ["a", "b", "before", "c"])
         XCTAssertEqual(session.catalog.table("b")?.rowCount, 1)
+    }
+
+    /// Ctrl-C while a folder loads: the files read completely are kept (a), the one being read
+    /// and those after it are not (b, c), and the load says so.
+    func testAFolderLoadCancelledKeepsTheFilesRead() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-folder-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["a", "b", "c"] {
+            try "id,v\n1,2\n".write(to: dir.appendingPathComponent("\(name).csv"), atomically: true, encoding: .utf8)
+        }
+        // Ctrl-C comes as soon as a.csv is read (the progress observer's last call for it).
+        final class Flag: @unchecked Sendable { var pressed = false }
+        let flag = Flag()
+        let out = CapturedOutput()
+        let session = Session(output: out)
+        session.loadObserver = { p in if p.isFinished && p.file.hasSuffix("/a.csv") { flag.pressed = true } }
+        session.isCancelled = { flag.pressed }
+        let outcome = session.run(SourceFile(name: "<test>", text: "load \"\(dir.path)\""))
+        XCTAssertTrue(outcome.cancelled)
+        XCTAssertEqual(session.catalog.tables.map(\.name), ["a"])
+        XCTAssertEqual(out.infos.last, "load stopped at b.csv (1 of 3 files read): kept the 1 loaded completely: a")
     }
 
     func testBadRowsSkippedCountedAndShown() {

@@ -131,6 +131,29 @@ final class XLSXExportTests: XCTestCase {
             """)
     }
 
+    /// A `round(x, n)` column shows n decimals in Excel too (none for n ≤ 0), as at the prompt;
+    /// other decimals 0.00. The average score of t is (92.5 − 1.25) / 2 = 45.625: rounded half
+    /// away from zero 46, 45.625 and 50; widths 2, 6, 2 and 5 cells ("45.63") + 2.
+    func testRoundedColumnsKeepTheirDecimals() throws {
+        let out = run(#"export round(avg(score), 0) as a, round(avg(score), 3) as b, round(avg(score), -1) as d, avg(score) as c t to "r.xlsx""#)
+        XCTAssertEqual(out.diagnostics, [])
+        XCTAssertEqual(try openpyxl("r.xlsx"), """
+            ['Sheet1']
+            -- Sheet1 A2
+            [('s', 'a', 'General', True), ('s', 'b', 'General', True), ('s', 'd', 'General', True), ('s', 'c', 'General', True)]
+            [('n', 46.0, '0', False), ('n', 45.625, '0.000', False), ('n', 50.0, '0', False), ('n', 45.625, '0.00', False)]
+            [('A', 4.0), ('B', 8.0), ('C', 4.0), ('D', 7.0)]
+
+            """)
+        // A second export into the workbook finds its formats again: no second 0.000.
+        XCTAssertEqual(run(#"export round(avg(score), 3) as b t to "r.xlsx" sheet "again""#).diagnostics, [])
+        let formats = try python("""
+            import zipfile, sys
+            print(zipfile.ZipFile(sys.argv[1]).read("xl/styles.xml").decode().count('formatCode="0.000"'))
+            """, [path("r.xlsx")])
+        XCTAssertEqual(formats, "1\n")
+    }
+
     /// Tally's own reader gives back the values exported (the shares as percentages again).
     func testRoundTripThroughTallysReader() {
         let out = run("""
@@ -187,6 +210,10 @@ final class XLSXExportTests: XCTestCase {
         // Widths of decimals as "0.00" shows them: 100.00, 0.00, -1.25, 123456.79.
         for (d, shown) in [(99.999, "100.00"), (-0.001, "0.00"), (-1.25, "-1.25"), (123456.789, "123456.79"), (0, "0.00")] {
             XCTAssertEqual(XLSXWriter.shownDecimalWidth(d), shown.count, "\(d)")
+        }
+        // With other places: "0" and "0.000" formats.
+        for (d, n, shown) in [(45.625, 0, "46"), (-0.4, 0, "0"), (-0.6, 0, "-1"), (45.625, 3, "45.625"), (-1.0005, 3, "-1.001")] {
+            XCTAssertEqual(XLSXWriter.shownDecimalWidth(d, decimals: n), shown.count, "\(d), \(n)")
         }
     }
 

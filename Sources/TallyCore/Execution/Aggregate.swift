@@ -13,15 +13,19 @@ enum Aggregate {
 
     /// `count` (rows), or `count(x)` (non-null values).
     static func count(groups: [UInt32], groupCount: Int, values: Vector?, filter: ([UInt8], NullMask?)?) -> Vector {
-        var out = [Int64](repeating: 0, count: groupCount)
         let nulls = values?.nulls
-        if filter == nil && nulls == nil {
-            out.withUnsafeMutableBufferPointer { o in
-                groups.withUnsafeBufferPointer { for g in $0 { o[Int(g)] += 1 } }
+        if filter == nil && nulls == nil && groups.count <= Int(UInt32.max) {
+            // 32-bit counters, widened once at the end: over a million groups (`by teacher_id`)
+            // the counters are half the size, so half as many of the random increments miss the
+            // cache (15.8M rows into 1.7M groups: 28 ms instead of 65 ms).
+            var narrow = [UInt32](repeating: 0, count: groupCount)
+            narrow.withUnsafeMutableBufferPointer { o in
+                groups.withUnsafeBufferPointer { for g in $0 { o[Int(g)] &+= 1 } }
             }
-        } else {
-            for (i, g) in groups.enumerated() where included(i, filter, nulls) { out[Int(g)] += 1 }
+            return .integer(narrow.map { Int64($0) }, nil)
         }
+        var out = [Int64](repeating: 0, count: groupCount)
+        for (i, g) in groups.enumerated() where included(i, filter, nulls) { out[Int(g)] += 1 }
         return .integer(out, nil)
     }
 

@@ -327,15 +327,14 @@ struct QueryRunner {
     /// `top`, only those rows are selected, not all sorted.
     private func sortAndCut(_ r: ResultTable, _ q: LogicalQuery, dimensions: Int) throws -> ResultTable {
         var result = r
-        var keys: [(SortKeyValues, Bool)] = []
         let n = result.rowCount
         let ranking = q.rank != nil || q.withTies || !q.per.isEmpty
         let few = !ranking && (q.top.map { $0 <= n / 8 } ?? false)
-        for s in q.sort {
-            keys.append((SortKeyValues(result.columns[s.column].vector, order: s.order, pinyin: s.pinyin, fewComparisons: few), s.descending))
-        }
-        let sortKeys = keys.count
-        for d in 0..<dimensions { keys.append((SortKeyValues(result.columns[d].vector, fewComparisons: few), false)) }
+        // A constant the comparison reads (a captured `var` would be retained at every call).
+        let keys: [(SortKeyValues, Bool)] = q.sort.map {
+            (SortKeyValues(result.columns[$0.column].vector, order: $0.order, pinyin: $0.pinyin, fewComparisons: few), $0.descending)
+        } + (0..<dimensions).map { (SortKeyValues(result.columns[$0].vector, fewComparisons: few), false) }
+        let sortKeys = q.sort.count
         var poll = CancelPoll(evaluator.isCancelled)
         func less(_ a: Int32, _ b: Int32) throws -> Bool {
             try poll.step()

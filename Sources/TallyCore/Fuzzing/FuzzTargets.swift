@@ -88,7 +88,9 @@ public enum FuzzTargets {
     /// A session's output, dropped.
     final class DiscardedOutput: SessionOutput {
         /// Written by the pure writer (then dropped), so what scripts print is formatted too.
-        func show(_ shown: Shown, _ display: DisplaySettings) { _ = ResultWriter.write(shown, display) }
+        func show(_ shown: Shown, _ display: DisplaySettings, poll: () throws -> Void) throws {
+            _ = try ResultWriter.write(shown, display, poll: poll)
+        }
         func diagnostic(_ d: Diagnostic) {}
         func info(_ text: String) {}
     }

@@ -3,6 +3,11 @@ import Foundation
 
 /// `load`: a file becomes one table; a folder, one table per export file in it (.csv, .tsv,
 /// .txt and .xlsx). Text files go to `CSVReader`, workbooks to `XLSXReader`.
+///
+/// A folder is read file by file: a file that fails is reported and the others are still
+/// read; Ctrl-C stops at the file being read. Then the load throws `PartialFolderLoad`, which
+/// holds the tables of the files that loaded completely — kept by the session, so seven tables
+/// read are not lost to the eighth.
 public enum Loader {
     public static let extensions: Set<String> = ["csv", "tsv", "txt", "xlsx"]
 
@@ -17,23 +22,25 @@ public enum Loader {
             if name != nil { throw locate(Diagnostic(.error, "`load NAME from` needs a file; \(path) is a folder")) }
             if let span = options.given["table"] { throw options.error("`table` applies to a DuckDB database (.duckdb); \(path) is a folder", span) }
             let files = try exports(in: path, locate)
-            var tables: [Table] = []
+            var partial = PartialFolderLoad(files: files)
             var options = options
             options.inFolder = true
-            for f in files {
-                if isCancelled() { throw Cancelled() }
+            for (i, f) in files.enumerated() {
                 let full = (path as NSString).appendingPathComponent(f)
-                try checkIsFile(full, locate)
                 do {
+                    if isCancelled() { throw Cancelled() }
+                    try checkIsFile(full, locate)
                     let tableName = (f as NSString).deletingPathExtension
-                    tables.append(try reader?(full, tableName, options) ?? read(full, tableName: tableName, options: options, isCancelled: isCancelled))
-                } catch var d as Diagnostic {
-                    // A statement that fails changes nothing: none of the folder's tables is added.
-                    d.notes.append("the folder's load added no table (\(files.count) files; tables loaded before it stay)")
-                    throw d
+                    partial.tables.append(try reader?(full, tableName, options) ?? read(full, tableName: tableName, options: options, isCancelled: isCancelled))
+                } catch let d as Diagnostic {
+                    partial.failures.append(d)
+                } catch is Cancelled {
+                    partial.unread = Array(files[i...])
+                    break
                 }
             }
-            return tables
+            guard partial.failures.isEmpty && partial.unread.isEmpty else { throw partial }
+            return partial.tables
         }
         try checkOneFile(path, options: options, locate)
         let tableName = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -71,6 +78,17 @@ public enum Loader {
         if let (option, span) = options.given.first(where: { misplaced.contains($0.key) }) {
             throw options.error("`\(option)` applies to \(ext == "xlsx" ? "text files, not to .xlsx workbooks" : ".xlsx workbooks, not to text files")", span)
         }
+    }
+
+    /// A folder load that did not read all of its files: the tables of those that loaded
+    /// completely (in file order), the error of each that failed, and, after Ctrl-C, the files
+    /// not read (the one being read first).
+    public struct PartialFolderLoad: Error {
+        public var files: [String]
+        public var tables: [Table] = []
+        public var failures: [Diagnostic] = []
+        public var unread: [String] = []
+        public var cancelled: Bool { !unread.isEmpty }
     }
 
     /// A named pipe, a device or a socket is refused before it is opened (a pipe with no writer

@@ -34,9 +34,11 @@ public enum ResultFile {
     /// added or replaced and keeps its others, and a missing one is made. `bom`: a UTF-8
     /// byte-order mark before the text. Text formats follow `display` (decimals, thousands, …)
     /// in the file's own format, every row (no `.rows N`); a chart in `.txt` is drawn at
-    /// `Chart.defaultWidth`, in `.svg` as a picture.
+    /// `Chart.defaultWidth`, in `.svg` as a picture. `poll` is called once a row; what it throws
+    /// (`Cancelled`) ends the writing, and the file is left as it was. Otherwise a failure is an
+    /// `AtomicFile.Failure`.
     public static func write(_ result: ResultTable, to path: String, as kind: Kind, display: DisplaySettings = DisplaySettings(),
-                             sheet: String? = nil, bom: Bool = false) throws(AtomicFile.Failure) {
+                             sheet: String? = nil, bom: Bool = false, poll: () throws -> Void = {}) throws {
         let bytes: [UInt8]
         switch kind {
         case .text(let format):
@@ -44,7 +46,7 @@ public enum ResultFile {
             written.format = format
             written.rowLimit = nil
             written.width = nil
-            bytes = (bom ? [0xEF, 0xBB, 0xBF] : []) + Array(ResultWriter.write(result, written).utf8)
+            bytes = (bom ? [0xEF, 0xBB, 0xBF] : []) + Array(try ResultWriter.write(result, written, poll: poll).utf8)
         case .svg:
             bytes = Array(Chart.svg(result, display).utf8)
         case .workbook:
@@ -57,9 +59,10 @@ public enum ResultFile {
                     }
                     package = try XLSXWriter.Package(reading: file)
                 }
-                try XLSXWriter.put(result, sheet: sheet ?? defaultSheet, into: &package)
+                try XLSXWriter.put(result, sheet: sheet ?? defaultSheet, into: &package, poll: poll)
                 bytes = try package.zipped()
             } catch {
+                if error.cancelled { throw Cancelled() }
                 throw AtomicFile.Failure(path: path, reason: error.reason, notes: error.notes)
             }
         }

@@ -60,21 +60,28 @@ public struct ResultStream: Sendable {
 
 /// The pure writer: a result and the display settings in, text out. Batch output, the
 /// prompt (for all but its screen-fitted tables) and the tests write through it.
+///
+/// `poll` is called once a row (a `CancelPoll`'s step at the prompt and for files, so Ctrl-C
+/// stops a long result being written); what it throws ends the writing.
 public enum ResultWriter {
-    public static func write(_ shown: Shown, _ display: DisplaySettings) -> String {
+    public static func write(_ shown: Shown, _ display: DisplaySettings) -> String { write(shown, display, poll: {}) }
+    public static func write(_ r: ResultTable, _ display: DisplaySettings) -> String { write(r, display, poll: {}) }
+    public static func shownCells(_ r: ResultTable, _ display: DisplaySettings) -> [[String]] { shownCells(r, display, poll: {}) }
+
+    public static func write(_ shown: Shown, _ display: DisplaySettings, poll: () throws -> Void) rethrows -> String {
         switch shown {
-        case .table(let r): write(r, display)
+        case .table(let r): try write(r, display, poll: poll)
         case .text(let t): text(t, format: display.format)
         }
     }
 
-    public static func write(_ r: ResultTable, _ display: DisplaySettings) -> String {
+    public static func write(_ r: ResultTable, _ display: DisplaySettings, poll: () throws -> Void) rethrows -> String {
         if r.chart != nil && (display.format == .table || display.format == .markdown) { return chart(r, display) }
         return switch display.format {
-        case .table: table(r, display)
-        case .csv: csv(r)
-        case .json: json(r)
-        case .markdown: markdown(r, display)
+        case .table: try table(r, display, poll: poll)
+        case .csv: try csv(r, poll: poll)
+        case .json: try json(r, poll: poll)
+        case .markdown: try markdown(r, display, poll: poll)
         }
     }
 
@@ -117,8 +124,13 @@ public enum ResultWriter {
 
     private static func isNumeric(_ c: ResultTable.Column) -> Bool { c.vector.type.isNumeric }
 
-    private static func cells(_ r: ResultTable, _ show: (Value, ResultTable.Column) -> String) -> [[String]] {
-        var rows = (0..<r.rowCount).map { i in r.columns.map { show($0.vector.value(at: i), $0) } }
+    private static func cells(_ r: ResultTable, poll: () throws -> Void, _ show: (Value, ResultTable.Column) -> String) rethrows -> [[String]] {
+        var rows: [[String]] = []
+        rows.reserveCapacity(r.rowCount + 1)
+        for i in 0..<r.rowCount {
+            try poll()
+            rows.append(r.columns.map { show($0.vector.value(at: i), $0) })
+        }
         if let t = r.totalRow { rows.append(zip(t, r.columns).map(show)) }
         return rows
     }
@@ -127,8 +139,8 @@ public enum ResultWriter {
     /// says (`round(x, n)`) or by the settings' rule (`Format.shown`); with `.thousands on`,
     /// separators in the figures (measure and share columns, not `by` values such as years);
     /// with `.percent on`, a % after each share.
-    public static func shownCells(_ r: ResultTable, _ display: DisplaySettings) -> [[String]] {
-        cells(r) { v, column in
+    public static func shownCells(_ r: ResultTable, _ display: DisplaySettings, poll: () throws -> Void) rethrows -> [[String]] {
+        try cells(r, poll: poll) { v, column in
             let text = Format.display(v, decimals: column.decimals, defaultDecimals: display.decimals)
             guard column.role != .dimension, v.asDouble != nil else { return text }
             let figure = display.thousands ? grouped(text) : text
@@ -152,8 +164,8 @@ public enum ResultWriter {
 
     /// Columns separated by two spaces, a rule under the header and above the total row;
     /// numbers right-aligned, text left-aligned; Chinese characters count two cells.
-    public static func table(_ r: ResultTable, _ display: DisplaySettings = DisplaySettings()) -> String {
-        layout(r, shownCells(r, display))
+    static func table(_ r: ResultTable, _ display: DisplaySettings, poll: () throws -> Void) rethrows -> String {
+        layout(r, try shownCells(r, display, poll: poll))
     }
 
     /// The aligned table of `r` with the cells given (`shownCells`), and `0 rows` under the
@@ -192,7 +204,7 @@ public enum ResultWriter {
 
     /// RFC 4180. A line that would be blank (one column, null or empty) is written `""`:
     /// CSV readers skip blank lines, which would lose the row.
-    public static func csv(_ r: ResultTable) -> String {
+    static func csv(_ r: ResultTable, poll: () throws -> Void) rethrows -> String {
         func field(_ s: String) -> String {
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
@@ -202,7 +214,7 @@ public enum ResultWriter {
             return text.isEmpty ? "\"\"" : text
         }
         var lines = [line(r.columns.map(\.name))]
-        for row in cells(r, { v, _ in Format.exact(v) }) { lines.append(line(row)) }
+        for row in try cells(r, poll: poll, { v, _ in Format.exact(v) }) { lines.append(line(row)) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -234,9 +246,10 @@ public enum ResultWriter {
 
     /// An array of objects, one per row, on one line (a line of JSON Lines); the total row is
     /// the last object. No rows: `[]`.
-    public static func json(_ r: ResultTable) -> String {
+    static func json(_ r: ResultTable, poll: () throws -> Void) rethrows -> String {
         var rows: [String] = []
         for i in 0..<r.rowCount {
+            try poll()
             rows.append("{" + r.columns.map { "\(jsonString($0.name)): \(jsonValue($0.vector.value(at: i)))" }.joined(separator: ", ") + "}")
         }
         if let t = r.totalRow {
@@ -245,11 +258,11 @@ public enum ResultWriter {
         return "[" + rows.joined(separator: ", ") + "]\n"
     }
 
-    public static func markdown(_ r: ResultTable, _ display: DisplaySettings = DisplaySettings()) -> String {
+    static func markdown(_ r: ResultTable, _ display: DisplaySettings, poll: () throws -> Void) rethrows -> String {
         func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         var lines = ["| " + r.columns.map { cell($0.name) }.joined(separator: " | ") + " |"]
         lines.append("|" + r.columns.map { isNumeric($0) ? " ---: |" : " --- |" }.joined())
-        for (i, row) in shownCells(r, display).enumerated() {
+        for (i, row) in try shownCells(r, display, poll: poll).enumerated() {
             let isTotal = r.totalRow != nil && i == r.rowCount
             lines.append("| " + row.map { isTotal && !$0.isEmpty ? "**\(cell($0))**" : cell($0) }.joined(separator: " | ") + " |")
         }

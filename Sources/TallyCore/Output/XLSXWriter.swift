@@ -17,7 +17,7 @@ import ZIPFoundation
 ///   shared strings; `& < >` escaped, characters XML 1.0 forbids (control characters, U+FFFE,
 ///   U+FFFF) and carriage returns as OOXML's `_xHHHH_`, and a literal `_xHHHH_` kept by
 ///   escaping its underscore (`_x005F_`);
-/// - numbers as numbers (decimals in "0.00"), booleans as booleans, nulls as no cell, a number
+/// - numbers as numbers (decimals in "0.00", or the places of their `round(x, n)`), booleans as booleans, nulls as no cell, a number
 ///   too large for a double (∞) as Excel's `#NUM!`;
 /// - dates and timestamps as serial days (1900 date system, Excel's 1900-02-29 counted) in
 ///   `yyyy-mm-dd` and `yyyy-mm-dd hh:mm:ss`; outside 1900-01-01 … 9999-12-31, as text;
@@ -30,6 +30,8 @@ enum XLSXWriter {
     struct Problem: Error {
         var reason: String
         var notes: [String] = []
+        /// The writing was stopped (Ctrl-C): no problem of the file's.
+        var cancelled = false
     }
 
     static let mainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -140,7 +142,7 @@ enum XLSXWriter {
 
     /// Puts `result` into the package as sheet `name`: in place of the sheet of that name (in any
     /// case, as Excel compares names), or after the others.
-    static func put(_ result: ResultTable, sheet name: String, into package: inout Package) throws(Problem) {
+    static func put(_ result: ResultTable, sheet name: String, into package: inout Package, poll: () throws -> Void = {}) throws(Problem) {
         func part(_ name: String) throws(Problem) -> XMLEditor {
             guard let bytes = package[name] else { throw Problem(reason: "it has no \(name) (is it an .xlsx workbook?)") }
             do { return try XMLEditor(bytes) } catch {
@@ -161,7 +163,8 @@ enum XLSXWriter {
         let listed = workbook.children(of: sheets, named: "sheet")
         let existing = listed.first { workbook.attribute("name", of: $0)?.lowercased() == name.lowercased() }
         var styles = try part("xl/styles.xml")
-        let sheetXML = try worksheet(result, styles: try CellStyles(adding: &styles), selected: listed.isEmpty)
+        let sheetXML = try worksheet(result, styles: try CellStyles(adding: &styles, extra: result.columns.map(NumberKind.init)),
+                                     selected: listed.isEmpty, poll: poll)
         package["xl/styles.xml"] = styles.result()
         var types = try part("[Content_Types].xml")
 
@@ -216,48 +219,71 @@ enum XLSXWriter {
 
     // MARK: Cell formats
 
-    /// How a column's numbers are shown: each kind has a number format, plain and bold.
-    enum NumberKind: Int, CaseIterable {
-        case general, decimal, percent, date, timestamp
+    /// How a column's numbers are shown: each kind has a number format, plain and bold. A
+    /// decimal column shows the decimals its `round(x, n)` gives it (none for n ≤ 0), else 2.
+    enum NumberKind: Hashable {
+        case general, decimal(Int), percent, date, timestamp
+
+        /// The kinds every sheet may use, in the order their cell formats are added.
+        static let standard: [NumberKind] = [.general, .decimal(2), .percent, .date, .timestamp]
 
         init(_ column: ResultTable.Column) {
             if column.role == .share { self = .percent; return }
             switch column.vector.type {
-            case .decimal: self = .decimal
+            case .decimal: self = .decimal(min(max(column.decimals ?? 2, 0), 15))
             case .date: self = .date
             case .timestamp: self = .timestamp
             default: self = .general
+            }
+        }
+
+        /// Its number format: a built-in one (0: General, 1: 0, 2: 0.00, 10: 0.00%), or the
+        /// code of a custom one.
+        var format: (builtIn: Int?, code: String) {
+            switch self {
+            case .general: return (0, "General")
+            case .decimal(0): return (1, "0")
+            case .decimal(2): return (2, "0.00")
+            case .decimal(let n): return (nil, "0." + String(repeating: "0", count: n))
+            case .percent: return (10, "0.00%")
+            case .date: return (nil, "yyyy-mm-dd")
+            case .timestamp: return (nil, "yyyy-mm-dd hh:mm:ss")
             }
         }
     }
 
     /// The workbook's cell formats (indexes into `cellXfs`) for each kind, plain and bold.
     struct CellStyles {
-        private var index: [Int] = []
+        private var index: [NumberKind: (plain: Int, bold: Int)] = [:]
 
         func style(_ kind: NumberKind, bold: Bool) -> Int? {
-            kind == .general && !bold ? nil : index[kind.rawValue * 2 + (bold ? 1 : 0)]
+            kind == .general && !bold ? nil : index[kind].map { bold ? $0.bold : $0.plain }
         }
 
         /// Adds to `styles` (xl/styles.xml) the number formats, the bold font and the cell
-        /// formats Tally's sheets use — each only when the part does not hold it already, as it
-        /// does after an earlier export into the workbook.
-        init(adding styles: inout XMLEditor) throws(Problem) {
+        /// formats Tally's sheets use (the standard kinds, then `extra` ones) — each only when
+        /// the part does not hold it already, as it does after an earlier export into the workbook.
+        init(adding styles: inout XMLEditor, extra: [NumberKind] = []) throws(Problem) {
             guard let fonts = styles.first("fonts"), let cellXfs = styles.first("cellXfs") else {
                 throw Problem(reason: "its xl/styles.xml has no fonts or cell formats", notes: [XLSXReader.damageHint])
             }
-            // Number formats: built-in 2 (0.00) and 10 (0.00%); dates and times are custom ones.
-            var formatIds = [0, 2, 10, 0, 0]
+            var kinds = NumberKind.standard
+            for k in extra where !kinds.contains(k) { kinds.append(k) }
+            // Number formats: built-in ones where Excel has them, else found or added by their code.
+            var formatIds: [NumberKind: Int] = [:]
             let numFmts = styles.first("numFmts")
             let formats = numFmts.map { styles.children(of: $0, named: "numFmt") } ?? []
             var nextId = max(163, formats.compactMap { styles.attribute("numFmtId", of: $0).flatMap { Int($0) } }.max() ?? 0) + 1
             var added = "", addedCount = 0
-            for (kind, code) in [(NumberKind.date, "yyyy-mm-dd"), (.timestamp, "yyyy-mm-dd hh:mm:ss")] {
-                if let f = formats.first(where: { styles.attribute("formatCode", of: $0) == code }),
-                   let id = styles.attribute("numFmtId", of: f).flatMap({ Int($0) }) {
-                    formatIds[kind.rawValue] = id
+            for kind in kinds {
+                let (builtIn, code) = kind.format
+                if let builtIn {
+                    formatIds[kind] = builtIn
+                } else if let f = formats.first(where: { styles.attribute("formatCode", of: $0) == code }),
+                          let id = styles.attribute("numFmtId", of: f).flatMap({ Int($0) }) {
+                    formatIds[kind] = id
                 } else {
-                    formatIds[kind.rawValue] = nextId
+                    formatIds[kind] = nextId
                     added += #"<\#(styles.prefix(fonts))numFmt numFmtId="\#(nextId)" formatCode="\#(code)"/>"#
                     nextId += 1
                     addedCount += 1
@@ -281,16 +307,16 @@ enum XLSXWriter {
             // Cell formats, found by their exact text or appended.
             var xfs = styles.children(of: cellXfs, named: "xf").map { styles.bytes(of: $0) }
             var appended = ""
-            for kind in NumberKind.allCases {
-                for isBold in [false, true] {
-                    if kind == .general && !isBold { index.append(0); continue }   // no style: the workbook's default
-                    let xf = #"<\#(styles.prefix(cellXfs))xf numFmtId="\#(formatIds[kind.rawValue])" fontId="\#(isBold ? boldFont : 0)" fillId="0" borderId="0" applyNumberFormat="1" applyFont="1"/>"#
-                    if let i = xfs.firstIndex(of: Array(xf.utf8)) { index.append(i) } else {
-                        index.append(xfs.count)
-                        xfs.append(Array(xf.utf8))
-                        appended += xf
-                    }
-                }
+            func xf(_ kind: NumberKind, bold isBold: Bool) -> Int {
+                let xf = #"<\#(styles.prefix(cellXfs))xf numFmtId="\#(formatIds[kind] ?? 0)" fontId="\#(isBold ? boldFont : 0)" fillId="0" borderId="0" applyNumberFormat="1" applyFont="1"/>"#
+                if let i = xfs.firstIndex(of: Array(xf.utf8)) { return i }
+                xfs.append(Array(xf.utf8))
+                appended += xf
+                return xfs.count - 1
+            }
+            for kind in kinds {
+                let plain = kind == .general ? 0 : xf(kind, bold: false)   // general: the workbook's default
+                index[kind] = (plain, xf(kind, bold: true))
             }
             if !appended.isEmpty { styles.append(appended, to: cellXfs, count: xfs.count) }
         }
@@ -319,15 +345,16 @@ enum XLSXWriter {
         return digits
     }
 
-    /// How many characters `Format.fixed(d)` (2 decimals, as "0.00" shows) has.
-    static func shownDecimalWidth(_ d: Double) -> Int {
-        let whole = (abs(d) * 100).rounded() / 100
-        guard whole < 1e15 else { return Format.fixed(d).count }
-        return String(Int64(whole)).count + 3 + (d < 0 && whole > 0 ? 1 : 0)
+    /// How many characters `d` has as a format with `decimals` places ("0.00" for 2) shows it.
+    static func shownDecimalWidth(_ d: Double, decimals: Int = 2) -> Int {
+        let scale = pow(10, Double(decimals))
+        let whole = (abs(d) * scale).rounded() / scale
+        guard whole < 1e15 else { return Format.fixed(d).count - 3 + (decimals > 0 ? decimals + 1 : 0) }
+        return String(Int64(whole)).count + (decimals > 0 ? decimals + 1 : 0) + (d < 0 && whole > 0 ? 1 : 0)
     }
 
     /// The worksheet part of `result`.
-    static func worksheet(_ r: ResultTable, styles: CellStyles, selected: Bool) throws(Problem) -> [UInt8] {
+    static func worksheet(_ r: ResultTable, styles: CellStyles, selected: Bool, poll: () throws -> Void = {}) throws(Problem) -> [UInt8] {
         let rowCount = 1 + r.rowCount + (r.totalRow == nil ? 0 : 1)
         guard rowCount <= maxRows else {
             throw Problem(reason: "a sheet holds at most \(maxRows) rows (the header included), and the result has \(rowCount - 1)",
@@ -354,7 +381,9 @@ enum XLSXWriter {
                 case .decimal(let d):
                     if d.isFinite {
                         content = kind == .percent ? fraction(ofPercent: "\(d)") : "\(d)"
-                        shownWidth = shownDecimalWidth(d) + (kind == .percent ? 1 : 0)
+                        if case .decimal(let n) = kind { shownWidth = shownDecimalWidth(d, decimals: n) } else {
+                            shownWidth = shownDecimalWidth(d) + (kind == .percent ? 1 : 0)
+                        }
                     } else {
                         (content, type, shownWidth) = ("#NUM!", "e", 5)
                     }
@@ -393,7 +422,10 @@ enum XLSXWriter {
             data.raw("</row>")
         }
         try row(1, { .string(r.columns[$0].name) }, bold: true)
-        for i in 0..<r.rowCount { try row(i + 2, { r.columns[$0].vector.value(at: i) }, bold: false) }
+        for i in 0..<r.rowCount {
+            do { try poll() } catch { throw Problem(reason: "cancelled", cancelled: true) }
+            try row(i + 2, { r.columns[$0].vector.value(at: i) }, bold: false)
+        }
         if let total = r.totalRow { try row(r.rowCount + 2, { total[$0] }, bold: true) }
 
         var out = XMLBytes()

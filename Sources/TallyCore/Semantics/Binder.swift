@@ -69,6 +69,14 @@ struct Binder {
         return error("unknown \(what) `\(n)`" + (table.map { " in table \($0.name)" } ?? ""), span, notes: notes)
     }
 
+    /// Whether `span` is the first word of a statement (only blanks, a `;` or the start of the
+    /// text before it).
+    private func startsStatement(_ span: Span) -> Bool {
+        var i = min(span.start, source.bytes.count) - 1
+        while i >= 0, source.bytes[i] == 32 || source.bytes[i] == 9 { i -= 1 }
+        return i < 0 || source.bytes[i] == 10 || source.bytes[i] == UInt8(ascii: ";")
+    }
+
     /// The link from `base` to `target`: the declared one, else the one inferred (see
     /// `Links.resolve`); an error at `span` shows the `link` statement to write.
     func link(from base: Table, to target: Table, _ span: Span) throws -> Link {
@@ -544,8 +552,14 @@ struct Binder {
                             notes: ["a query's measures are computed per group: sum(\(n)), avg(\(n)), count(distinct \(n)); or group by it: … by \(n)"])
             }
             if let v = catalog.variable(n) { return value(v) }
-            throw unknown(n, span, candidates: catalog.measureOrder + t.columns.map(\.name) + catalog.variableNames,
-                          what: "measure or column", in: t)
+            var d = unknown(n, span, candidates: catalog.measureOrder + t.columns.map(\.name) + catalog.variableNames,
+                            what: "measure or column", in: t)
+            // `cont teachers`, `summry teachers`: a misspelt keyword that reads as a query.
+            if startsStatement(span), !d.notes.contains(where: { $0.hasPrefix("did you mean") }),
+               let k = Suggest.closest(to: n, in: ["count", "list"] + Lexical.statementKeywords.map(\.rawValue)) {
+                d.notes.insert("did you mean `\(k)`?", at: 0)
+            }
+            throw d
         case .scalar:
             if let v = catalog.variable(n) { return value(v) }
             if let t = catalog.table(n) {

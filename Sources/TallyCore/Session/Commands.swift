@@ -67,20 +67,48 @@ extension Session {
             outcome.failedChecks += inner.failedChecks
             outcome.warnings += inner.warnings
             if inner.errors > 0 { throw Diagnostic(.note, "in the script run here", in: source, span: c.span) }
-        case ".once":
-            // The next result table goes to the file (its path relative to this script's folder).
+        case ".once", ".export":
+            // The file (its path relative to this script's folder) and export's options:
+            // `.once FILE [sheet NAME] [with bom]`; the next result table goes there, or the last one.
             guard !argument.isEmpty else { throw usage }
-            once = try resultTarget((argument as NSString).expandingTildeInPath, baseDirectory, source, c.span)
-        case ".export":
-            guard !argument.isEmpty else { throw usage }
-            let target = try resultTarget((argument as NSString).expandingTildeInPath, baseDirectory, source, c.span)
+            let file = Self.fileAndOptions(c.rawArgument) ?? (argument, nil, false)
+            var target = try resultTarget((file.path as NSString).expandingTildeInPath, baseDirectory, source, c.span)
+            if let sheet = file.sheet { try target.setSheet(sheet, clause: c.span, name: c.span) }
+            if file.bom { try target.setBOM(c.span) }
+            if command.name == ".once" { once = target; return }
             guard let result = lastResult else {
-                throw fail("there is no result to write yet", ["run a query first, or write one at once: export QUERY to \"\(argument)\""])
+                throw fail("there is no result to write yet", ["run a query first, or write one at once: export QUERY to \"\(file.path)\""])
             }
             try write(result, to: target)
         default:
             throw fail("`\(command.name)` works at the prompt only", [])
         }
+    }
+
+    /// `FILE [sheet NAME] [with bom]`, each of FILE and NAME quoted (`"…"`, `'…'`) or a word;
+    /// nil when the words after FILE are not those options (then all of it is the file's path,
+    /// as `.once my report.csv` has always meant).
+    static func fileAndOptions(_ raw: String) -> (path: String, sheet: String?, bom: Bool)? {
+        var words: [(text: String, quoted: Bool)] = []
+        var rest = Substring(raw)
+        while let first = rest.first {
+            if first == " " || first == "\t" { rest = rest.dropFirst(); continue }
+            if first == "\"" || first == "'" {
+                guard let close = rest.dropFirst().firstIndex(of: first) else { return nil }
+                words.append((String(rest[rest.index(after: rest.startIndex)..<close]), true))
+                rest = rest[rest.index(after: close)...]
+            } else {
+                let end = rest.firstIndex(where: { $0 == " " || $0 == "\t" }) ?? rest.endIndex
+                words.append((String(rest[..<end]), false))
+                rest = rest[end...]
+            }
+        }
+        guard let path = words.first else { return nil }
+        var i = 1, sheet: String?, bom = false
+        func keyword(_ k: String) -> Bool { i < words.count && !words[i].quoted && words[i].text.lowercased() == k }
+        if keyword("sheet"), i + 1 < words.count { sheet = words[i + 1].text; i += 2 }
+        if keyword("with"), i + 1 < words.count, !words[i + 1].quoted, words[i + 1].text.lowercased() == "bom" { bom = true; i += 2 }
+        return i == words.count ? (path.text, sheet, bom) : nil
     }
 
     /// An on/off setting's new value: `on`, `off`, or as it is when nothing is given (and shown: `timer: off`).

@@ -331,6 +331,8 @@ extension Completion {
                     return query(inner, lookahead: nil, expressionOnly: expressionOnly)
                 case .membership:
                     return membership(inner)
+                case .call(let name) where name.lowercased() == "labels":
+                    return Offer()                       // the bands' names: text the user writes
                 case .call(let name):
                     let table = walk.table ?? tableAhead(lookahead)
                     var o = Offer()
@@ -377,7 +379,18 @@ extension Completion {
             var o = Offer()
             let used = walk.usedClauses.map(\.rawValue) + (walk.sawRank ? ["rank"] : [])
             let unused = Lexical.clauseStarts.filter { !used.contains($0) } + (export && !walk.sawTo ? ["to"] : [])
-            if walk.sawTo { o.pathWithQuote = lastToken?.kind == .keyword(.to) ? "\"" : nil; return o }
+            if walk.sawTo {
+                // export … to "file" [sheet "name"] [with bom]
+                switch lastToken?.kind {
+                case .keyword(.to)?: o.pathWithQuote = "\""
+                case .string?:
+                    let afterSheet = tokens.count >= 2 && tokens[tokens.count - 2].kind == .keyword(.sheet)
+                    o.keywords = (afterSheet || tokens.contains { $0.kind == .keyword(.sheet) } ? [] : ["sheet"]) + ["with bom"]
+                case .keyword(.with)?: o.keywords = ["bom"]
+                default: break
+                }
+                return o
+            }
             guard let clause = walk.clause else {
                 o.keywords = unused                      // right after the table
                 return o
@@ -399,10 +412,33 @@ extension Completion {
                 o.keywords = ["not"]
                 o.verbatim = lookupPrefixes(except: table) + Completion.functions.map { $0 + "(" }
             case .by:
-                if afterOperand { o.keywords = unused; return o }
+                // `by all COLUMN`: `all` is a word only right after `by` or a comma.
+                let startsItem = lastToken?.kind == .keyword(.by) || lastToken?.kind == .symbol(.comma)
+                let afterAll = lastToken.map { $0.kind == .identifier && $0.text.lowercased() == "all" } ?? false
+                    && tokens.count >= 2 && [.keyword(.by), .symbol(.comma)].contains(tokens[tokens.count - 2].kind)
+                if afterOperand && !afterAll { o.keywords = unused; return o }
                 if lastToken?.kind == .keyword(.as) { return o }
                 o.names = columns(of: table)
                 o.verbatim = lookupPrefixes(except: table) + Completion.functions.map { $0 + "(" }
+                if startsItem { o.keywords = ["all"] }
+            case .bucket:
+                // bucket [VALUE at] N, … [as NAME] [labels (…)]
+                let words = tokens.drop(while: { $0.span.start < (walk.clauseToken?.span.start ?? 0) }).dropFirst()
+                let hasAt = words.contains { $0.kind == .identifier && $0.text.lowercased() == "at" }
+                let hasLabels = words.contains { $0.kind == .identifier && $0.text.lowercased() == "labels" }
+                switch lastToken?.kind {
+                case .keyword(.bucket)?:
+                    o.names = columns(of: table)
+                    o.verbatim = lookupPrefixes(except: table) + Completion.functions.map { $0 + "(" }
+                case .integer?, .decimal?:
+                    o.keywords = unused + (hasLabels ? [] : ["as", "labels"])
+                default:
+                    if afterOperand && !hasAt && !words.contains(where: { if case .integer = $0.kind { true } else { false } }) {
+                        o.keywords = ["at"]
+                    } else if afterOperand {
+                        o.keywords = unused + (hasLabels ? [] : ["labels"])
+                    }
+                }
             case .sort:
                 if lastToken?.kind == .keyword(.sort) || lastToken?.kind == .symbol(.comma) {
                     // `count` and `total` may be written bare after sort.
@@ -416,9 +452,8 @@ extension Completion {
                     return o
                 }
                 o.keywords = unused
-            case .bucket, .top:
-                if case .integer = lastToken?.kind { o.keywords = unused + (clause == .top ? ["with ties", "per"] : []) }
-                if case .decimal = lastToken?.kind { o.keywords = unused }
+            case .top:
+                if case .integer = lastToken?.kind { o.keywords = unused + ["with ties", "per"] }
             default:
                 o.keywords = unused
             }

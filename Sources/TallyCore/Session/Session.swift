@@ -4,15 +4,17 @@ import Foundation
 /// decides what reaches stdout and stderr.
 public protocol SessionOutput: AnyObject {
     /// A result or printed text — the report itself — with the display settings in force.
-    /// `ResultWriter.write` makes it text; the prompt fits tables to its screen.
-    func show(_ shown: Shown, _ display: DisplaySettings)
+    /// `ResultWriter.write` makes it text; the prompt fits tables to its screen. `poll` is
+    /// called once a row written (Ctrl-C: it throws `Cancelled`, which ends the writing).
+    func show(_ shown: Shown, _ display: DisplaySettings, poll: () throws -> Void) throws
     /// Errors, warnings and failed checks.
     func diagnostic(_ d: Diagnostic)
     /// What a statement did, for the person at the keyboard (tables loaded, files written).
     func info(_ text: String)
 }
 
-/// Runs statements against a catalog. A statement that fails changes nothing; in a script
+/// Runs statements against a catalog. A statement that fails changes nothing (but a folder
+/// load keeps the files that loaded completely: `Loader.PartialFolderLoad`); in a script
 /// the run stops at the first error (failed checks do not stop it).
 public final class Session: @unchecked Sendable {
     public let catalog = Catalog()
@@ -107,7 +109,8 @@ public final class Session: @unchecked Sendable {
                 return try write(result, to: target)
             }
         }
-        output.show(shown, display)
+        var poll = CancelPoll(isCancelled)
+        try output.show(shown, display, poll: { try poll.step() })
     }
 
     private func runItems(_ parsed: ParsedScript, baseDirectory: String) -> Outcome {
@@ -351,19 +354,37 @@ public final class Session: @unchecked Sendable {
             let path = resolve(try text(pathExpr, source, what: "the path to load"), baseDirectory)
             var loadOptions = try LoadOptions(options, source: source) { try scalar($0, source) }
             loadOptions.observer = loadObserver
-            let tables = if let engine, !engineCopies {
-                try engineLoad(engine, path: path, name: name, options: loadOptions, syntax: options, statement: s, source: source, pathExpr: pathExpr)
-            } else {
-                try Loader.load(path: path, name: name?.text, options: loadOptions, isCancelled: isCancelled) { d in
-                    Diagnostic(d.severity, d.message, in: source, span: pathExpr.span, notes: d.notes)
-                }
-            }
-            for t in tables {
+            func add(_ t: Table) throws {
                 catalog.add(t)
                 if let d = sqlDialect { try show(.text(SQLCompiler(dialect: d).load(t, statement: s, source: source))) }
                 let held = t.source?.heldByEngine == true ? ", read by \(engine?.dialect.engineName ?? "the engine")" : ""
                 output.info("loaded \(t.name): \(held.isEmpty ? t.rowCount : t.source?.rows ?? 0) rows × \(t.columns.count) columns from \(t.source?.summary ?? "")\(held)")
                 for w in t.source?.warnings ?? [] { output.diagnostic(w); outcome.warnings += 1 }
+            }
+            do {
+                let tables = if let engine, !engineCopies {
+                    try engineLoad(engine, path: path, name: name, options: loadOptions, syntax: options, statement: s, source: source, pathExpr: pathExpr)
+                } else {
+                    try Loader.load(path: path, name: name?.text, options: loadOptions, isCancelled: isCancelled, locate: { d in
+                        Diagnostic(d.severity, d.message, in: source, span: pathExpr.span, notes: d.notes)
+                    })
+                }
+                for t in tables { try add(t) }
+            } catch let partial as Loader.PartialFolderLoad {
+                // The files that loaded completely are kept; each that failed is reported, and
+                // the statement fails (a script stops, batch exits 1).
+                for t in partial.tables { try add(t) }
+                for d in partial.failures { output.diagnostic(d) }
+                let kept = partial.tables.isEmpty ? "no file loaded"
+                    : "kept the \(partial.tables.count) loaded completely: " + partial.tables.map(\.name).joined(separator: ", ")
+                if partial.cancelled {
+                    output.info("load stopped at \(partial.unread[0]) (\(partial.files.count - partial.unread.count) of \(partial.files.count) files read): \(kept)")
+                    throw Cancelled()
+                }
+                let failed = partial.failures.count
+                throw Diagnostic(.error, "\(failed) of the folder's \(partial.files.count) files did not load (the error\(failed == 1 ? "" : "s") above)",
+                                 in: source, span: pathExpr.span,
+                                 notes: [kept, "mend \(failed == 1 ? "it" : "them") and load the folder again, or load a file alone: load NAME from \"FILE\""])
             }
 
         case .measure(let name, let expr):
@@ -454,29 +475,16 @@ public final class Session: @unchecked Sendable {
             }
 
         case .export(let q, let toExpr, let options):
-            let target = try resultTarget(try text(toExpr, source, what: "the file to write"), baseDirectory, source, toExpr.span)
+            var target = try resultTarget(try text(toExpr, source, what: "the file to write"), baseDirectory, source, toExpr.span)
             try checkChart(q.chart, fits: target)
-            let ext = "." + (target.path as NSString).pathExtension
-            var sheet: String?
             if let sheetExpr = options.sheet, let span = options.sheetSpan {
-                guard target.kind == .workbook else {
-                    throw Diagnostic(.error, "`sheet` applies to .xlsx workbooks, not to \(ext) files", in: source, span: span,
-                                     notes: ["a workbook takes sheets: export … to \"report.xlsx\" sheet \"名称\""])
-                }
-                let name = try text(sheetExpr, source, what: "the sheet's name", example: "课程")
-                if let problem = XLSXWriter.sheetNameProblem(name) {
-                    throw Diagnostic(.error, problem, in: source, span: sheetExpr.span, notes: ["for example: sheet \"课程 2020-11\""])
-                }
-                sheet = name
+                let name = target.kind == .workbook ? try text(sheetExpr, source, what: "the sheet's name", example: "课程") : ""
+                try target.setSheet(name, clause: span, name: sheetExpr.span)
             }
-            if let bom = options.bom, target.kind != .text(.csv) {
-                throw Diagnostic(.error, "`with bom` applies to .csv files, not to \(ext) files", in: source, span: bom,
-                                 notes: [target.kind == .workbook ? "a workbook needs no byte-order mark: Excel reads its text as Unicode"
-                                                                  : "a byte-order mark tells Excel that a .csv file is UTF-8"])
-            }
+            if let bom = options.bom { try target.setBOM(bom) }
             // `tally sql`: the query's SQL is printed, and nothing is written.
             if sqlDialect != nil { return try show(.text(try sql(q, s, source))) }
-            try write(try run(q, source), to: target, sheet: sheet, bom: options.bom != nil)
+            try write(try run(q, source), to: target)
             reportAfterResult(&outcome)
 
         case .explain(let q):
@@ -505,6 +513,33 @@ public final class Session: @unchecked Sendable {
         var kind: ResultFile.Kind
         var source: SourceFile
         var span: Span
+        /// `sheet "名称"` (a workbook's sheet) and `with bom` (a .csv file's byte-order mark).
+        var sheet: String?
+        var bom = false
+
+        private var ext: String { "." + (path as NSString).pathExtension }
+
+        /// `sheet NAME`: for a workbook only, and a name Excel takes.
+        mutating func setSheet(_ name: String, clause: Span, name nameSpan: Span) throws {
+            guard kind == .workbook else {
+                throw Diagnostic(.error, "`sheet` applies to .xlsx workbooks, not to \(ext) files", in: source, span: clause,
+                                 notes: ["a workbook takes sheets: export … to \"report.xlsx\" sheet \"名称\""])
+            }
+            if let problem = XLSXWriter.sheetNameProblem(name) {
+                throw Diagnostic(.error, problem, in: source, span: nameSpan, notes: ["for example: sheet \"课程 2020-11\""])
+            }
+            sheet = name
+        }
+
+        /// `with bom`: for a .csv file only.
+        mutating func setBOM(_ clause: Span) throws {
+            guard kind == .text(.csv) else {
+                throw Diagnostic(.error, "`with bom` applies to .csv files, not to \(ext) files", in: source, span: clause,
+                                 notes: [kind == .workbook ? "a workbook needs no byte-order mark: Excel reads its text as Unicode"
+                                                           : "a byte-order mark tells Excel that a .csv file is UTF-8"])
+            }
+            bom = true
+        }
     }
 
     func resultTarget(_ path: String, _ baseDirectory: String, _ source: SourceFile, _ span: Span) throws -> ResultTarget {
@@ -532,12 +567,16 @@ public final class Session: @unchecked Sendable {
     }
 
     /// Writes a result to its file (see `ResultFile.write`) and says so.
-    func write(_ result: ResultTable, to target: ResultTarget, sheet: String? = nil, bom: Bool = false) throws {
+    func write(_ result: ResultTable, to target: ResultTarget) throws {
         try checkChart(result.chart != nil, fits: target)
-        do { try ResultFile.write(result, to: target.path, as: target.kind, display: display, sheet: sheet, bom: bom) } catch {
+        var poll = CancelPoll(isCancelled)
+        do {
+            try ResultFile.write(result, to: target.path, as: target.kind, display: display, sheet: target.sheet, bom: target.bom,
+                                 poll: { try poll.step() })
+        } catch let error as AtomicFile.Failure {
             throw Diagnostic(.error, error.description, in: target.source, span: target.span, notes: error.notes)
         }
-        output.info("wrote \(result.rowCount) rows to \(target.path)" + (sheet.map { ", sheet \($0)" } ?? ""))
+        output.info("wrote \(result.rowCount) rows to \(target.path)" + (target.sheet.map { ", sheet \($0)" } ?? ""))
     }
 
     /// `check` / `warn`: a failed condition is reported with the values of both sides.

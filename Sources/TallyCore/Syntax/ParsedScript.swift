@@ -120,6 +120,8 @@ public struct MetaCommand: Sendable {
     public var name: String
     /// The rest of the command, trimmed; quotes around all of it removed.
     public var argument: String
+    /// The rest of the command, trimmed, its quotes kept (`.once "a b.xlsx" sheet "区县"`).
+    public var rawArgument: String
     public var span: Span
 
     public init(_ source: SourceFile, _ span: Span) {
@@ -128,6 +130,7 @@ public struct MetaCommand: Sendable {
         let name = text.prefix(while: { !$0.isWhitespace })
         self.name = name.lowercased()
         var argument = text.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        rawArgument = argument
         if argument.count >= 2, let q = argument.first, q == "\"" || q == "'", argument.last == q {
             argument = String(argument.dropFirst().dropLast())
         }

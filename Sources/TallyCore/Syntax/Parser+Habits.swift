@@ -198,7 +198,7 @@ extension Parser {
         let t = tokens[min(errorToken, tokens.count - 1)]
         guard t.kind == .identifier,
               let k = Suggest.closest(to: t.text, in: Keyword.allCases.map(\.rawValue) + Lexical.clauseWords),
-              !error.message.hasPrefix("expected `\(k)`") else { return nil }   // the error names it already
+              expectedKeyword.map({ $0.0.rawValue != k || $0.at != errorToken }) ?? true else { return nil }
         var d = error
         d.notes.append("did you mean `\(k)`?")
         return d

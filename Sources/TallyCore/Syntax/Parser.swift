@@ -13,6 +13,9 @@ public struct Parser {
     var tokens: [Token]
     var pos = 0
     var depth = 0
+    /// The keyword the last failed `expect` wanted, and where: a misspelling of it there needs no
+    /// did-you-mean, the error names it already.
+    var expectedKeyword: (Keyword, at: Int)?
     public static let maxDepth = 200
 
     public init(source: SourceFile, tokens: [Token]) {
@@ -77,7 +80,10 @@ public struct Parser {
     @discardableResult
     mutating func expect(_ k: Keyword, _ what: String) throws -> Token {
         let t = peek()
-        guard t.kind == .keyword(k) else { throw unexpected(t, expected: what) }
+        guard t.kind == .keyword(k) else {
+            expectedKeyword = (k, pos)
+            throw unexpected(t, expected: what)
+        }
         pos += 1
         return t
     }
