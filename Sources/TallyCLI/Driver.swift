@@ -34,6 +34,7 @@ final class Driver {
 
     convenience init(output: SessionOutput, options: CommonOptions) throws {
         try self.init(output: output, format: options.format, parameters: options.parameters)
+        session.engineCopies = options.engineCopy
     }
 
     /// A batch driver writing to the terminal, with its engine started when `--engine` asks

@@ -26,7 +26,7 @@ struct Tally: ParsableCommand {
             Exit status: 0 success; 1 a statement failed; 3 a check failed; 64 a usage error.
             """,
         version: TallyVersion.string,
-        subcommands: [Open.self, Run.self, SQL.self, Sample.self, Demo.self],
+        subcommands: [Open.self, Run.self, SQL.self, Convert.self, Sample.self, Demo.self],
         defaultSubcommand: Open.self)
 
     static func main() {
@@ -52,6 +52,9 @@ struct CommonOptions: ParsableArguments {
 
     @Option(name: .customLong("engine-url"), help: ArgumentHelp("With --engine spark: a standalone master (spark://HOST:PORT) or a Spark Connect server (sc://HOST:PORT) instead of Spark in this process.", valueName: "url"))
     var engineURL: String?
+
+    @Flag(name: .customLong("engine-copy"), help: "With --engine: load the exports into Tally as always and hand the engine each table as clean CSV (for exports that fit in memory; else the engine reads each export itself).")
+    var engineCopy = false
 }
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -136,5 +139,37 @@ struct SQL: ParsableCommand {
         // The settings first, as text of its own: a blank line sets it apart from the statements.
         try driver.session.output.show(.text(SQLCompiler(dialect: dialect).preamble.map { $0 + ";" }.joined(separator: "\n")), driver.session.display, poll: {})
         throw ExitCode(Terminal.exitCode(driver.runFiles(scripts)))
+    }
+}
+
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert exports into clean UTF-8 CSV files that an engine reads exactly, in bounded memory.",
+        discussion: """
+            Each export (a .csv, .tsv, .txt or .xlsx file, or every export of a folder, whose
+            startup.tally is copied too) becomes OUT/NAME.csv: UTF-8, a header line, text quoted,
+            null as an empty field, numbers in full precision, ISO dates, true/false. Tally loads
+            it to the same table, and `tally run --engine duckdb` reads it itself. Text files are
+            read in two passes over parts of 8 MB, so a file larger than memory converts.
+            --with takes the options of a load, as written after `with` (see .help load).
+            Examples:
+              tally convert exports/2023 --out clean/2023
+              tally convert logins.csv --out clean --with 'encoding "gbk", skip_bad_rows true'
+              tally convert 课程.xlsx --out clean --with 'sheet "课程", nulls ("-", "无")'
+            """)
+
+    @Argument(help: "Export files or folders to convert.")
+    var paths: [String]
+
+    @Option(name: .long, help: ArgumentHelp("The folder to write the clean files into (created if missing).", valueName: "folder"))
+    var out: String
+
+    @Option(name: .customLong("with"), help: ArgumentHelp("Load options, as in a load's `with`: 'encoding \"gbk\", header 3'.", valueName: "options"))
+    var options: String?
+
+    func run() throws {
+        Terminal.ignoreBrokenPipe()
+        let driver = try Driver(output: Terminal(), format: .table, parameters: [])
+        throw ExitCode(Terminal.exitCode(driver.session.convert(paths, to: out, options: options)))
     }
 }

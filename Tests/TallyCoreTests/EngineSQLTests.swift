@@ -42,6 +42,7 @@ final class EngineSQLTests: XCTestCase {
             if onEngine {
                 session.engine = try Engine.start(.duckdb)
                 session.engine!.readsExports = true
+                session.engineCopies = true   // the tables loaded in memory too: the engine reads the files the same
             }
             let outcome = session.run(SourceFile(name: "queries.tally", text: text), baseDirectory: fixtures.path)
             XCTAssertEqual(outcome.errors, 0, capture.diagnostics.joined(separator: "\n"))

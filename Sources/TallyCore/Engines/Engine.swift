@@ -24,6 +24,8 @@ public final class Engine {
     /// The table handed over under each name (kept, so that its identity stays its own): a
     /// name that now holds another table is handed over again.
     private var registered: [String: Table] = [:]
+    /// The database files attached (`load … with table`), by path.
+    private var attached: [String: String] = [:]
     private let folder: String
     private var fileCount = 0
     /// The engine's own version, as it reports it.
@@ -193,10 +195,17 @@ public final class Engine {
     /// plain forms; a value in another form is the engine's error.
     public var readsExports = false
 
-    /// Hands a table to the engine (once): written as a clean CSV file, read with its types.
+    /// Hands a table to the engine (once): written as a clean CSV file, read with its types; a
+    /// table whose rows the engine holds (`TableSource.heldByEngine`) is the engine's own read.
     func register(_ t: Table) throws {
         guard registered[t.name] !== t else { return }
-        if readsExports && compiler.obstacles(t).isEmpty {
+        if let database = t.source?.databaseTable, let path = t.source?.path {
+            let columns = t.columns.map { "CAST(\(compiler.ident($0.name)) AS \(compiler.sqlType(Binder.type(of: $0)))) AS \(compiler.ident($0.name))" }
+            _ = try execute("CREATE OR REPLACE TABLE \(compiler.ident(t.name)) AS SELECT \(columns.joined(separator: ", ")) FROM \(try attach(path)).\(compiler.ident(database))")
+            registered[t.name] = t
+            return
+        }
+        if t.source?.heldByEngine == true || readsExports && compiler.obstacles(t).isEmpty {
             for s in compiler.statements(compiler.readExport(t)) { _ = try execute(s) }
             registered[t.name] = t
             return
@@ -208,6 +217,15 @@ public final class Engine {
             _ = try execute(s)
         }
         registered[t.name] = t
+    }
+
+    /// A DuckDB database file, attached read-only (once): the name its tables are reached by.
+    func attach(_ path: String) throws -> String {
+        if let name = attached[path] { return name }
+        let name = compiler.ident("database_\(attached.count + 1)")
+        _ = try execute("ATTACH \(compiler.string(path)) AS \(name) (READ_ONLY)")
+        attached[path] = name
+        return name
     }
 
     // MARK: Running
@@ -271,43 +289,6 @@ final class ErrorTail: @unchecked Sendable {
     var text: String {
         lock.lock(); defer { lock.unlock() }
         return String(decoding: data.suffix(2000), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}
-
-/// A table as the file an engine reads exactly: UTF-8, comma separated, a header line, every
-/// text quoted (`""` inside), null as an empty unquoted field, numbers in full precision,
-/// ISO dates and times, booleans as true/false.
-enum CleanCSV {
-    static func write(_ t: Table, to path: String) throws {
-        func quoted(_ s: String) -> [UInt8] { Array(("\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"").utf8) }
-        var out: [UInt8] = []
-        out.append(contentsOf: t.columns.map { String(decoding: quoted($0.name), as: UTF8.self) }.joined(separator: ",").utf8)
-        out.append(10)
-        // Each column's cell writer; text is quoted once per distinct string.
-        let cells: [(Int, inout [UInt8]) -> Void] = t.columns.map { c in
-            let v = c.vector
-            switch v {
-            case .integer(let a, _): return { i, o in o.append(contentsOf: String(a[i]).utf8) }
-            case .decimal(let a, _): return { i, o in o.append(contentsOf: "\(a[i])".utf8) }
-            case .boolean(let a, _): return { i, o in o.append(contentsOf: (a[i] != 0 ? "true" : "false").utf8) }
-            case .date(let a, _): return { i, o in o.append(contentsOf: CivilCalendar.format(seconds: a[i], dateOnly: true).utf8) }
-            case .timestamp(let a, _): return { i, o in o.append(contentsOf: CivilCalendar.format(seconds: a[i], dateOnly: false).utf8) }
-            case .string(let codes, let d, _):
-                let texts = d.strings.map(quoted)
-                return { i, o in o.append(contentsOf: texts[Int(codes[i])]) }
-            }
-        }
-        let nulls = t.columns.map { $0.vector.nulls }
-        for r in 0..<t.rowCount {
-            for i in cells.indices {
-                if i > 0 { out.append(44) }
-                if !(nulls[i]?.isNull(r) ?? false) { cells[i](r, &out) }
-            }
-            out.append(10)
-        }
-        guard FileManager.default.createFile(atPath: path, contents: Data(out)) else {
-            throw Diagnostic(.error, "cannot write \(path) for the engine")
-        }
     }
 }
 

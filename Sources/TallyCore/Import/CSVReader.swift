@@ -52,12 +52,10 @@ public enum CSVReader {
                              options: LoadOptions = LoadOptions(), isCancelled: @Sendable () -> Bool = { false },
                              fileBacked: Bool = false) throws -> Table {
         guard all.count > 0 else { throw Diagnostic(.error, "\(fileName) is empty: a header row is needed") }
-        var (encoding, bom) = options.encoding.map { ($0, TextDecoding.bomLength(all, for: $0)) } ?? TextDecoding.detect(all)
-        let text = UnsafeBufferPointer(rebasing: all[bom...])
-        var source = TableSource(path: fileName)
-        source.byteOrderMark = bom > 0
+        let start = TextDecoding.start(all, path: fileName, options: options)
+        var (encoding, source) = (start.encoding, start.source)
+        let text = start.text
         if encoding == TextDecoding.utf8 {
-            source.encoding = encoding
             do {
                 return try parseDecoded(text, source: source, tableName: tableName, options: options, isCancelled: isCancelled,
                                         fileBacked: fileBacked)
@@ -74,15 +72,7 @@ public enum CSVReader {
         source.encoding = encoding
         if decoded.replaced > 0 {
             let location = decoded.bytes.withUnsafeBufferPointer { RowScanner.location(in: $0, at: decoded.firstBadOutput, file: fileName) }
-            let message = "byte \(String(format: "0x%02X", decoded.firstBadByte)) is not valid \(encoding)"
-            guard options.skipBadRows else {
-                throw Diagnostic(.error, message, at: location,
-                                 notes: [(options.encoding == nil ? "the file is neither valid UTF-8 nor GB18030 (GBK); " : "")
-                                            + TextDecoding.hint(text, failed: options.encoding == nil ? [TextDecoding.utf8, TextDecoding.gb18030] : [encoding]),
-                                         "or read the bad bytes as \u{FFFD}: with skip_bad_rows true"])
-            }
-            source.replacedBytes = decoded.replaced
-            source.warnings.append(Diagnostic(.warning, "\(decoded.replaced) invalid byte\(decoded.replaced == 1 ? "" : "s") replaced by \u{FFFD}; the first: \(message)", at: location))
+            try TextDecoding.checkInvalid(decoded, encoding: encoding, at: location, text: text, options: options, source: &source)
         }
         return try decoded.bytes.withUnsafeBufferPointer {
             try parseDecoded($0, source: source, tableName: tableName, options: options, isCancelled: isCancelled)

@@ -164,6 +164,32 @@ struct ColumnBuilder {
         codes.reserveCapacity(reserve)
     }
 
+    /// What a column's rows say of its type: its state, and whether an integer column holds only
+    /// 0 and 1 (a boolean one if the next part has 是/否). All a streaming read keeps of a part.
+    struct Kind: Equatable {
+        var state: State
+        var zeroAndOne: Bool
+    }
+
+    var kind: Kind { Kind(state: state, zeroAndOne: onlyZeroAndOne) }
+
+    /// The type of two consecutive parts' rows together: the same type, untyped with any, integer
+    /// with decimal, date with timestamp; nil when they disagree (the column is text).
+    static func combined(_ a: Kind, _ b: Kind) -> Kind? {
+        switch (a.state, b.state) {
+        case let (x, y) where x == y: Kind(state: x, zeroAndOne: a.zeroAndOne && b.zeroAndOne)
+        case (.untyped, _): b
+        case (_, .untyped): a
+        case (.integer, .decimal), (.decimal, .integer): Kind(state: .decimal, zeroAndOne: false)
+        case (.date, .timestamp), (.timestamp, .date): Kind(state: .timestamp, zeroAndOne: false)
+        case (.integer, .boolean) where a.zeroAndOne, (.boolean, .integer) where b.zeroAndOne: Kind(state: .boolean, zeroAndOne: false)
+        default: nil
+        }
+    }
+
+    /// The type a column of this kind is read as (nil: untyped, only nulls so far).
+    static func type(of kind: Kind) -> DataType? { kind.state == .untyped ? nil : DataType(rawValue: kind.state.rawValue) }
+
     /// Appends the rows of `other` (the next part of the same file, read in parallel) when the
     /// two parts' types combine: the same type, untyped with any, integer with decimal, date
     /// with timestamp. Returns false otherwise: the column is text and both parts must be read
@@ -172,16 +198,10 @@ struct ColumnBuilder {
         flush()
         var o = other
         o.flush()
-        let target: State
-        switch (state, o.state) {
-        case let (a, b) where a == b: target = a
-        case (.untyped, let b): target = b
-        case (let a, .untyped): target = a
-        case (.integer, .decimal), (.decimal, .integer): target = .decimal
-        case (.date, .timestamp), (.timestamp, .date): target = .timestamp
-        case (.integer, .boolean) where onlyZeroAndOne, (.boolean, .integer) where o.onlyZeroAndOne: target = .boolean
-        default: return false
-        }
+        // Whether the integers are all 0 and 1 matters (and is counted) only beside a boolean part.
+        let mine = Kind(state: state, zeroAndOne: o.state == .boolean && onlyZeroAndOne)
+        let theirs = Kind(state: o.state, zeroAndOne: state == .boolean && o.onlyZeroAndOne)
+        guard let target = ColumnBuilder.combined(mine, theirs)?.state else { return false }
         convert(to: target)
         o.convert(to: target)
         // The other part's values are given back to the system as they are copied, so that a

@@ -7,6 +7,8 @@ public struct LoadOptions {
     public var delimiter: UInt8?
     /// Workbooks: the sheet to read; nil = the first.
     public var sheet: String?
+    /// A DuckDB database file (under an engine): the table to read.
+    public var table: String?
     /// The header's line (text) or row (sheet) number, or two for a two-row header; nil = detect.
     public var header: [Int]?
     public var skipTotals = false
@@ -30,7 +32,7 @@ public struct LoadOptions {
     public private(set) var given: [String: Span] = [:]
     private var script: SourceFile?
 
-    public static let names = ["delimiter", "encoding", "header", "nulls", "rename", "sheet", "skip_bad_rows", "skip_totals", "startup", "types"]
+    public static let names = ["delimiter", "encoding", "header", "nulls", "rename", "sheet", "skip_bad_rows", "skip_totals", "startup", "table", "types"]
     /// The options that are true or false.
     public static let booleanNames = ["skip_bad_rows", "skip_totals", "startup"]
     /// The encodings named in errors and offered by completion (iconv knows more).
@@ -116,6 +118,9 @@ public struct LoadOptions {
             case "sheet":
                 guard case .string(let name) = value else { throw error("a sheet is named by text, as in sheet \"课程\"", s) }
                 sheet = name
+            case "table":
+                guard case .string(let name) = value else { throw error("a database's table is named by text, as in table \"logins\"", s) }
+                table = name
             default:   // skip_totals, skip_bad_rows, startup
                 guard case .boolean(let b) = value else { throw error("`\(key)` is true or false", s) }
                 switch key {

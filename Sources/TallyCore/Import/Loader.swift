@@ -11,17 +11,17 @@ import Foundation
 public enum Loader {
     public static let extensions: Set<String> = ["csv", "tsv", "txt", "xlsx"]
 
+    /// `reader` reads one file instead of `read` (under an engine: its schema only, `Converter.schema`).
     public static func load(path: String, name: String?, options: LoadOptions,
                             isCancelled: @Sendable () -> Bool = { false },
-                            locate: (Diagnostic) -> Diagnostic = { $0 }) throws -> [Table] {
+                            locate: (Diagnostic) -> Diagnostic = { $0 },
+                            reader: ((_ path: String, _ tableName: String, LoadOptions) throws -> Table)? = nil) throws -> [Table] {
         let kind = FileKind(path: path)
         if case .missing = kind { throw locate(Diagnostic(.error, "no such file or folder: \(path)" + Session.absoluteNote(path))) }
         if kind == .folder {
             if name != nil { throw locate(Diagnostic(.error, "`load NAME from` needs a file; \(path) is a folder")) }
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
-                .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") && !$0.hasPrefix("~$") }
-                .sorted()
-            if files.isEmpty { throw locate(Diagnostic(.error, "\(path) holds no .csv or .xlsx files")) }
+            if let span = options.given["table"] { throw options.error("`table` applies to a DuckDB database (.duckdb); \(path) is a folder", span) }
+            let files = try exports(in: path, locate)
             var partial = PartialFolderLoad(files: files)
             var options = options
             options.inFolder = true
@@ -30,7 +30,8 @@ public enum Loader {
                 do {
                     if isCancelled() { throw Cancelled() }
                     try checkIsFile(full, locate)
-                    partial.tables.append(try read(full, tableName: (f as NSString).deletingPathExtension, options: options, isCancelled: isCancelled))
+                    let tableName = (f as NSString).deletingPathExtension
+                    partial.tables.append(try reader?(full, tableName, options) ?? read(full, tableName: tableName, options: options, isCancelled: isCancelled))
                 } catch let d as Diagnostic {
                     partial.failures.append(d)
                 } catch is Cancelled {
@@ -41,6 +42,22 @@ public enum Loader {
             guard partial.failures.isEmpty && partial.unread.isEmpty else { throw partial }
             return partial.tables
         }
+        try checkOneFile(path, options: options, locate)
+        let tableName = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return [try reader?(path, tableName, options) ?? read(path, tableName: tableName, options: options, isCancelled: isCancelled)]
+    }
+
+    /// The export files of a folder, in order of their names (hidden files and Excel's `~$` lock files left out).
+    static func exports(in path: String, _ locate: (Diagnostic) -> Diagnostic = { $0 }) throws -> [String] {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+            .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") && !$0.hasPrefix("~$") }
+            .sorted()
+        if files.isEmpty { throw locate(Diagnostic(.error, "\(path) holds no .csv or .xlsx files")) }
+        return files
+    }
+
+    /// A one-file load: a file Tally reads, with options for its kind of file.
+    static func checkOneFile(_ path: String, options: LoadOptions, _ locate: (Diagnostic) -> Diagnostic = { $0 }) throws {
         if let span = options.given["startup"] {
             throw options.error("`startup` applies to a folder load (its startup.tally); \(path) is a file", span)
         }
@@ -49,13 +66,18 @@ public enum Loader {
         if ext == "xls" {
             throw locate(Diagnostic(.error, "cannot read \(path): the old .xls format is not supported", notes: ["save it as .xlsx (Excel: File › Save As › Excel Workbook)"]))
         }
+        if ext == "duckdb" {
+            throw locate(Diagnostic(.error, "cannot load \(path): a DuckDB database is read by the engine",
+                                    notes: ["run with --engine duckdb, and name its table: load t from \(Lexical.string(path)) with table \"…\""]))
+        }
+        if let span = options.given["table"] {
+            throw options.error("`table` applies to a DuckDB database (.duckdb) read by the engine; \(path) is not one", span)
+        }
         // An option for the other kind of file is a mistake in a one-file load (a folder may hold both kinds).
         let misplaced = ext == "xlsx" ? LoadOptions.textOnly : LoadOptions.sheetOnly
         if let (option, span) = options.given.first(where: { misplaced.contains($0.key) }) {
             throw options.error("`\(option)` applies to \(ext == "xlsx" ? "text files, not to .xlsx workbooks" : ".xlsx workbooks, not to text files")", span)
         }
-        let tableName = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return [try read(path, tableName: tableName, options: options, isCancelled: isCancelled)]
     }
 
     /// A folder load that did not read all of its files: the tables of those that loaded
@@ -71,7 +93,7 @@ public enum Loader {
 
     /// A named pipe, a device or a socket is refused before it is opened (a pipe with no writer
     /// would wait for ever, /dev/zero never ends).
-    private static func checkIsFile(_ path: String, _ locate: (Diagnostic) -> Diagnostic) throws {
+    static func checkIsFile(_ path: String, _ locate: (Diagnostic) -> Diagnostic) throws {
         switch FileKind(path: path) {
         case .regular: return
         case .folder: throw locate(Diagnostic(.error, "cannot load \(path): it is a folder, not a file"))

@@ -41,8 +41,10 @@ enum TableBuilder {
     /// The note of a bad row's error.
     static let skipBadRowsHint = "or leave bad rows out (counted, the first shown): with skip_bad_rows true"
 
-    static func build<S: RowSource>(_ rows: inout S, tableName: String, options: LoadOptions, source: TableSource,
-                                    isCancelled: () -> Bool) throws -> Table {
+    /// The header and columns of a file: where its data rows start, the plan they are read with,
+    /// and how many rows to make room for. Leaves `rows` at the first data row.
+    static func layout<S: RowSource>(_ rows: inout S, options: LoadOptions, source: TableSource) throws
+        -> (info: TableSource, plan: RowPlan, dataStart: Int, expectedRows: Int) {
         var info = source
         info.nulls = options.nulls
         info.skipTotals = options.skipTotals
@@ -115,6 +117,15 @@ enum TableBuilder {
         let expectedRows = rows.estimatedRows(after: dataStart, bytesPerRow: max(8, rowBytes * 4 / 5))
         let plan = RowPlan(width: width, names: names, fileNames: fileNames, forced: forced, checked: checked,
                            markers: markers, options: options)
+        return (info, plan, dataStart, expectedRows)
+    }
+
+    static func build<S: RowSource>(_ rows: inout S, tableName: String, options: LoadOptions, source: TableSource,
+                                    isCancelled: () -> Bool) throws -> Table {
+        let layout = try layout(&rows, options: options, source: source)
+        var info = layout.info
+        let (plan, dataStart, expectedRows) = (layout.plan, layout.dataStart, layout.expectedRows)
+        let width = plan.width, names = plan.names
 
         // A large text file is read in parts, one per core, each from a row boundary; the parts'
         // columns are then joined in order. Everything else is read in one pass.
@@ -129,16 +140,24 @@ enum TableBuilder {
         }
 
         let vectors = try joinColumns(&chunks, plan: plan, expectedRows: expectedRows)
-        for chunk in chunks {
-            info.badRows += chunk.badRows
-            info.summaryRows += chunk.summaryRows
-            info.warnings += chunk.warnings.prefix(max(0, 3 - info.warnings.count))
-        }
-        if info.badRows > info.warnings.count {
-            info.warnings.append(Diagnostic(.warning, "\(info.badRows) bad rows skipped in \(source.path); the first \(info.warnings.count) are shown above"))
-        }
+        for chunk in chunks { count(chunk, in: &info) }
+        finishWarnings(&info)
         let columns = (0..<width).map { Table.Column(name: names[$0], vector: vectors[$0]) }
         return Table(name: tableName, columns: columns, rowCount: chunks.reduce(0) { $0 + $1.rows }, source: info)
+    }
+
+    /// Adds what a part of the file left out to the file's counts (the first three bad rows as warnings).
+    static func count(_ chunk: Chunk, in info: inout TableSource) {
+        info.badRows += chunk.badRows
+        info.summaryRows += chunk.summaryRows
+        info.warnings += chunk.warnings.prefix(max(0, 3 - info.warnings.count))
+    }
+
+    /// After the last part: how many bad rows there were beyond those shown.
+    static func finishWarnings(_ info: inout TableSource) {
+        if info.badRows > info.warnings.count {
+            info.warnings.append(Diagnostic(.warning, "\(info.badRows) bad rows skipped in \(info.path); the first \(info.warnings.count) are shown above"))
+        }
     }
 
     /// Joins each column's parts in order and makes its vector, the columns in parallel (they
@@ -282,7 +301,7 @@ enum TableBuilder {
     }
 
     /// Reads rows from `rows` to its end into `chunk`.
-    private static func readRows<S: RowSource>(_ rows: inout S, into chunk: inout Chunk, plan: RowPlan,
+    static func readRows<S: RowSource>(_ rows: inout S, into chunk: inout Chunk, plan: RowPlan,
                                                isCancelled: () -> Bool) throws {
         // The columns, moved out of the chunk while its rows are read: each field goes to its
         // builder in place, without checking every time whether the list is shared.

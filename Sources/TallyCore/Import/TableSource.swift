@@ -23,11 +23,18 @@ public struct TableSource: Sendable {
     public var summaryRows = 0, badRows = 0, replacedBytes = 0
     /// The first few bad rows and the first invalid bytes, as warnings to show after the load.
     public var warnings: [Diagnostic] = []
+    /// Under an engine: the engine reads the file itself and holds its rows (Tally has the
+    /// columns and their types, no rows), `rows` of them.
+    public var heldByEngine = false
+    public var rows = 0
+    /// A DuckDB database file's table (`load t from "x.duckdb" with table "logins"`).
+    public var databaseTable: String?
 
     public init(path: String) { self.path = path }
 
     /// `x.csv (GB18030, delimiter ',', header line 1)`, with what was left out.
     public var summary: String {
+        if let databaseTable { return "\(path) (table \(databaseTable))" }
         let isSheet = sheet != nil
         var parts: [String] = []
         if let sheet {
@@ -46,6 +53,7 @@ public struct TableSource: Sendable {
 
     /// The `load` statement that reads the file again with every decision of this load fixed.
     public func loadStatement(for table: Table) -> String {
+        if let databaseTable { return "load \(Lexical.name(table.name)) from \(Lexical.string(path)) with table \(Lexical.string(databaseTable))" }
         var options: [String] = []
         if let sheet { options.append("sheet \(Lexical.string(sheet))") }
         if let encoding { options.append("encoding \(Lexical.string(encoding))") }

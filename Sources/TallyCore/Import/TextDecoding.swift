@@ -116,3 +116,102 @@ enum TextDecoding {
         return result
     }
 }
+
+extension TextDecoding {
+    /// A text file's encoding, as given or detected, the byte-order mark to skip, and the
+    /// provenance it starts.
+    static func start(_ all: UnsafeBufferPointer<UInt8>, path: String, options: LoadOptions)
+        -> (encoding: String, text: UnsafeBufferPointer<UInt8>, source: TableSource, bom: Int) {
+        let (encoding, bom) = options.encoding.map { ($0, bomLength(all, for: $0)) } ?? detect(all)
+        var source = TableSource(path: path)
+        source.byteOrderMark = bom > 0
+        if encoding == utf8 { source.encoding = encoding }
+        return (encoding, UnsafeBufferPointer(rebasing: all[bom...]), source, bom)
+    }
+
+    /// After decoding: a byte invalid in the encoding is an error at the first (`location`), or
+    /// with skip_bad_rows they are counted, with a warning. `text` is tried in other encodings
+    /// for the error's hint.
+    static func checkInvalid(_ decoded: Decoded, encoding: String, at location: Diagnostic.Location, text: UnsafeBufferPointer<UInt8>,
+                             options: LoadOptions, source: inout TableSource) throws {
+        guard decoded.replaced > 0 else { return }
+        let message = "byte \(String(format: "0x%02X", decoded.firstBadByte)) is not valid \(encoding)"
+        guard options.skipBadRows else {
+            throw Diagnostic(.error, message, at: location,
+                             notes: [(options.encoding == nil ? "the file is neither valid UTF-8 nor GB18030 (GBK); " : "")
+                                        + hint(text, failed: options.encoding == nil ? [utf8, gb18030] : [encoding]),
+                                     "or read the bad bytes as \u{FFFD}: with skip_bad_rows true"])
+        }
+        source.replacedBytes = decoded.replaced
+        source.warnings.append(Diagnostic(.warning, "\(decoded.replaced) invalid byte\(decoded.replaced == 1 ? "" : "s") replaced by \u{FFFD}; the first: \(message)", at: location))
+    }
+
+    /// Converts the file at `path` from `encoding` to UTF-8 into `output` (a descriptor), a block
+    /// at a time (memory bounded by the block, whatever the file's size), skipping `skip` bytes
+    /// of byte-order mark. A character cut off at a block's end is carried over to the next;
+    /// each invalid byte becomes U+FFFD and is counted, as `decode` does (`bytes` stays empty;
+    /// the offsets are the file's and the output's). `advance` is told of each block read.
+    static func decodeFile(_ path: String, skip: Int, from encoding: String, to output: Int32,
+                           advance: (Int) -> Void = { _ in }) throws -> Decoded {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw Diagnostic(.error, "cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let cd = iconv_open(utf8, canonical(encoding))
+        precondition(cd != iconv_t(bitPattern: -1), "encoding checked by LoadOptions")
+        defer { iconv_close(cd) }
+        let block = 4 << 20
+        var input = [UInt8](repeating: 0, count: block), out = [UInt8](repeating: 0, count: block * 2 + 16)
+        var result = Decoded(bytes: [])
+        var carried = 0, consumed = skip, written = 0, atEnd = false
+        if skip > 0 { lseek(fd, off_t(skip), SEEK_SET) }
+        func write(_ bytes: [UInt8]) throws {
+            let failed = AtomicFile.writeAll(bytes, to: output)
+            if failed != 0 { throw Diagnostic(.error, "cannot write the UTF-8 copy of \(path): \(String(cString: strerror(failed)))") }
+        }
+        while !atEnd || carried > 0 {
+            // Fill the block after what the last one left.
+            var filled = carried
+            while !atEnd && filled < block {
+                let n = input.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, block - filled) }
+                if n < 0 && errno == EINTR { continue }
+                guard n >= 0 else { throw Diagnostic(.error, "cannot read \(path): \(String(cString: strerror(errno)))") }
+                if n == 0 { atEnd = true } else { filled += n; advance(n) }
+            }
+            var start = 0
+            while start < filled {
+                var inLeft = filled - start, outLeft = out.count
+                let status = input.withUnsafeMutableBytes { inBuf in
+                    out.withUnsafeMutableBytes { outBuf in
+                        var inPtr: UnsafeMutablePointer<CChar>? = inBuf.baseAddress!.advanced(by: start).assumingMemoryBound(to: CChar.self)
+                        var outPtr: UnsafeMutablePointer<CChar>? = outBuf.baseAddress!.assumingMemoryBound(to: CChar.self)
+                        return iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                    }
+                }
+                let err = errno
+                let produced = out.count - outLeft
+                try write(Array(out[..<produced]))
+                written += produced
+                let stopped = filled - inLeft
+                if status != -1 { start = filled; break }
+                if err == E2BIG { start = stopped; continue }
+                // A character cut off by the block's end waits for the next block.
+                if err == EINVAL && !atEnd { start = stopped; break }
+                // EILSEQ (invalid), or cut off at the file's end: replace one byte and go on.
+                if result.replaced == 0 {
+                    result.firstBadInput = consumed + stopped
+                    result.firstBadByte = input[stopped]
+                    result.firstBadOutput = written
+                }
+                result.replaced += 1
+                try write([0xEF, 0xBF, 0xBD])
+                written += 3
+                start = stopped + 1
+            }
+            // Keep the unconverted tail for the next block.
+            carried = filled - start
+            if carried > 0 { input.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: $0.baseAddress! + start, byteCount: carried) } }
+            consumed += start
+        }
+        return result
+    }
+}

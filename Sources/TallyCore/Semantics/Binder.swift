@@ -724,7 +724,7 @@ struct Binder {
 
     /// A column's type; a column with no values at all is a typeless null (it fits any type).
     static func type(of c: Table.Column) -> DataType? {
-        VectorOps.allNull(c.vector) ? nil : c.vector.type
+        c.typed ? c.vector.type : VectorOps.allNull(c.vector) ? nil : c.vector.type
     }
 
     /// The value of a node written as a literal (or a variable), for checks before anything runs.

@@ -6,18 +6,21 @@ public enum Listing {
         let tables = catalog.tables
         return ResultTable(columns: [
             text("table", tables.map(\.name)),
-            .init(name: "rows", vector: .integer(tables.map { Int64($0.rowCount) }, nil), role: .measure),
+            .init(name: "rows", vector: .integer(tables.map { Int64($0.source?.heldByEngine == true ? $0.source!.rows : $0.rowCount) }, nil), role: .measure),
             .init(name: "columns", vector: .integer(tables.map { Int64($0.columns.count) }, nil), role: .measure),
             text("file", tables.map { $0.source?.path ?? "" }),
         ])
     }
 
-    /// One row per column: name, type, null count.
+    /// One row per column: name, type, null count (not known for a table an engine holds).
     public static func schema(_ table: Table) -> ResultTable {
-        ResultTable(columns: [
+        let held = table.source?.heldByEngine == true
+        var unknown = NullMask(count: table.columns.count)
+        for i in table.columns.indices where held { unknown.setNull(i) }
+        return ResultTable(columns: [
             text("column", table.columns.map(\.name)),
             text("type", table.columns.map { $0.vector.type.rawValue }),
-            .init(name: "nulls", vector: .integer(table.columns.map { Int64($0.vector.nullCount) }, nil), role: .measure),
+            .init(name: "nulls", vector: .integer(table.columns.map { Int64($0.vector.nullCount) }, held ? unknown : nil), role: .measure),
         ])
     }
 

@@ -37,6 +37,9 @@ public final class Session: @unchecked Sendable {
     public var engine: Engine?
     /// `--engine-url`: the Spark that `.engine spark` reaches (nil: Spark in Tally's process, `local[*]`).
     public var engineURL: String?
+    /// `--engine-copy`: under an engine, exports load into Tally as always and each table a
+    /// query reads is handed to the engine as clean CSV (else the engine reads them itself).
+    public var engineCopies = false
     /// `tally sql`: queries are compiled and their SQL printed instead of run.
     public var sqlDialect: SQLDialect?
     /// How deep includes, startup scripts and `.run` nest (a script that runs itself stops at 32).
@@ -133,9 +136,7 @@ public final class Session: @unchecked Sendable {
                 }
                 outcome.completed += 1
             } catch {
-                if error is Cancelled { outcome.cancelled = true }
-                output.diagnostic(error as? Diagnostic ?? (error is Cancelled ? Diagnostic(.error, "cancelled") : Diagnostic(.error, "\(error)")))
-                outcome.errors += 1
+                report(error, in: &outcome)
                 return outcome
             }
         }
@@ -180,6 +181,46 @@ public final class Session: @unchecked Sendable {
                              notes: ["load it with startup false to skip the script"])
         }
         output.info("ran \(script) (load … with startup false skips it)")
+    }
+
+    /// `tally convert PATH… --out DIR --with '…'`: each export of the paths becomes a clean CSV
+    /// file in `folder` (Import/Converter.swift); `options` are a `load`'s, as written after its
+    /// `with`. Each file converted is reported, with its warnings; the first error stops.
+    public func convert(_ paths: [String], to folder: String, options text: String?) -> Outcome {
+        var outcome = Outcome()
+        do {
+            var options = try text.map(loadOptions) ?? LoadOptions()
+            options.observer = loadObserver
+            for path in paths {
+                try Converter.convert(path: path, to: folder, options: options, isCancelled: isCancelled) { c in
+                    let with = c.loadOptions.isEmpty ? "" : " (load it with \(c.loadOptions.joined(separator: ", ")))"
+                    output.info("converted \(c.source.summary) to \(c.output): \(c.rows) rows × \(c.columns) columns" + with)
+                    for w in c.source.warnings { output.diagnostic(w); outcome.warnings += 1 }
+                }
+                outcome.completed += 1
+            }
+        } catch {
+            report(error, in: &outcome)
+        }
+        return outcome
+    }
+
+    /// A statement's error, shown and counted (a cancelled one marks the outcome).
+    private func report(_ error: Error, in outcome: inout Outcome) {
+        if error is Cancelled { outcome.cancelled = true }
+        output.diagnostic(error as? Diagnostic ?? (error is Cancelled ? Diagnostic(.error, "cancelled") : Diagnostic(.error, "\(error)")))
+        outcome.errors += 1
+    }
+
+    /// Load options written as after a `load`'s `with` (`encoding "gbk", skip_bad_rows true`).
+    public func loadOptions(_ text: String) throws -> LoadOptions {
+        let source = SourceFile(name: "--with", text: "load \"\" with " + text)
+        let parsed = ParsedScript(source)
+        if let e = parsed.errors.first { throw e }
+        guard parsed.statements.count == 1, case .load(_, _, let given) = parsed.statements[0].kind else {
+            throw Diagnostic(.error, "--with takes the options of a load, as in --with 'encoding \"gbk\", skip_bad_rows true'")
+        }
+        return try LoadOptions(given, source: source) { try scalar($0, source) }
     }
 
     /// Runs a script file (`tally run`, `include`, `.run`).
@@ -318,13 +359,19 @@ public final class Session: @unchecked Sendable {
             func add(_ t: Table) throws {
                 catalog.add(t)
                 if let d = sqlDialect { try show(.text(SQLCompiler(dialect: d).load(t, statement: s, source: source))) }
-                output.info("loaded \(t.name): \(t.rowCount) rows × \(t.columns.count) columns from \(t.source?.summary ?? "")")
+                let held = t.source?.heldByEngine == true ? ", read by \(engine?.dialect.engineName ?? "the engine")" : ""
+                output.info("loaded \(t.name): \(held.isEmpty ? t.rowCount : t.source?.rows ?? 0) rows × \(t.columns.count) columns from \(t.source?.summary ?? "")\(held)")
                 for w in t.source?.warnings ?? [] { output.diagnostic(w); outcome.warnings += 1 }
             }
             do {
-                for t in try Loader.load(path: path, name: name?.text, options: loadOptions, isCancelled: isCancelled, locate: { d in
-                    Diagnostic(d.severity, d.message, in: source, span: pathExpr.span, notes: d.notes)
-                }) { try add(t) }
+                let tables = if let engine, !engineCopies {
+                    try engineLoad(engine, path: path, name: name, options: loadOptions, syntax: options, statement: s, source: source, pathExpr: pathExpr)
+                } else {
+                    try Loader.load(path: path, name: name?.text, options: loadOptions, isCancelled: isCancelled, locate: { d in
+                        Diagnostic(d.severity, d.message, in: source, span: pathExpr.span, notes: d.notes)
+                    })
+                }
+                for t in tables { try add(t) }
             } catch let partial as Loader.PartialFolderLoad {
                 // The files that loaded completely are kept; each that failed is reported, and
                 // the statement fails (a script stops, batch exits 1).
@@ -358,8 +405,12 @@ public final class Session: @unchecked Sendable {
                 to.append(try b.column(k, of: u))
             }
             let link = Link(base: t, target: u, baseColumns: from, keyColumns: to, declared: true)
+            let keySpan = keys.count == 1 && keys[0].span != columns[0].span ? keys[0].span : target.span
             do { _ = try Join.rowMap(link, catalog: catalog) } catch let e as OperationError {
-                throw Diagnostic(.error, e.message, in: source, span: keys.count == 1 && keys[0].span != columns[0].span ? keys[0].span : target.span)
+                throw Diagnostic(.error, e.message, in: source, span: keySpan)
+            }
+            if let engine, u.source?.heldByEngine == true, let problem = try engineKeyProblem(engine, link, source, keySpan) {
+                throw Diagnostic(.error, problem, in: source, span: keySpan)
             }
             catalog.addLink(.init(table: t.name, columns: from.map(\.name), target: u.name, keys: to.map(\.name)))
 
@@ -444,6 +495,10 @@ public final class Session: @unchecked Sendable {
 
         case .describe(let name, let mode):
             let t = try binder(source).table(name)
+            if mode != .load {
+                try checkRowsHeld(t, mode == .summary ? "summary" : "describe", at: s.span, source,
+                                  notes: ["describe load \(Lexical.name(t.name)) shows how the engine reads it; count \(Lexical.name(t.name)) by a column, its values"])
+            }
             if mode == .load {
                 guard let from = t.source else { throw Diagnostic(.error, "\(t.name) was not loaded from a file", in: source, span: name.span) }
                 try show(.text(from.loadStatement(for: t)))

@@ -5,7 +5,12 @@ public final class Table: @unchecked Sendable {
         public let vector: Vector
         /// The decimals its values show with (a column of a `let` table computed by `round(x, n)`).
         public let decimals: Int?
-        public init(name: String, vector: Vector, decimals: Int? = nil) { self.name = name; self.vector = vector; self.decimals = decimals }
+        /// The column's type is its vector's even with no rows: a table whose rows an engine
+        /// holds (a column of nulls only is otherwise untyped).
+        public let typed: Bool
+        public init(name: String, vector: Vector, decimals: Int? = nil, typed: Bool = false) {
+            self.name = name; self.vector = vector; self.decimals = decimals; self.typed = typed
+        }
     }
 
     public let name: String

@@ -1,0 +1,193 @@
+import Foundation
+import XCTest
+@testable import TallyCore
+
+/// Loads under `--engine duckdb`: the engine reads each clean export itself and Tally keeps only
+/// its columns and types; an export it cannot read exactly is an error naming the conversion.
+/// Needs the engine (`make engines`).
+final class EngineLoadTests: XCTestCase {
+    private var folder = ""
+
+    override func setUpWithError() throws {
+        folder = NSTemporaryDirectory() + "tally-engine-load-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
+
+    /// Runs `script` (paths relative to the messy fixtures) on a session with the engine, or in memory.
+    private func run(_ script: String, engine: Bool) throws -> (session: Session, output: CapturedOutput) {
+        let capture = CapturedOutput()
+        let session = Session(output: capture)
+        session.display.format = .csv
+        if engine { session.engine = try Engine.start(.duckdb) }
+        session.run(SourceFile(name: "t.tally", text: script), baseDirectory: Messy.directory)
+        session.engine?.close()
+        return (session, capture)
+    }
+
+    private func write(_ name: String, _ text: String) throws -> String {
+        let path = folder + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// A converted GBK export, loaded under the engine: no rows in Tally, the original's columns
+    /// and types, and the queries' output that of the original loaded in memory.
+    func testTheEngineReadsAConvertedExportItself() throws {
+        try Converter.convert(path: Messy.directory + "/courses_gbk.csv", to: folder, options: LoadOptions())
+        let queries = """
+            count c by 项目
+            sum(选课人数), avg(通过率) c by 是否必修
+            list c where 开课日期 >= "2020-11-01" sort 课程编号
+            count c where 备注 = null
+            """
+        let memory = try run("load c from \"courses_gbk.csv\"\n" + queries, engine: false)
+        let engine = try run("load c from \(Lexical.string(folder + "/courses_gbk.csv"))\n" + queries, engine: true)
+        XCTAssertEqual(engine.output.diagnostics, [])
+        XCTAssertEqual(engine.output.results, memory.output.results)
+        let held = try XCTUnwrap(engine.session.catalog.table("c"))
+        XCTAssertEqual(held.rowCount, 0)
+        XCTAssertEqual(held.source?.rows, 4)
+        let original = try XCTUnwrap(memory.session.catalog.table("c"))
+        XCTAssertEqual(held.columns.map { Binder.type(of: $0) }, original.columns.map { Binder.type(of: $0) })
+        XCTAssertTrue(engine.output.infos.first?.hasSuffix("4 rows × 9 columns from \(folder)/courses_gbk.csv (UTF-8, delimiter ',', header line 1), read by DuckDB") ?? false,
+                      engine.output.infos.joined())
+        // courses_gbk.csv by hand: 市常规远程培训 has C0001 and C0003, 提升工程2.0 C0002 and C0004.
+        XCTAssertTrue(engine.output.results.contains("市常规远程培训,2"), engine.output.results)
+    }
+
+    /// A load the engine cannot read exactly names the `tally convert` to run, which then works.
+    func testAMessyExportNamesTheConversionToRun() throws {
+        let gbk = try run(#"load c from "courses_gbk.csv" with encoding "gbk""#, engine: true)
+        let error = try XCTUnwrap(gbk.output.diagnostics.first)
+        let path = Messy.directory + "/courses_gbk.csv"
+        XCTAssertTrue(error.contains("t.tally:1:13: error: DuckDB cannot read \(path) exactly as Tally does: it is GBK, not UTF-8"), error)
+        let command = "tally convert \(path) --out \(Messy.directory)/clean --with 'encoding \"gbk\"'"
+        XCTAssertTrue(error.contains("convert it first: \(command)"), error)
+        XCTAssertTrue(error.contains("then load \"\(Messy.directory)/clean/courses_gbk.csv\""), error)
+        XCTAssertNil(gbk.session.catalog.table("c"))
+        // That command (into this test's folder), then the load.
+        let session = Session(output: CapturedOutput())
+        XCTAssertEqual(session.convert([path], to: folder, options: #"encoding "gbk""#).errors, 0)
+        let clean = try run("load c from \(Lexical.string(folder + "/courses_gbk.csv"))\ncount c", engine: true)
+        XCTAssertEqual(clean.output.diagnostics, [])
+        XCTAssertEqual(clean.output.results, "count\n4\n")
+        // A folder: its conversion as a whole (the first export the engine cannot read is named).
+        let all = try run(#"load "../messy""#, engine: true)
+        let folderError = try XCTUnwrap(all.output.diagnostics.first)
+        XCTAssertTrue(folderError.contains("convert it first: tally convert \(Messy.directory)/../messy --out \(Messy.directory)/../messy-clean\n"), folderError)
+        XCTAssertTrue(folderError.contains("then load \"\(Messy.directory)/../messy-clean\""), folderError)
+    }
+
+    func testEachObstacleIsNamed() throws {
+        func reasons(_ load: String) throws -> String {
+            let r = try run(load, engine: true)
+            return r.output.diagnostics.first.flatMap { $0.split(separator: "\n").first.map(String.init) } ?? "(no error)"
+        }
+        XCTAssertTrue(try reasons(#"load "report.xlsx""#).hasSuffix("exactly as Tally does: it is a workbook"))
+        XCTAssertTrue(try reasons(#"load "numbers.csv""#).hasSuffix("a, b, c, d, e have values in forms only Tally reads (such as 225,319, 92.13%, 2020年10月13日)"))
+        XCTAssertTrue(try reasons(#"load "dates.csv""#).hasSuffix("a, b, c, d have values in forms only Tally reads (such as 225,319, 92.13%, 2020年10月13日)"))
+        XCTAssertTrue(try reasons(#"load "bom.csv""#).hasSuffix("it starts with a byte-order mark"))
+        XCTAssertTrue(try reasons(#"load "totals.csv" with skip_totals true"#).hasSuffix("its load left rows out"))
+        XCTAssertTrue(try reasons(#"load "courses_utf8.csv" with rename (学时 = hours)"#).hasSuffix("its columns are renamed"))
+        // Written for the cases: a row of empty fields, text with spaces around it, `null` for NULL.
+        let spaced = try write("spaced.csv", "id,name\n1, 甲 \n,\n2,乙\n")
+        XCTAssertTrue(try reasons("load \(Lexical.string(spaced))").hasSuffix("it has rows of empty fields, which Tally leaves out; text in name has spaces around it, which Tally trims"))
+        let marker = try write("marker.csv", "id,name\n1,null\n2,乙\n")
+        XCTAssertTrue(try reasons("load \(Lexical.string(marker))").hasSuffix("a null marker is written in another case than listed"))
+        // Plain forms read: integers, decimals, ISO dates and times, booleans (是/否, Y/N, true/false), nulls as listed.
+        let plain = try write("plain.csv", "id,x,d,t,b\n1,2.5,2020-10-13,2020-10-13 08:30:00,是\n2,-3,,2020-10-14 00:00:00,N\n3,1e3,2020-10-15,,true\n4,NULL,-,2020-10-15 01:02:03,\n")
+        let queries = "\nprint sum(x) p\nprint count p where b\nprint max(d) p\nprint min(t) p\nprint count p where d = null"
+        let r = try run("load p from \(Lexical.string(plain))" + queries, engine: true)
+        XCTAssertEqual(r.output.diagnostics, [])
+        XCTAssertEqual(r.output.results, try run("load p from \(Lexical.string(plain))" + queries, engine: false).output.results)
+        // By hand: x = 2.5 - 3 + 1000; b true on rows 1 and 3; the last date 2020-10-15; the first
+        // time row 1's; d null on rows 2 and 4 (`-` a marker).
+        for value in ["999.5", "2", "2020-10-15", "2020-10-13 08:30:00"] {
+            XCTAssertTrue(r.output.results.split(separator: "\n").contains { $0 == value }, "\(value) in \(r.output.results)")
+        }
+    }
+
+    /// Statements that read Tally's rows are errors for a table the engine holds; `.tables`
+    /// counts its rows from the load's pass; a link's key is checked by the engine.
+    func testStatementsThatNeedTheRowsSayWhy() throws {
+        let courses = try write("c.csv", "id,name\n1,甲\n2,乙\n2,丙\n")
+        let enrolled = try write("e.csv", "course,n\n1,10\n2,20\n")
+        let r = try run("load c from \(Lexical.string(courses))\nload e from \(Lexical.string(enrolled))\nsummary c", engine: true)
+        XCTAssertTrue(r.output.diagnostics.first?.hasPrefix("t.tally:3:1: error: summary reads the rows of c, which DuckDB holds") ?? false, r.output.diagnostics.joined())
+        let d = try run("load c from \(Lexical.string(courses))\ndescribe c", engine: true)
+        XCTAssertTrue(d.output.diagnostics.first?.hasPrefix("t.tally:2:1: error: describe reads the rows of c, which DuckDB holds") ?? false, d.output.diagnostics.joined())
+        let load = try run("load c from \(Lexical.string(courses))\ndescribe load c", engine: true)
+        XCTAssertEqual(load.output.diagnostics, [])
+        XCTAssertEqual(Listing.tables(load.session.catalog).columns[1].vector.value(at: 0), .integer(3))
+        // c.id holds 2 twice (rows 2 and 3): not a key.
+        let link = try run("load c from \(Lexical.string(courses))\nload e from \(Lexical.string(enrolled))\nlink e.course to c.id", engine: true)
+        XCTAssertTrue(link.output.diagnostics.first?.contains("error: c.id is not a key: 2 appears twice, so a row of e could match several rows") ?? false,
+                      link.output.diagnostics.joined())
+        let memory = try run("load c from \(Lexical.string(courses))\nload e from \(Lexical.string(enrolled))\nlink e.course to c.id", engine: false)
+        XCTAssertTrue(memory.output.diagnostics.first?.contains("error: c.id is not a key: 2 appears twice, so a row of e could match several rows") ?? false,
+                      memory.output.diagnostics.joined())
+    }
+
+    /// `engineCopies` (--engine-copy): today's hand-over, for messy exports that fit in memory.
+    func testEngineCopiesLoadsInTallyAndHandsOverTables() throws {
+        let capture = CapturedOutput()
+        let session = Session(output: capture)
+        session.display.format = .csv
+        session.engine = try Engine.start(.duckdb)
+        defer { session.engine?.close() }
+        session.engineCopies = true
+        session.run(SourceFile(name: "t.tally", text: "load c from \"courses_gbk.csv\"\ncount c\ndescribe c"), baseDirectory: Messy.directory)
+        XCTAssertEqual(capture.diagnostics, [])
+        XCTAssertTrue(capture.results.hasPrefix("count\n4\n"), capture.results)
+        XCTAssertEqual(session.catalog.table("c")?.rowCount, 4)
+    }
+
+    /// A table a DuckDB database file holds, made here with the pinned duckdb package.
+    func testATableOfADuckDBDatabase() throws {
+        let database = folder + "/province.duckdb"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try XCTUnwrap(Engine.python()))
+        p.arguments = ["-c", """
+            import duckdb, sys
+            c = duckdb.connect(sys.argv[1])
+            c.execute("CREATE TABLE logins (teacher_id VARCHAR, minutes INTEGER, login_at TIMESTAMP, app BOOLEAN, score DECIMAL(5,2))")
+            c.execute("INSERT INTO logins VALUES ('GZ1', 30, '2020-10-13 08:30:00', true, 1.5), ('GZ2', 45, '2020-10-14 09:00:00', false, 2.25), "
+                      "('GZ1', 15, '2020-11-01 10:00:00', true, NULL), ('GZ3', NULL, '2020-11-02 11:00:00', NULL, 3.0)")
+            c.execute("CREATE TABLE blobs (b BLOB)")
+            c.close()
+            """, database]
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let script = """
+            load l from \(Lexical.string(database)) with table "logins"
+            count l by teacher_id
+            print sum(minutes) l
+            print count l where app
+            print sum(score) l
+            describe load l
+            """
+        let r = try run(script, engine: true)
+        XCTAssertEqual(r.output.diagnostics, [])
+        // By hand: GZ1 has two logins, GZ2 and GZ3 one; minutes 30 + 45 + 15; app true twice; score 1.5 + 2.25 + 3.0.
+        XCTAssertTrue(r.output.results.hasPrefix("teacher_id,count\nGZ1,2\nGZ2,1\nGZ3,1\n"), r.output.results)
+        for value in ["90", "2", "6.75", "load l from \(Lexical.string(database)) with table \"logins\""] {
+            XCTAssertTrue(r.output.results.contains(value + "\n"), "\(value) in \(r.output.results)")
+        }
+        let l = try XCTUnwrap(r.session.catalog.table("l"))
+        XCTAssertEqual(l.columns.map { Binder.type(of: $0) }, [.string, .integer, .timestamp, .boolean, .decimal])
+        XCTAssertEqual(r.output.infos.first, "loaded l: 4 rows × 5 columns from \(database) (table logins), read by DuckDB")
+        // A table Tally has no type for, one that is not there, and the database without the engine.
+        let blob = try run("load b from \(Lexical.string(database)) with table \"blobs\"", engine: true)
+        XCTAssertTrue(blob.output.diagnostics.first?.contains("error: column b of blobs in \(database) is BLOB, which Tally has no type for") ?? false,
+                      blob.output.diagnostics.joined())
+        let missing = try run("load b from \(Lexical.string(database)) with table \"login\"", engine: true)
+        XCTAssertTrue(missing.output.diagnostics.first?.contains("error: no table `login` in \(database)") ?? false, missing.output.diagnostics.joined())
+        XCTAssertTrue(missing.output.diagnostics.first?.contains("did you mean `logins`?") ?? false, missing.output.diagnostics.joined())
+        let memory = try run("load l from \(Lexical.string(database)) with table \"logins\"", engine: false)
+        XCTAssertTrue(memory.output.diagnostics.first?.contains("error: cannot load \(database): a DuckDB database is read by the engine") ?? false,
+                      memory.output.diagnostics.joined())
+    }
+}
