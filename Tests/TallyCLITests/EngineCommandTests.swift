@@ -12,6 +12,8 @@ final class EngineCommandTests: XCTestCase {
             XCTAssertEqual(duckdb.status, memory.status, s)
             XCTAssertFalse(memory.stdout.isEmpty, s)
             XCTAssertEqual(duckdb.stdout, memory.stdout, "\(s) on DuckDB")
+            XCTAssertEqual(duckdb.stderr.replacingOccurrences(of: ", read by DuckDB\n", with: "\n"), memory.stderr,
+                           "\(s): the same loaded lines and warnings, each load read by DuckDB itself")
         }
     }
 

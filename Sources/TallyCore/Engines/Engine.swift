@@ -206,7 +206,7 @@ public final class Engine {
             return
         }
         if t.source?.heldByEngine == true || readsExports && compiler.obstacles(t).isEmpty {
-            for s in compiler.statements(compiler.readExport(t)) { _ = try execute(s) }
+            for s in compiler.statements(compiler.readExport(t, absolute: true)) { _ = try execute(s) }
             registered[t.name] = t
             return
         }

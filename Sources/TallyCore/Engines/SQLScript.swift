@@ -1,3 +1,5 @@
+import Foundation
+
 /// `tally sql`: each query of a script printed as the SQL that computes it. The script runs as
 /// it would in memory for everything but its queries — loads (whose inferred schema becomes
 /// the engine's read), measures, links, `set` and `let` — so each query binds exactly as in a
@@ -52,10 +54,16 @@ extension SQLCompiler {
         SQLCompiler.obstacles(t) + (dialect == .spark && (t.source?.headerRows.first ?? 1) > 1 ? ["its header is not on the first line"] : [])
     }
 
-    /// The engine's read of a loaded table's own file, with the schema Tally inferred.
-    func readExport(_ t: Table) -> String {
+    /// The engine's read of a loaded table's own file, with the schema Tally inferred. `absolute`:
+    /// the file's path made absolute (for an engine whose working folder is not Tally's: a
+    /// Spark Connect server, a standalone master); else as the load wrote it.
+    func readExport(_ t: Table, absolute: Bool = false) -> String {
         let delimiter = t.source?.delimiter.map { String(Unicode.Scalar($0)) } ?? ","
-        return createTable(t.name, csv: t.source?.path ?? t.name, columns: t.columns.map { ($0.name, Binder.type(of: $0)) }, delimiter: delimiter,
+        var path = t.source?.path ?? t.name
+        if absolute && !path.hasPrefix("/") {
+            path = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        }
+        return createTable(t.name, csv: path, columns: t.columns.map { ($0.name, Binder.type(of: $0)) }, delimiter: delimiter,
                            skip: max(0, (t.source?.headerRows.first ?? 1) - 1), nulls: t.source?.nulls ?? [], mapBooleans: true)
     }
 

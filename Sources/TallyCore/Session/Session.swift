@@ -304,7 +304,8 @@ public final class Session: @unchecked Sendable {
         var b = binder(source)
         let bound = try b.bind(q)
         let result = if let engine { try QueryRunner.charted(try engine.run(bound), bound) } else { try QueryRunner(evaluator: evaluator).run(bound) }
-        afterResult = bound.filter.map { UnmatchedFilter.warnings($0, table: bound.table.name) } ?? []
+        // The warning of a filter that matches nothing reads the table's values: not for rows the engine holds.
+        afterResult = bound.table.source?.heldByEngine == true ? [] : bound.filter.map { UnmatchedFilter.warnings($0, table: bound.table.name) } ?? []
         return result
     }
 
