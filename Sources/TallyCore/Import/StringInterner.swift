@@ -20,10 +20,7 @@ struct StringInterner {
     }
 
     private var arena: [UInt8] = []
-    /// The bytes of `arena` in use; the rest is room for the next strings (zeros, a few
-    /// pages at most beyond an eighth of the strings), so that adding one is a plain copy.
-    private var used = 0
-    /// Where each code's bytes start; one more entry than codes (the end of the last).
+    /// Where each code's bytes start; one more entry than codes (the arena's end).
     private var offsets: [Int] = [0]
     /// The hash's high 32 bits (the tag) and code + 1; 0 is empty.
     private var slots: [UInt64]
@@ -55,31 +52,21 @@ struct StringInterner {
     var count: Int { offsets.count - 1 }
 
     /// The hash of the bytes, and whether they are all ASCII (found on the way, for free).
-    /// Whole words, the last one ending at the last byte (it may overlap the one before: the
-    /// length is hashed too); below 8 bytes two overlapping 4-byte or three single loads.
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> (hash: UInt64, ascii: Bool) {
         var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(n)
-        let raw = UnsafeRawPointer(p)
-        let tail: UInt64
         var bits: UInt64 = 0
-        if n >= 8 {
-            var i = 0
-            while i + 8 < n {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                bits |= w
-                h = (h ^ w) &* 0x100000001b3
-                h ^= h >> 29
-                i += 8
-            }
-            tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-        } else if n >= 4 {
-            tail = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
-        } else if n > 0 {
-            tail = UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16
-        } else {
-            tail = 0
+        var i = 0
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            bits |= w
+            h = (h ^ w) &* 0x100000001b3
+            h ^= h >> 29
+            i += 8
         }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n { tail |= UInt64(p[i]) << shift; shift += 8; i += 1 }
         bits |= tail
         h = (h ^ tail) &* 0x9E3779B97F4A7C15
         return (h ^ (h >> 32), bits & 0x8080_8080_8080_8080 == 0)
@@ -117,74 +104,30 @@ struct StringInterner {
                 }
             }
         }
-        // Strings already here are looked up through the tables' buffers, taken once for the
-        // run of them up to the next new string; adding that one may move the tables.
-        var k = 0
-        while k < batch.count {
-            let (mask, shift) = (self.mask, self.shift)
-            var empty = 0
-            slots.withUnsafeBufferPointer { s in
-                offsets.withUnsafeBufferPointer { o in
-                    arena.withUnsafeBufferPointer { a in
-                        while k < batch.count {
-                            let f = batch[k]
-                            let found = StringInterner.find(f.p, f.n, hash: f.hash, s, o, a, mask: mask, shift: shift)
-                            guard found.code >= 0 else { empty = found.slot; return }
-                            codes[f.index] = UInt32(found.code)
-                            k += 1
-                        }
-                    }
-                }
-            }
-            guard k < batch.count else { break }
-            let f = batch[k]
-            codes[f.index] = add(f.p, f.n, hash: f.hash, ascii: f.ascii, at: empty)
-            k += 1
-        }
-    }
-
-    /// The code of the bytes, or -1 and the empty slot where they would go.
-    @inline(__always)
-    private static func find(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, _ s: UnsafeBufferPointer<UInt64>,
-                             _ o: UnsafeBufferPointer<Int>, _ a: UnsafeBufferPointer<UInt8>,
-                             mask: Int, shift: UInt64) -> (code: Int, slot: Int) {
-        let tag = StringInterner.tag(h)
-        var i = StringInterner.home(h, shift)
-        while true {
-            let key = s[i]
-            if key == 0 { return (-1, i) }
-            if key & 0xFFFF_FFFF_0000_0000 == tag {
-                let code = Int(key & 0xFFFF_FFFF) - 1
-                let offset = o[code]
-                if o[code + 1] - offset == n && StringInterner.equal(a.baseAddress! + offset, p, n) { return (code, i) }
-            }
-            i = (i + 1) & mask
-        }
+        for f in batch { codes[f.index] = intern(f.p, f.n, hash: f.hash, ascii: f.ascii) }
     }
 
     @inline(__always)
     private mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ascii: Bool) -> UInt32 {
-        let (mask, shift) = (self.mask, self.shift)
-        let found = slots.withUnsafeBufferPointer { s in
-            offsets.withUnsafeBufferPointer { o in
-                arena.withUnsafeBufferPointer { a in StringInterner.find(p, n, hash: h, s, o, a, mask: mask, shift: shift) }
-            }
-        }
-        return found.code >= 0 ? UInt32(found.code) : add(p, n, hash: h, ascii: ascii, at: found.slot)
-    }
-
-    /// Adds new bytes, their slot `i` (empty) found by `find`.
-    private mutating func add(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ascii: Bool, at i: Int) -> UInt32 {
         let tag = StringInterner.tag(h)
+        var i = StringInterner.home(h, shift)
+        while true {
+            let key = slots[i]
+            if key == 0 { break }
+            if key & 0xFFFF_FFFF_0000_0000 == tag {
+                let code = Int(key & 0xFFFF_FFFF) - 1
+                let offset = offsets[code]
+                if offsets[code + 1] - offset == n
+                    && arena.withUnsafeBufferPointer({ StringInterner.equal($0.baseAddress! + offset, p, n) }) {
+                    return UInt32(code)
+                }
+            }
+            i = (i + 1) & mask
+        }
         if !ascii && FieldParsing.firstInvalidUTF8(p, n) != nil { sawInvalidUTF8 = true }
         let code = count
-        if n > 0 {
-            if arena.count - used < n { arena.append(contentsOf: repeatElement(0, count: Swift.max(n, arena.count >> 3, 1 << 12))) }
-            let at = used
-            arena.withUnsafeMutableBufferPointer { UnsafeMutableRawPointer($0.baseAddress! + at).copyMemory(from: p, byteCount: n) }
-            used += n
-        }
-        offsets.append(used)
+        arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        offsets.append(arena.count)
         slots[i] = tag | UInt64(code + 1)
         if !StringInterner.roomy(count, slots.count) { grow() }
         return UInt32(code)
