@@ -75,6 +75,14 @@ final class EngineSparkTests: XCTestCase {
     func testPrintedSparkReadsGiveTheInMemoryOutput() throws {
         let goldenSQL = try XCTUnwrap(Bundle.module.url(forResource: "Golden-sql", withExtension: nil))
         let text = try String(contentsOf: goldenSQL.appendingPathComponent("queries.tally"), encoding: .utf8)
+        let outputs = try inMemoryAndOnSpark(SourceFile(name: "queries.tally", text: text), in: fixtures.path, readsExports: true)
+        XCTAssertEqual(outputs[0], outputs[1])
+        XCTAssertTrue(outputs[0].contains("很满意,13"), outputs[0])   // counted by hand from tutor_ratings.csv
+    }
+
+    /// The CSV output of `script` run in memory, then on the shared Spark (`readsExports`: Spark
+    /// reads the fixtures' files itself); each run without errors.
+    func inMemoryAndOnSpark(_ script: SourceFile, in folder: String, readsExports: Bool = false) throws -> [String] {
         let engine = try EngineSparkTests.spark()
         var outputs: [String] = []
         for onEngine in [false, true] {
@@ -82,14 +90,13 @@ final class EngineSparkTests: XCTestCase {
             let session = Session(output: capture)
             session.display.format = .csv
             if onEngine { session.engine = engine }
-            engine.readsExports = onEngine
+            engine.readsExports = onEngine && readsExports
             defer { engine.readsExports = false }
-            let outcome = session.run(SourceFile(name: "queries.tally", text: text), baseDirectory: fixtures.path)
+            let outcome = session.run(script, baseDirectory: folder)
             XCTAssertEqual(outcome.errors, 0, capture.diagnostics.joined(separator: "\n"))
             outputs.append(capture.results)
         }
-        XCTAssertEqual(outputs[0], outputs[1])
-        XCTAssertTrue(outputs[0].contains("很满意,13"), outputs[0])   // counted by hand from tutor_ratings.csv
+        return outputs
     }
 
     /// The Spark that runs is the pinned one, and the Makefile installs that version.
@@ -136,18 +143,8 @@ final class EngineSparkTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try "id,s\n1,😀\n2,a\n3,！\n4,B\n5,\n6,é\n7,z\n8,王\n".write(to: dir.appendingPathComponent("texts.csv"), atomically: true, encoding: .utf8)
-        let engine = try EngineSparkTests.spark()
-        var outputs: [String] = []
-        for onEngine in [false, true] {
-            let capture = CapturedOutput()
-            let session = Session(output: capture)
-            session.display.format = .csv
-            if onEngine { session.engine = engine }
-            let outcome = session.run(SourceFile(name: "t.tally", text: "load \"texts.csv\"\nlist id, s texts sort s\nlist id texts where s > \"王\""),
-                                      baseDirectory: dir.path)
-            XCTAssertEqual(outcome.errors, 0, capture.diagnostics.joined(separator: "\n"))
-            outputs.append(capture.results)
-        }
+        let outputs = try inMemoryAndOnSpark(SourceFile(name: "t.tally", text: "load \"texts.csv\"\nlist id, s texts sort s\nlist id texts where s > \"王\""),
+                                             in: dir.path)
         // By code point: B 42, a 61, z 7A, é E9, 王 738B, ！ FF01, 😀 1F600, then the null.
         XCTAssertEqual(outputs[0], "id,s\n4,B\n2,a\n7,z\n6,é\n8,王\n3,！\n1,😀\n5,\nid\n1\n3\n")
         XCTAssertEqual(outputs[1], outputs[0])
