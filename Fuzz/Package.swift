@@ -3,7 +3,7 @@ import PackageDescription
 
 // The libFuzzer targets, kept out of the plain `swift build` (their own `main` would clash
 // with the test runner's). Built by `make fuzz` with the sanitizers:
-//   swift build --package-path Fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address
+//   swift build -c release --package-path Fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address
 let package = Package(
     name: "TallyFuzz",
     dependencies: [.package(name: "Tally", path: "..")],
