@@ -176,6 +176,12 @@ final class EngineLoadTests: XCTestCase {
         for value in ["90", "2", "6.75", "load l from \(Lexical.string(database)) with table \"logins\""] {
             XCTAssertTrue(r.output.results.contains(value + "\n"), "\(value) in \(r.output.results)")
         }
+        // The rows are read through a view of the database's table, not copied.
+        let viewing = Session(output: CapturedOutput())
+        viewing.engine = try Engine.start(.duckdb)
+        defer { viewing.engine?.close() }
+        viewing.run(SourceFile(name: "t.tally", text: "load l from \(Lexical.string(database)) with table \"logins\"\ncount l"), baseDirectory: folder)
+        XCTAssertEqual(try viewing.engine?.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'l'"), [["VIEW"]])
         let l = try XCTUnwrap(r.session.catalog.table("l"))
         XCTAssertEqual(l.columns.map { Binder.type(of: $0) }, [.string, .integer, .timestamp, .boolean, .decimal])
         XCTAssertEqual(r.output.infos.first, "loaded l: 4 rows × 5 columns from \(database) (table logins), read by DuckDB")
