@@ -138,7 +138,9 @@ struct SQL: ParsableCommand {
         driver.session.sqlDialect = dialect
         // The settings first, as text of its own: a blank line sets it apart from the statements.
         try driver.session.output.show(.text(SQLCompiler(dialect: dialect).preamble.map { $0 + ";" }.joined(separator: "\n")), driver.session.display, poll: {})
-        throw ExitCode(Terminal.exitCode(driver.runFiles(scripts)))
+        let status = driver.runFiles(scripts)
+        driver.session.schemaEngine?.close()
+        throw ExitCode(Terminal.exitCode(status))
     }
 }
 

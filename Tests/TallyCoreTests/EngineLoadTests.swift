@@ -15,13 +15,13 @@ final class EngineLoadTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
 
-    /// Runs `script` (paths relative to the messy fixtures) on a session with the engine, or in memory.
-    private func run(_ script: String, engine: Bool) throws -> (session: Session, output: CapturedOutput) {
+    /// Runs `script` (paths relative to `directory`: the messy fixtures unless given) on a session with the engine, or in memory.
+    private func run(_ script: String, engine: Bool, in directory: String = Messy.directory) throws -> (session: Session, output: CapturedOutput) {
         let capture = CapturedOutput()
         let session = Session(output: capture)
         session.display.format = .csv
         if engine { session.engine = try Engine.start(.duckdb) }
-        session.run(SourceFile(name: "t.tally", text: script), baseDirectory: Messy.directory)
+        session.run(SourceFile(name: "t.tally", text: script), baseDirectory: directory)
         session.engine?.close()
         return (session, capture)
     }
@@ -177,10 +177,12 @@ final class EngineLoadTests: XCTestCase {
             XCTAssertTrue(r.output.results.contains(value + "\n"), "\(value) in \(r.output.results)")
         }
         // The rows are read through a view of the database's table, not copied.
-        let viewing = Session(output: CapturedOutput())
+        let viewed = CapturedOutput(), viewing = Session(output: viewed)
+        viewing.display.format = .csv
         viewing.engine = try Engine.start(.duckdb)
         defer { viewing.engine?.close() }
-        viewing.run(SourceFile(name: "t.tally", text: "load l from \(Lexical.string(database)) with table \"logins\"\ncount l"), baseDirectory: folder)
+        viewing.run(SourceFile(name: "t.tally", text: "load l from \(Lexical.string(database)) with table \"logins\"\nlist teacher_id l"), baseDirectory: folder)
+        XCTAssertEqual(viewed.results, "teacher_id\nGZ1\nGZ2\nGZ1\nGZ3\n")
         XCTAssertEqual(try viewing.engine?.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'l'"), [["VIEW"]])
         let l = try XCTUnwrap(r.session.catalog.table("l"))
         XCTAssertEqual(l.columns.map { Binder.type(of: $0) }, [.string, .integer, .timestamp, .boolean, .decimal])
@@ -194,6 +196,103 @@ final class EngineLoadTests: XCTestCase {
         XCTAssertTrue(missing.output.diagnostics.first?.contains("did you mean `logins`?") ?? false, missing.output.diagnostics.joined())
         let memory = try run("load l from \(Lexical.string(database)) with table \"logins\"", engine: false)
         XCTAssertTrue(memory.output.diagnostics.first?.contains("error: cannot load \(database): a DuckDB database is read by the engine") ?? false,
+                      memory.output.diagnostics.joined())
+    }
+
+    /// A Parquet file `logins.parquet` and the same rows as a dataset partitioned by `part`
+    /// (`ds.parquet/part=a/…`, `part=b/…`), written in `folder` by the pinned duckdb package,
+    /// and `blobs.parquet`, whose column Tally has no type for.
+    static func writeParquet(in folder: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try XCTUnwrap(Engine.python()))
+        p.currentDirectoryURL = URL(fileURLWithPath: folder)
+        p.arguments = ["-c", """
+            import duckdb
+            c = duckdb.connect()
+            c.execute("CREATE TABLE l AS SELECT * FROM (VALUES ('GZ1', 30, TIMESTAMP '2020-10-13 08:30:00', true, 1.5::DECIMAL(5,2), 'a'), "
+                      "('GZ2', 45, TIMESTAMP '2020-10-14 09:00:00', false, 2.25, 'b'), ('GZ1', 15, TIMESTAMP '2020-11-01 10:00:00', true, NULL, 'a'), "
+                      "('GZ3', NULL, TIMESTAMP '2020-11-02 11:00:00', NULL, 3.0, 'b')) t(teacher_id, minutes, login_at, app, score, part)")
+            c.execute("COPY l TO 'logins.parquet'")
+            c.execute("COPY l TO 'ds.parquet' (FORMAT parquet, PARTITION_BY (part))")
+            c.execute("COPY (SELECT '\\x01'::BLOB AS b) TO 'blobs.parquet'")
+            """]
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+    }
+
+    /// The script of the Parquet tests, and what it prints (worked out from the rows above):
+    /// the file in its order, the dataset by file (part=a's rows first) then row.
+    static let parquetScript = """
+        load l from "logins.parquet"
+        load d from "ds.parquet"
+        list l
+        count d by part, teacher_id
+        print sum(minutes) d where app
+        list teacher_id, part d
+        describe load d
+        """
+    static func parquetOutput(_ folder: String) -> String { """
+        teacher_id,minutes,login_at,app,score,part
+        GZ1,30,2020-10-13 08:30:00,是,1.5,a
+        GZ2,45,2020-10-14 09:00:00,否,2.25,b
+        GZ1,15,2020-11-01 10:00:00,是,,a
+        GZ3,,2020-11-02 11:00:00,,3,b
+        part,teacher_id,count
+        a,GZ1,2
+        b,GZ2,1
+        b,GZ3,1
+        sum(minutes)
+        45
+        teacher_id,part
+        GZ1,a
+        GZ1,a
+        GZ2,b
+        GZ3,b
+        load d from "\(folder)/ds.parquet"
+
+        """
+    }
+
+    /// Parquet files and folders are read by the engine, which reports their columns and types.
+    func testParquetFilesAndFolders() throws {
+        try EngineLoadTests.writeParquet(in: folder)
+        let capture = CapturedOutput()
+        let session = Session(output: capture)
+        session.display.format = .csv
+        session.engine = try Engine.start(.duckdb)
+        defer { session.engine?.close() }
+        session.run(SourceFile(name: "t.tally", text: EngineLoadTests.parquetScript), baseDirectory: folder)
+        XCTAssertEqual(capture.diagnostics, [])
+        XCTAssertEqual(capture.results, EngineLoadTests.parquetOutput(folder))
+        XCTAssertEqual(capture.infos.prefix(2), ["loaded l: 4 rows × 6 columns from \(folder)/logins.parquet (Parquet), read by DuckDB",
+                                                 "loaded d: 4 rows × 6 columns from \(folder)/ds.parquet (Parquet), read by DuckDB"])
+        XCTAssertEqual(session.catalog.table("d")?.columns.map { Binder.type(of: $0) }, [.string, .integer, .timestamp, .boolean, .decimal, .string])
+        XCTAssertEqual(try session.engine?.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'd'"), [["VIEW"]])
+        // A column Tally has no type for, an option, a missing file, and Parquet without an engine.
+        for (script, message) in [
+            ("load b from \"blobs.parquet\"", "error: column b of \(folder)/blobs.parquet is BLOB, which Tally has no type for"),
+            ("load b from \"logins.parquet\" with header 2", "error: `header` does not apply to a Parquet file: its columns are typed already"),
+            ("load b from \"gone.parquet\"", "error: no such file or folder: \(folder)/gone.parquet"),
+        ] {
+            let r = try run(script, engine: true, in: folder)
+            XCTAssertTrue(r.output.diagnostics.first?.contains(message) ?? false, "\(script): \(r.output.diagnostics.joined())")
+        }
+        // `tally sql` asks the engine for the columns and prints the view.
+        let printed = CapturedOutput(), printing = Session(output: printed)
+        printing.sqlDialect = .duckdb
+        printing.run(SourceFile(name: "t.tally", text: "load l from \"ds.parquet\""), baseDirectory: folder)
+        printing.schemaEngine?.close()
+        XCTAssertEqual(printed.diagnostics, [])
+        XCTAssertTrue(printed.results.hasSuffix("""
+            CREATE OR REPLACE VIEW "l" AS SELECT {'file': filename, 'row': file_row_number} AS rowid, CAST("teacher_id" AS VARCHAR) AS "teacher_id", \
+            CAST("minutes" AS BIGINT) AS "minutes", CAST("login_at" AS TIMESTAMP) AS "login_at", CAST("app" AS BOOLEAN) AS "app", \
+            CAST("score" AS DOUBLE) AS "score", CAST("part" AS VARCHAR) AS "part" \
+            FROM read_parquet('\(folder)/ds.parquet/**/*.parquet', filename = true, file_row_number = true);
+
+            """), printed.results)
+        let memory = try run("load l from \"logins.parquet\"", engine: false, in: folder)
+        XCTAssertTrue(memory.output.diagnostics.first?.contains("error: cannot load \(folder)/logins.parquet: a Parquet file is read by the engine") ?? false,
                       memory.output.diagnostics.joined())
     }
 }

@@ -150,6 +150,24 @@ final class EngineSparkTests: XCTestCase {
         XCTAssertEqual(outputs[1], outputs[0])
     }
 
+    /// Parquet files and a dataset partitioned into folders, read by Spark: what DuckDB gives
+    /// (EngineLoadTests), the dataset's rows listed by file then row.
+    func testParquetOnSpark() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-spark-parquet-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try EngineLoadTests.writeParquet(in: dir)
+        let capture = CapturedOutput()
+        let session = Session(output: capture)
+        session.display.format = .csv
+        session.engine = try EngineSparkTests.spark()
+        session.run(SourceFile(name: "t.tally", text: EngineLoadTests.parquetScript + "\nload b from \"blobs.parquet\""), baseDirectory: dir)
+        XCTAssertEqual(capture.results, EngineLoadTests.parquetOutput(dir))
+        XCTAssertEqual(capture.diagnostics.count, 1)
+        XCTAssertTrue(capture.diagnostics.first?.contains("error: column b of \(dir)/blobs.parquet is BINARY, which Tally has no type for") ?? false,
+                      capture.diagnostics.joined())
+    }
+
     /// `.engine` switches a session's engine for the statements after it and shows the one in use;
     /// one that cannot start is an error at the command, and the engine before it stays.
     func testEngineCommandSwitchesEngines() throws {

@@ -196,13 +196,13 @@ public final class Engine {
     public var readsExports = false
 
     /// Hands a table to the engine (once): written as a clean CSV file, read with its types; a
-    /// table whose rows the engine holds (`TableSource.heldByEngine`) is the engine's own read,
-    /// and a database file's table a view of it (its rows are never copied).
+    /// table whose rows the engine holds (`TableSource.heldByEngine`) is the engine's own read
+    /// (of a Parquet file or a database's table: a view, its rows never copied).
     func register(_ t: Table) throws {
         guard registered[t.name] !== t else { return }
         if let database = t.source?.databaseTable, let path = t.source?.path {
-            let columns = t.columns.map { "CAST(\(compiler.ident($0.name)) AS \(compiler.sqlType(Binder.type(of: $0)))) AS \(compiler.ident($0.name))" }
-            _ = try execute("CREATE OR REPLACE VIEW \(compiler.ident(t.name)) AS SELECT \(columns.joined(separator: ", ")) FROM \(try attach(path)).\(compiler.ident(database))")
+            let columns = t.columns.map { ($0.name, Binder.type(of: $0)) }
+            _ = try execute(compiler.view(t.name, of: "\(try attach(path)).\(compiler.ident(database))", row: "rowid", columns: columns))
             registered[t.name] = t
             return
         }

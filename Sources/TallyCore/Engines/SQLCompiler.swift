@@ -162,6 +162,29 @@ public struct SQLCompiler: Sendable {
             """
     }
 
+    /// A Parquet file, or a folder of them (with `key=value` subfolders as columns), as the
+    /// engine reads it; `numbered`: with the row number a listing is ordered by (the file's
+    /// path, then the row's place in it) as the column `row`.
+    func parquet(_ path: String, folder: Bool, numbered: Bool = false) -> (from: String, row: String) {
+        if dialect == .spark {
+            return ("parquet.\(ident(path))", "named_struct('file', _metadata.file_path, 'row', _metadata.row_index)")
+        }
+        let files = string(folder ? path + (path.hasSuffix("/") ? "" : "/") + "**/*.parquet" : path)
+        return ("read_parquet(\(files)\(numbered ? ", filename = true, file_row_number = true" : ""))",
+                "{'file': filename, 'row': file_row_number}")
+    }
+
+    /// The query that lists the columns of `from` and their engine types (the first two cells).
+    func describe(_ from: String) -> String { "DESCRIBE \(dialect == .spark ? "QUERY " : "")SELECT * FROM \(from)" }
+
+    /// `name` as a view of rows the engine holds (a database's table, Parquet files), with
+    /// Tally's column types and `row` as the row number listings order by: nothing is copied.
+    func view(_ name: String, of from: String, row: String, columns: [(name: String, type: DataType?)]) -> String {
+        let typed = columns.map { "CAST(\(ident($0.name)) AS \(sqlType($0.type))) AS \(ident($0.name))" }
+        let numbered = "\(row) AS \(dialect == .spark ? "__row" : "rowid")"
+        return "CREATE OR REPLACE \(dialect == .spark ? "TEMPORARY " : "")VIEW \(ident(name)) AS SELECT \(([numbered] + typed).joined(separator: ", ")) FROM \(from)"
+    }
+
     // MARK: Queries
 
     /// Names given inside one statement (table aliases), so that nested parts never clash.

@@ -54,14 +54,21 @@ extension SQLCompiler {
         SQLCompiler.obstacles(t) + (dialect == .spark && (t.source?.headerRows.first ?? 1) > 1 ? ["its header is not on the first line"] : [])
     }
 
+    /// A path as the engine must be given it: absolute (a Spark Connect server or a master
+    /// works in another folder).
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+    }
+
     /// The engine's read of a loaded table's own file, with the schema Tally inferred. `absolute`:
     /// the file's path made absolute (for an engine whose working folder is not Tally's: a
     /// Spark Connect server, a standalone master); else as the load wrote it.
     func readExport(_ t: Table, absolute: Bool = false) -> String {
         let delimiter = t.source?.delimiter.map { String(Unicode.Scalar($0)) } ?? ","
-        var path = t.source?.path ?? t.name
-        if absolute && !path.hasPrefix("/") {
-            path = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        let path = absolute ? SQLCompiler.absolute(t.source?.path ?? t.name) : t.source?.path ?? t.name
+        if t.source?.parquet == true {
+            let (from, row) = parquet(path, folder: FileKind(path: t.source?.path ?? "") == .folder, numbered: true)
+            return view(t.name, of: from, row: row, columns: t.columns.map { ($0.name, Binder.type(of: $0)) })
         }
         return createTable(t.name, csv: path, columns: t.columns.map { ($0.name, Binder.type(of: $0)) }, delimiter: delimiter,
                            skip: max(0, (t.source?.headerRows.first ?? 1) - 1), nulls: t.source?.nulls ?? [], mapBooleans: true)

@@ -18,6 +18,10 @@ public enum Loader {
                             reader: ((_ path: String, _ tableName: String, LoadOptions) throws -> Table)? = nil) throws -> [Table] {
         let kind = FileKind(path: path)
         if case .missing = kind { throw locate(Diagnostic(.error, "no such file or folder: \(path)" + Session.absoluteNote(path))) }
+        if (path as NSString).pathExtension.lowercased() == "parquet" {
+            throw locate(Diagnostic(.error, "cannot load \(path): a Parquet file is read by the engine",
+                                    notes: ["run with --engine duckdb or --engine spark"]))
+        }
         if kind == .folder {
             if name != nil { throw locate(Diagnostic(.error, "`load NAME from` needs a file; \(path) is a folder")) }
             if let span = options.given["table"] { throw options.error("`table` applies to a DuckDB database (.duckdb); \(path) is a folder", span) }

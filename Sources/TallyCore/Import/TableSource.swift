@@ -29,12 +29,15 @@ public struct TableSource: Sendable {
     public var rows = 0
     /// A DuckDB database file's table (`load t from "x.duckdb" with table "logins"`).
     public var databaseTable: String?
+    /// A Parquet file, or a folder of them (`load t from "logins.parquet"`), read by the engine.
+    public var parquet = false
 
     public init(path: String) { self.path = path }
 
     /// `x.csv (GB18030, delimiter ',', header line 1)`, with what was left out.
     public var summary: String {
         if let databaseTable { return "\(path) (table \(databaseTable))" }
+        if parquet { return "\(path) (Parquet)" }
         let isSheet = sheet != nil
         var parts: [String] = []
         if let sheet {
@@ -54,6 +57,7 @@ public struct TableSource: Sendable {
     /// The `load` statement that reads the file again with every decision of this load fixed.
     public func loadStatement(for table: Table) -> String {
         if let databaseTable { return "load \(Lexical.name(table.name)) from \(Lexical.string(path)) with table \(Lexical.string(databaseTable))" }
+        if parquet { return "load \(Lexical.name(table.name)) from \(Lexical.string(path))" }
         var options: [String] = []
         if let sheet { options.append("sheet \(Lexical.string(sheet))") }
         if let encoding { options.append("encoding \(Lexical.string(encoding))") }

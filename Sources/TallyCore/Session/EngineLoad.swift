@@ -9,8 +9,12 @@ extension Session {
     func engineLoad(_ engine: Engine, path: String, name: Name?, options: LoadOptions, syntax: [LoadOption],
                     statement s: Statement, source: SourceFile, pathExpr: Expr) throws -> [Table] {
         let locate = { (d: Diagnostic) in Diagnostic(d.severity, d.message, in: source, span: pathExpr.span, notes: d.notes) }
-        if (path as NSString).pathExtension.lowercased() == "duckdb" {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "duckdb":
             return [try engineError(engine, source, pathExpr.span) { try databaseTable(engine, path: path, name: name, options: options, locate: locate) }]
+        case "parquet":
+            return [try engineError(engine, source, pathExpr.span) { try parquetTable(engine, path: path, name: name, options: options, locate: locate) }]
+        default: break
         }
         let tables: [Table], isCancelled = self.isCancelled
         do {
@@ -67,31 +71,63 @@ extension Session {
         }
         let columns = try engine.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = \(catalog) AND table_name = \(c.string(wanted)) ORDER BY ordinal_position")
         var source = TableSource(path: path)
-        source.heldByEngine = true
         source.databaseTable = wanted
-        let count = try engine.execute("SELECT count(*) FROM \(database).\(c.ident(wanted))")
+        return try heldTable(engine, name?.text ?? wanted, source, columns: columns, from: "\(database).\(c.ident(wanted))",
+                             what: "\(wanted) in \(path)", locate: locate)
+    }
+
+    /// `load t from "logins.parquet"`: a Parquet file, or a folder of them (a dataset Spark or
+    /// DuckDB wrote, `key=value` subfolders read as columns), its columns and types as the
+    /// engine reports them (the engine holds the rows).
+    private func parquetTable(_ engine: Engine, path: String, name: Name?, options: LoadOptions,
+                              locate: (Diagnostic) -> Diagnostic) throws -> Table {
+        let kind = FileKind(path: path)
+        switch kind {
+        case .regular, .folder: break
+        case .missing: throw locate(Diagnostic(.error, "no such file or folder: \(path)" + Session.absoluteNote(path)))
+        default: throw locate(Diagnostic(.error, "cannot load \(path): it is not a file or a folder"))
+        }
+        if let (option, span) = options.given.first {
+            throw options.error("`\(option)` does not apply to a Parquet file: its columns are typed already", span)
+        }
+        let from = engine.compiler.parquet(SQLCompiler.absolute(path), folder: kind == .folder).from
+        let columns = try engine.execute(engine.compiler.describe(from))
+        var source = TableSource(path: path)
+        source.parquet = true
+        let table = name?.text ?? ((path.hasSuffix("/") ? String(path.dropLast()) : path) as NSString).lastPathComponent
+        return try heldTable(engine, (table as NSString).deletingPathExtension, source, columns: columns, from: from, what: path, locate: locate)
+    }
+
+    /// A table whose rows the engine holds: `columns` (name and engine type, the first two cells
+    /// of each row) as Tally's types, and the rows of `from` counted.
+    private func heldTable(_ engine: Engine, _ name: String, _ source: TableSource, columns: [[String?]], from: String, what: String,
+                           locate: (Diagnostic) -> Diagnostic) throws -> Table {
+        var source = source
+        source.heldByEngine = true
+        let count = try engine.execute("SELECT count(*) FROM \(from)")
         source.rows = count.first?.first.flatMap { $0.flatMap { Int($0) } } ?? 0
         let typed = try columns.map { row -> Table.Column in
-            let (column, sqlType) = (row[0] ?? "", (row[1] ?? "").uppercased())
+            let (column, sqlType) = (row[0] ?? "", (row.count > 1 ? row[1] ?? "" : "").uppercased())
             guard let type = Session.tallyType(sqlType) else {
-                throw locate(Diagnostic(.error, "column \(column) of \(wanted) in \(path) is \(sqlType), which Tally has no type for",
+                throw locate(Diagnostic(.error, "column \(column) of \(what) is \(sqlType), which Tally has no type for",
                                         notes: ["Tally's types: integer (BIGINT and smaller), decimal (DOUBLE, FLOAT, DECIMAL), boolean, date, timestamp, string (VARCHAR)"]))
             }
             return Table.Column(name: column, vector: .nulls(type, count: 0), typed: true)
         }
         source.fileNames = typed.map(\.name)
-        return Table(name: name?.text ?? wanted, columns: typed, rowCount: 0, source: source)
+        return Table(name: name, columns: typed, rowCount: 0, source: source)
     }
 
-    /// The Tally type of a DuckDB column type, when it has one.
+    /// The Tally type of a DuckDB or Spark column type (in capitals), when it has one. A time
+    /// with a zone is its UTC time (both engines' sessions are in UTC).
     static func tallyType(_ sql: String) -> DataType? {
         switch sql {
-        case "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UINTEGER", "USMALLINT", "UTINYINT": .integer
+        case "BIGINT", "INTEGER", "INT", "SMALLINT", "TINYINT", "UINTEGER", "USMALLINT", "UTINYINT": .integer
         case "DOUBLE", "FLOAT", "REAL": .decimal
         case _ where sql.hasPrefix("DECIMAL"): .decimal
         case "BOOLEAN": .boolean
         case "DATE": .date
-        case "TIMESTAMP", "DATETIME": .timestamp
+        case "TIMESTAMP", "DATETIME", "TIMESTAMP_NTZ", "TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS": .timestamp
         case "VARCHAR", "TEXT", "STRING": .string
         default: nil
         }

@@ -42,6 +42,9 @@ public final class Session: @unchecked Sendable {
     public var engineCopies = false
     /// `tally sql`: queries are compiled and their SQL printed instead of run.
     public var sqlDialect: SQLDialect?
+    /// `tally sql`: the dialect's engine, started for a load whose columns only an engine can
+    /// tell (a Parquet file); nil until one is needed.
+    public internal(set) var schemaEngine: Engine?
     /// How deep includes, startup scripts and `.run` nest (a script that runs itself stops at 32).
     var includeDepth = 0
     /// `.once FILE`: where the next result table goes instead of the screen.
@@ -360,12 +363,18 @@ public final class Session: @unchecked Sendable {
             func add(_ t: Table) throws {
                 catalog.add(t)
                 if let d = sqlDialect { try show(.text(SQLCompiler(dialect: d).load(t, statement: s, source: source))) }
-                let held = t.source?.heldByEngine == true ? ", read by \(engine?.dialect.engineName ?? "the engine")" : ""
+                let held = t.source?.heldByEngine == true ? ", read by \((engine ?? schemaEngine)?.dialect.engineName ?? "the engine")" : ""
                 output.info("loaded \(t.name): \(held.isEmpty ? t.rowCount : t.source?.rows ?? 0) rows × \(t.columns.count) columns from \(t.source?.summary ?? "")\(held)")
                 for w in t.source?.warnings ?? [] { output.diagnostic(w); outcome.warnings += 1 }
             }
             do {
-                let tables = if let engine, !engineCopies {
+                let parquet = (path as NSString).pathExtension.lowercased() == "parquet"
+                if let d = sqlDialect, parquet, schemaEngine == nil {
+                    do { schemaEngine = try Engine.start(d, url: engineURL) } catch let e as Diagnostic {
+                        throw Diagnostic(.error, e.message, in: source, span: pathExpr.span, notes: ["tally sql asks the engine for a Parquet file's columns"] + e.notes)
+                    }
+                }
+                let tables = if let engine = engine ?? (parquet ? schemaEngine : nil), !engineCopies {
                     try engineLoad(engine, path: path, name: name, options: loadOptions, syntax: options, statement: s, source: source, pathExpr: pathExpr)
                 } else {
                     try Loader.load(path: path, name: name?.text, options: loadOptions, isCancelled: isCancelled, locate: { d in
