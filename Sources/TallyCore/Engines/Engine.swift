@@ -159,7 +159,7 @@ public final class Engine {
     struct EngineError: Error { let message: String }
 
     /// An engine error, shown at the statement that met it.
-    private func located<T>(_ origin: Origin, _ body: () throws -> T) throws -> T {
+    func located<T>(_ origin: Origin, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as EngineError {
             throw origin.error("\(dialect.engineName): \(e.message.split(separator: "\n").first.map(String.init) ?? e.message)",
                                notes: e.message.contains("\n") ? [String(e.message.split(separator: "\n").dropFirst().joined(separator: " ").prefix(300))] : [])
