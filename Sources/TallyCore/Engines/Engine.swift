@@ -108,6 +108,9 @@ public final class Engine {
             if dialect == .duckdb || hello["missing"] as? Bool == true {
                 throw Diagnostic(.error, "\(dialect.engineName) is not installed for Tally (\(python): \(e))", notes: [Engine.installNote(dialect)])
             }
+            if hello["unreachable"] as? Bool == true {
+                throw Diagnostic(.error, e, notes: ["start the server first, or leave out the URL: Spark then runs in Tally's process (local[*])"])
+            }
             throw Diagnostic(.error, e, notes: url == nil ? [] : ["is a Spark server running at \(url!)?"])
         }
         for statement in compiler.preamble { _ = try execute(statement) }

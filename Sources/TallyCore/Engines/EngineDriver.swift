@@ -55,7 +55,8 @@ for line in sys.stdin:
 """#
 
     /// Spark: one session for the whole run, `local[*]` unless the first argument names a
-    /// standalone master (`spark://host:port`) or a Spark Connect server (`sc://host:port`).
+    /// standalone master (`spark://host:port`) or a Spark Connect server (`sc://host:port`,
+    /// first tried with one connection of at most 5 seconds: the client's own retries take a minute).
     /// The second argument is a private folder for Spark's logging settings: warnings and
     /// errors only, on stderr, no progress bar. Times are UTC and without a zone, as Tally's are.
     static let spark = common + #"""
@@ -84,6 +85,15 @@ except Exception as e:
 if not url.startswith("sc://") and not (os.environ.get("JAVA_HOME") or shutil.which("java")):
     send({"error": "no java (Spark runs on Java 17)", "missing": True})
     sys.exit(0)
+if url.startswith("sc://"):
+    # Where no server listens, the Connect client retries for about a minute: one try first.
+    import socket, urllib.parse
+    try:
+        where = urllib.parse.urlparse(url)
+        socket.create_connection((where.hostname or "localhost", where.port or 15002), timeout=5).close()
+    except (OSError, ValueError) as e:
+        send({"error": "no Spark Connect server answers at %s (%s)" % (url, getattr(e, "strerror", None) or e), "unreachable": True})
+        sys.exit(0)
 try:
     b = SparkSession.builder.appName("tally")
     if url.startswith("sc://"):
