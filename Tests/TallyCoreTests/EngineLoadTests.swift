@@ -173,6 +173,17 @@ final class EngineLoadTests: XCTestCase {
         }
         XCTAssertTrue(outputs[1].split(separator: "\n").contains { $0.split(separator: " ") == ["name", "string", "1", "6", "z", "😀", "z", "(2),", "é", "(1),", "中", "(1)"] },
                       outputs[1])
+        // Ctrl-C: the session's flag reaches the engine, and the statement is cancelled.
+        let capture = CapturedOutput()
+        let session = Session(output: capture)
+        session.engine = try Engine.start(.duckdb)
+        defer { session.engine?.close() }
+        XCTAssertEqual(session.run(SourceFile(name: "t.tally", text: "load mixed from \"mixed.csv\""), baseDirectory: folder).errors, 0)
+        session.isCancelled = { true }
+        let cancelled = session.run(SourceFile(name: "t.tally", text: "summary mixed"), baseDirectory: folder)
+        XCTAssertTrue(cancelled.cancelled)
+        XCTAssertEqual(capture.diagnostics, ["error: cancelled"])
+        XCTAssertEqual(capture.results, "")
     }
 
     /// Without an engine (after `.engine memory`) a table an engine read has no rows to

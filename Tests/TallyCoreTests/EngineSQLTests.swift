@@ -96,6 +96,23 @@ final class EngineSQLTests: XCTestCase {
         XCTAssertTrue(errors[0].contains("3 | sum(m) big"), errors[0])
     }
 
+    func testCtrlCInterruptsALongStatement() throws {
+        let engine = try Engine.start(.duckdb)
+        defer { engine.close() }
+        try EngineSQLTests.assertLongStatementIsInterrupted(engine, "SELECT count(*) FROM range(100000000000) AS r(x) WHERE x % 7 = 3")
+    }
+
+    /// Ctrl-C a second into a statement that would run for minutes: the driver interrupts it
+    /// within seconds, the statement is `Cancelled`, and the engine runs the next one.
+    static func assertLongStatementIsInterrupted(_ engine: Engine, _ sql: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let start = Date()
+        engine.isCancelled = { Date().timeIntervalSince(start) > 1 }
+        XCTAssertThrowsError(try engine.execute(sql), file: file, line: line) { XCTAssertTrue($0 is Cancelled, "\($0)", file: file, line: line) }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 8, file: file, line: line)
+        engine.isCancelled = { false }
+        XCTAssertEqual(try engine.execute("SELECT 42"), [["42"]], file: file, line: line)
+    }
+
     /// A table's rows handed to the engine keep every value: text with quotes, commas and line
     /// breaks, nulls apart from empty text, decimals in full, dates and times, 64-bit integers.
     func testCleanCSVCarriesEveryValue() throws {

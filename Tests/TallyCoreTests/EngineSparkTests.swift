@@ -136,6 +136,11 @@ final class EngineSparkTests: XCTestCase {
         try EngineSQLTests.assertCleanCSVCarriesEveryValue(try EngineSparkTests.spark(), "SELECT s IS NULL, char_length(s), s = '', d, t, n FROM v ORDER BY __row")
     }
 
+    /// Ctrl-C interrupts a long statement on Spark (its jobs cancelled) as on DuckDB.
+    func testCtrlCInterruptsALongStatementOnSpark() throws {
+        try EngineSQLTests.assertLongStatementIsInterrupted(try EngineSparkTests.spark(), "SELECT count(*) FROM range(0, 100000000000, 1, 2) WHERE id % 7 = 3")
+    }
+
     /// Text sorts by code points on Spark (its UTF8_BINARY collation compares UTF-8 bytes), as
     /// in memory: U+FF01 comes before U+1F600, which UTF-16 order would turn around; nulls last.
     /// A field of U+0001 alone is text, not null (Spark's null marker is a text no file holds).

@@ -45,9 +45,9 @@ extension SQLCompiler {
 
 extension Engine {
     /// Each column's facts for `describe` (`summary`: also its smallest, largest and most
-    /// frequent values), computed by the engine; its error is shown at `origin`. Ctrl-C stops
-    /// between statements, as between a script's queries.
-    func describe(_ t: Table, summary: Bool, at origin: Origin, isCancelled: () -> Bool) throws -> [Describe.Facts] {
+    /// frequent values), computed by the engine; its error is shown at `origin`. Ctrl-C
+    /// interrupts it as it does a query (`isCancelled`).
+    func describe(_ t: Table, summary: Bool, at origin: Origin) throws -> [Describe.Facts] {
         try located(origin) {
             try register(t)
             var facts = [Describe.Facts](repeating: .init(), count: t.columns.count)
@@ -62,7 +62,6 @@ extension Engine {
                 return facts
             }
             for start in stride(from: 0, to: t.columns.count, by: SQLCompiler.summaryWidth) {
-                if isCancelled() { throw Cancelled() }
                 let columns = start..<min(t.columns.count, start + SQLCompiler.summaryWidth)
                 var frequent: [Int: [(kind: Int, value: Value, count: Int)]] = [:]
                 for row in try execute(compiler.summary(t, columns: columns)) {
