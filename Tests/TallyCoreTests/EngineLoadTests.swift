@@ -141,7 +141,7 @@ final class EngineLoadTests: XCTestCase {
         """
 
     /// `describe` and `summary` of tables DuckDB holds are computed by DuckDB, and print what
-    /// they print for the same tables in memory, byte for byte — over 32 columns too (two statements).
+    /// they print for the same tables in memory, byte for byte — 40 columns too.
     func testDescribeAndSummaryOfTablesTheEngineHolds() throws {
         for (name, text) in EngineLoadTests.describedFiles { _ = try write(name, text) }
         let header = (1...40).map { "c\($0)" }.joined(separator: ","), rows = (1...3).map { r in (1...40).map { "\($0 * r % 7)" }.joined(separator: ",") }
