@@ -55,6 +55,25 @@ final class EngineSparkCommandTests: XCTestCase {
         XCTAssertTrue(http.stderr.contains("error: `http://127.0.0.1:8080` is not a Spark address"), http.stderr)
     }
 
+    /// A Spark Connect address where no server listens fails within seconds (one connection
+    /// tried, not the client's minutes of retries), saying so; `.engine spark URL` too, at the
+    /// command. No JVM starts.
+    func testNoSparkConnectServerFailsAtOnce() throws {
+        let url = "sc://127.0.0.1:\(SparkServers.freePort())"
+        let start = Date()
+        let r = try TallyProcess.run(["-c", "print \"ran\"", "--engine", "spark", "--engine-url", url])
+        let seconds = Date().timeIntervalSince(start)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.hasPrefix("error: no Spark Connect server answers at \(url) (Connection refused)\n"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("leave out the URL: Spark then runs in Tally's process"), r.stderr)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertLessThan(seconds, 15, r.stderr)
+        let command = try TallyProcess.run(["-c", ".engine spark \(url)\nprint \"ran\""])
+        XCTAssertEqual(command.status, 1)
+        XCTAssertTrue(command.stderr.hasPrefix("<command>:1:1: error: no Spark Connect server answers at \(url) (Connection refused)\n"), command.stderr)
+        XCTAssertEqual(command.stdout, "")
+    }
+
     /// A script on a Spark Connect server (`sc://`) and on a standalone master with a worker
     /// (`spark://`), each started here on 127.0.0.1 and stopped at the end, gives the in-memory
     /// output; on the Connect server `.engine` also switches to DuckDB and back to Spark (the

@@ -109,15 +109,92 @@ final class EngineLoadTests: XCTestCase {
         }
     }
 
-    /// Statements that read Tally's rows are errors for a table the engine holds; `.tables`
-    /// counts its rows from the load's pass; a link's key is checked by the engine.
+    /// The files of the `describe` and `summary` tests (here and EngineSparkTests): nulls,
+    /// Chinese text and text whose code point order is not its UTF-16 order (！ U+FF01 before
+    /// 😀 U+1F600), −0.0 beside 0.0, dates, booleans, times, a column of nulls, an empty table.
+    static let describedFiles: [(name: String, text: String)] = [
+        ("mixed.csv", """
+            id,name,score,joined,active,note,seen
+            1,王芳,91.5,2020-10-13,true,,2020-10-13 08:30:00
+            2,z,-0.0,,false,,
+            3,é,0.0,2019-05-01,,,2020-01-01 00:00:00
+            4,😀,,2020-10-13,true,,
+            5,！,91.5,2019-05-01,true,,2020-10-13 08:30:00
+            6,,1e3,2019-05-01,false,,
+            7,z,,,,,
+            8,中,0.0,2019-05-01,true,,
+
+            """),
+        ("empty.csv", "a,b\n"),
+    ]
+
+    /// The script that describes and summarises `describedFiles`, in CSV and as a table.
+    static let describing = """
+        load mixed from "mixed.csv"
+        load empty from "empty.csv"
+        describe mixed
+        summary mixed
+        describe empty
+        summary empty
+        .format table
+        summary mixed
+        """
+
+    /// `describe` and `summary` of tables DuckDB holds are computed by DuckDB, and print what
+    /// they print for the same tables in memory, byte for byte — 40 columns too.
+    func testDescribeAndSummaryOfTablesTheEngineHolds() throws {
+        for (name, text) in EngineLoadTests.describedFiles { _ = try write(name, text) }
+        let header = (1...40).map { "c\($0)" }.joined(separator: ","), rows = (1...3).map { r in (1...40).map { "\($0 * r % 7)" }.joined(separator: ",") }
+        _ = try write("wide.csv", ([header] + rows).joined(separator: "\n") + "\n")
+        let script = SourceFile(name: "t.tally", text: "load wide from \"wide.csv\"\nsummary wide\n" + EngineLoadTests.describing)
+        var outputs: [String] = []
+        for engine in [false, true] {
+            let capture = CapturedOutput()
+            let session = Session(output: capture)
+            session.display.format = .csv
+            if engine { session.engine = try Engine.start(.duckdb) }
+            XCTAssertEqual(session.run(script, baseDirectory: folder).errors, 0, capture.diagnostics.joined(separator: "\n"))
+            session.engine?.close()
+            XCTAssertEqual(session.catalog.table("mixed")?.rowCount, engine ? 0 : 8)   // under the engine Tally holds no rows
+            outputs.append(capture.results)
+        }
+        XCTAssertEqual(outputs[1], outputs[0])
+        // By hand from mixed.csv: name is null on row 6 and z twice, the rest once each: by code
+        // point z 7A < é E9 < 中 4E2D < 王 738B < ！ FF01 < 😀 1F600. score: 0 three times (−0.0
+        // is 0.0), 91.5 twice, 1e3 once. active true four times, false twice. note only nulls.
+        for line in ["id,integer,0,8", "name,string,1,6", "score,decimal,2,3", "note,string,8,0",
+                     "name,string,1,6,z,😀,\"z (2), é (1), 中 (1)\"", "score,decimal,2,3,0.00,1000.00,\"0.00 (3), 91.50 (2), 1000.00 (1)\"",
+                     "joined,date,2,2,2019-05-01,2020-10-13,\"2019-05-01 (4), 2020-10-13 (2)\"", "active,boolean,2,2,否,是,\"是 (4), 否 (2)\"",
+                     "seen,timestamp,5,2,2020-01-01 00:00:00,2020-10-13 08:30:00,\"2020-10-13 08:30:00 (2), 2020-01-01 00:00:00 (1)\"",
+                     "note,string,8,0,,,", "a,string,0,0", "a,string,0,0,,,",
+                     // wide.csv: c40 is 40 · r mod 7 for r = 1, 2, 3: 5, 3, 1.
+                     "c40,integer,0,3,1,5,\"1 (1), 3 (1), 5 (1)\""] {
+            XCTAssertTrue(outputs[1].split(separator: "\n").contains { $0 == line }, "\(line) in \(outputs[1])")
+        }
+        XCTAssertTrue(outputs[1].split(separator: "\n").contains { $0.split(separator: " ") == ["name", "string", "1", "6", "z", "😀", "z", "(2),", "é", "(1),", "中", "(1)"] },
+                      outputs[1])
+        // Ctrl-C: the session's flag reaches the engine, and the statement is cancelled.
+        let capture = CapturedOutput()
+        let session = Session(output: capture)
+        session.engine = try Engine.start(.duckdb)
+        defer { session.engine?.close() }
+        XCTAssertEqual(session.run(SourceFile(name: "t.tally", text: "load mixed from \"mixed.csv\""), baseDirectory: folder).errors, 0)
+        session.isCancelled = { true }
+        let cancelled = session.run(SourceFile(name: "t.tally", text: "summary mixed"), baseDirectory: folder)
+        XCTAssertTrue(cancelled.cancelled)
+        XCTAssertEqual(capture.diagnostics, ["error: cancelled"])
+        XCTAssertEqual(capture.results, "")
+    }
+
+    /// Without an engine (after `.engine memory`) a table an engine read has no rows to
+    /// describe: an error saying so. `.tables` counts its rows from the load's pass; a link's
+    /// key is checked by the engine.
     func testStatementsThatNeedTheRowsSayWhy() throws {
         let courses = try write("c.csv", "id,name\n1,甲\n2,乙\n2,丙\n")
         let enrolled = try write("e.csv", "course,n\n1,10\n2,20\n")
-        let r = try run("load c from \(Lexical.string(courses))\nload e from \(Lexical.string(enrolled))\nsummary c", engine: true)
-        XCTAssertTrue(r.output.diagnostics.first?.hasPrefix("t.tally:3:1: error: summary reads the rows of c, which DuckDB holds") ?? false, r.output.diagnostics.joined())
-        let d = try run("load c from \(Lexical.string(courses))\ndescribe c", engine: true)
-        XCTAssertTrue(d.output.diagnostics.first?.hasPrefix("t.tally:2:1: error: describe reads the rows of c, which DuckDB holds") ?? false, d.output.diagnostics.joined())
+        let r = try run("load c from \(Lexical.string(courses))\n.engine memory\nsummary c", engine: true)
+        XCTAssertTrue(r.output.diagnostics.first?.hasPrefix("t.tally:3:1: error: summary reads the rows of c, which an engine read: Tally holds none of them") ?? false,
+                      r.output.diagnostics.joined())
         let load = try run("load c from \(Lexical.string(courses))\ndescribe load c", engine: true)
         XCTAssertEqual(load.output.diagnostics, [])
         XCTAssertEqual(Listing.tables(load.session.catalog).columns[1].vector.value(at: 0), .integer(3))

@@ -96,6 +96,23 @@ final class EngineSQLTests: XCTestCase {
         XCTAssertTrue(errors[0].contains("3 | sum(m) big"), errors[0])
     }
 
+    func testCtrlCInterruptsALongStatement() throws {
+        let engine = try Engine.start(.duckdb)
+        defer { engine.close() }
+        try EngineSQLTests.assertLongStatementIsInterrupted(engine, "SELECT count(*) FROM range(100000000000) AS r(x) WHERE x % 7 = 3")
+    }
+
+    /// Ctrl-C a second into a statement that would run for minutes: the driver interrupts it
+    /// within seconds, the statement is `Cancelled`, and the engine runs the next one.
+    static func assertLongStatementIsInterrupted(_ engine: Engine, _ sql: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let start = Date()
+        engine.isCancelled = { Date().timeIntervalSince(start) > 1 }
+        XCTAssertThrowsError(try engine.execute(sql), file: file, line: line) { XCTAssertTrue($0 is Cancelled, "\($0)", file: file, line: line) }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 8, file: file, line: line)
+        engine.isCancelled = { false }
+        XCTAssertEqual(try engine.execute("SELECT 42"), [["42"]], file: file, line: line)
+    }
+
     /// A table's rows handed to the engine keep every value: text with quotes, commas and line
     /// breaks, nulls apart from empty text, decimals in full, dates and times, 64-bit integers.
     func testCleanCSVCarriesEveryValue() throws {
@@ -104,21 +121,22 @@ final class EngineSQLTests: XCTestCase {
         try EngineSQLTests.assertCleanCSVCarriesEveryValue(engine, "SELECT s IS NULL, length(s), s = '', d, t, n FROM v ORDER BY rowid")
     }
 
-    /// `query` reads the table v back in its rows' order: each column as handed over.
+    /// `query` reads the table v back in its rows' order: each column as handed over (text of
+    /// U+0001 alone too, which is no null marker).
     static func assertCleanCSVCarriesEveryValue(_ engine: Engine, _ query: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let t = Table(name: "v", columns: [
-            .init(name: "s", vector: .string([0, 1, 2, 0], StringDictionary(["a\"b,c", "第一行\n第二行", ""]), { var m = NullMask(count: 4); m.setNull(3); return m }())),
-            .init(name: "d", vector: .decimal([0.1, 1.0 / 3, -2.5e-300, 1e20], nil)),
-            .init(name: "t", vector: .timestamp([0, 86399, 1_602_577_800, -86400], nil)),
-            .init(name: "n", vector: .integer([.min, -1, 0, .max], nil)),
+            .init(name: "s", vector: .string([0, 1, 2, 0, 3], StringDictionary(["a\"b,c", "第一行\n第二行", "", "\u{1}"]), { var m = NullMask(count: 5); m.setNull(3); return m }())),
+            .init(name: "d", vector: .decimal([0.1, 1.0 / 3, -2.5e-300, 1e20, 2], nil)),
+            .init(name: "t", vector: .timestamp([0, 86399, 1_602_577_800, -86400, 0], nil)),
+            .init(name: "n", vector: .integer([.min, -1, 0, .max, 1], nil)),
         ])
         try engine.register(t)
         let rows = try engine.execute(query)
-        XCTAssertEqual(rows.map { $0[0] }, ["false", "false", "false", "true"], file: file, line: line)
-        XCTAssertEqual(rows.map { $0[1] }, ["5", "7", "0", nil], file: file, line: line)
-        XCTAssertEqual(rows.map { $0[2] }, ["false", "false", "true", nil], file: file, line: line)
-        XCTAssertEqual(rows.map { $0[3].flatMap(Double.init) }, [0.1, 1.0 / 3, -2.5e-300, 1e20], file: file, line: line)
-        XCTAssertEqual(rows.map { $0[4] }, ["1970-01-01 00:00:00", "1970-01-01 23:59:59", "2020-10-13 08:30:00", "1969-12-31 00:00:00"], file: file, line: line)
-        XCTAssertEqual(rows.map { $0[5] }, ["-9223372036854775808", "-1", "0", "9223372036854775807"], file: file, line: line)
+        XCTAssertEqual(rows.map { $0[0] }, ["false", "false", "false", "true", "false"], file: file, line: line)
+        XCTAssertEqual(rows.map { $0[1] }, ["5", "7", "0", nil, "1"], file: file, line: line)
+        XCTAssertEqual(rows.map { $0[2] }, ["false", "false", "true", nil, "false"], file: file, line: line)
+        XCTAssertEqual(rows.map { $0[3].flatMap(Double.init) }, [0.1, 1.0 / 3, -2.5e-300, 1e20, 2], file: file, line: line)
+        XCTAssertEqual(rows.map { $0[4] }, ["1970-01-01 00:00:00", "1970-01-01 23:59:59", "2020-10-13 08:30:00", "1969-12-31 00:00:00", "1970-01-01 00:00:00"], file: file, line: line)
+        XCTAssertEqual(rows.map { $0[5] }, ["-9223372036854775808", "-1", "0", "9223372036854775807", "1"], file: file, line: line)
     }
 }

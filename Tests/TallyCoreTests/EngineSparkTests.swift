@@ -136,17 +136,31 @@ final class EngineSparkTests: XCTestCase {
         try EngineSQLTests.assertCleanCSVCarriesEveryValue(try EngineSparkTests.spark(), "SELECT s IS NULL, char_length(s), s = '', d, t, n FROM v ORDER BY __row")
     }
 
+    /// Ctrl-C interrupts a long statement on Spark (its jobs cancelled) as on DuckDB.
+    func testCtrlCInterruptsALongStatementOnSpark() throws {
+        try EngineSQLTests.assertLongStatementIsInterrupted(try EngineSparkTests.spark(), "SELECT count(*) FROM range(0, 100000000000, 1, 2) WHERE id % 7 = 3")
+    }
+
     /// Text sorts by code points on Spark (its UTF8_BINARY collation compares UTF-8 bytes), as
     /// in memory: U+FF01 comes before U+1F600, which UTF-16 order would turn around; nulls last.
+    /// A field of U+0001 alone is text, not null (Spark's null marker is a text no file holds).
+    /// `describe` and `summary` of tables Spark holds (EngineLoadTests.describedFiles) print what
+    /// they print in memory: Spark computes them, its min, max and ties in that order too.
     func testTextSortsByCodePointsOnSpark() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-spark-text-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        try "id,s\n1,😀\n2,a\n3,！\n4,B\n5,\n6,é\n7,z\n8,王\n".write(to: dir.appendingPathComponent("texts.csv"), atomically: true, encoding: .utf8)
-        let outputs = try inMemoryAndOnSpark(SourceFile(name: "t.tally", text: "load \"texts.csv\"\nlist id, s texts sort s\nlist id texts where s > \"王\""),
-                                             in: dir.path)
-        // By code point: B 42, a 61, z 7A, é E9, 王 738B, ！ FF01, 😀 1F600, then the null.
-        XCTAssertEqual(outputs[0], "id,s\n4,B\n2,a\n7,z\n6,é\n8,王\n3,！\n1,😀\n5,\nid\n1\n3\n")
+        try "id,s\n1,😀\n2,a\n3,！\n4,B\n5,\n6,é\n7,z\n8,王\n9,\u{1}\n".write(to: dir.appendingPathComponent("texts.csv"), atomically: true, encoding: .utf8)
+        for (name, text) in EngineLoadTests.describedFiles {
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let script = "load \"texts.csv\"\nlist id, s texts sort s\nlist id texts where s > \"王\"\nsummary texts\n"
+        let outputs = try inMemoryAndOnSpark(SourceFile(name: "t.tally", text: script + EngineLoadTests.describing), in: dir.path)
+        // By code point: U+0001, B 42, a 61, z 7A, é E9, 王 738B, ！ FF01, 😀 1F600, then the null;
+        // s: one null, its smallest U+0001, its largest 😀, each value once (ties in that order).
+        XCTAssertTrue(outputs[0].hasPrefix("id,s\n9,\u{1}\n4,B\n2,a\n7,z\n6,é\n8,王\n3,！\n1,😀\n5,\nid\n1\n3\n"), outputs[0])
+        XCTAssertTrue(outputs[0].contains("\ns,string,1,8,\u{1},😀,\"\u{1} (1), B (1), a (1)\"\n"), outputs[0])
+        XCTAssertTrue(outputs[0].contains("\nname,string,1,6,z,😀,\"z (2), é (1), 中 (1)\"\n"), outputs[0])
         XCTAssertEqual(outputs[1], outputs[0])
     }
 

@@ -30,6 +30,11 @@ public final class Engine {
     private var fileCount = 0
     /// The engine's own version, as it reports it.
     public private(set) var version = ""
+    /// Ctrl-C (the session's `isCancelled`): the statement running is interrupted, its answer
+    /// dropped and `Cancelled` thrown, so nothing of it is shown — as for a query in memory.
+    public var isCancelled: () -> Bool = { false }
+    /// Whether the statement running was asked to stop.
+    private var interrupted = false
 
     /// The driver's Python: `TALLY_ENGINE_PYTHON`, else `.engines/venv/bin/python3` in the
     /// current folder or one above it, or beside the tally executable or above it.
@@ -108,6 +113,9 @@ public final class Engine {
             if dialect == .duckdb || hello["missing"] as? Bool == true {
                 throw Diagnostic(.error, "\(dialect.engineName) is not installed for Tally (\(python): \(e))", notes: [Engine.installNote(dialect)])
             }
+            if hello["unreachable"] as? Bool == true {
+                throw Diagnostic(.error, e, notes: ["start the server first, or leave out the URL: Spark then runs in Tally's process (local[*])"])
+            }
             throw Diagnostic(.error, e, notes: url == nil ? [] : ["is a Spark server running at \(url!)?"])
         }
         for statement in compiler.preamble { _ = try execute(statement) }
@@ -135,7 +143,7 @@ public final class Engine {
                 }
                 return obj
             }
-            let chunk = output.availableData
+            let chunk = try nextChunk()
             if chunk.isEmpty {
                 process.waitUntilExit()
                 let why = errorTail.text
@@ -145,13 +153,37 @@ public final class Engine {
         }
     }
 
-    /// Runs one statement; its rows as text (nil for null), or the engine's error.
-    func execute(_ sql: String) throws -> [[String?]] {
-        let request = try JSONSerialization.data(withJSONObject: ["sql": sql]) + Data([10])
-        do { try input.write(contentsOf: request) } catch {
+    /// What the driver writes next (empty: it stopped), waited for a tenth of a second at a
+    /// time (a signal may cut a wait short): on Ctrl-C the driver is asked once to interrupt the
+    /// statement, whose answer then still comes.
+    private func nextChunk() throws -> Data {
+        var ready = pollfd(fd: output.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        while poll(&ready, 1, 100) <= 0 {
+            guard !interrupted, isCancelled() else { continue }
+            interrupted = true
+            try send(["cancel": true])
+        }
+        var bytes = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = read(output.fileDescriptor, &bytes, bytes.count)
+            if n >= 0 { return Data(bytes[0..<n]) }
+            if errno != EINTR { return Data() }
+        }
+    }
+
+    private func send(_ request: [String: Any]) throws {
+        do { try input.write(contentsOf: try JSONSerialization.data(withJSONObject: request) + Data([10])) } catch {
             throw Diagnostic(.error, "the \(dialect.engineName) driver stopped", notes: [installNote])
         }
+    }
+
+    /// Runs one statement; its rows as text (nil for null), or the engine's error.
+    func execute(_ sql: String) throws -> [[String?]] {
+        if isCancelled() { throw Cancelled() }
+        interrupted = false
+        try send(["sql": sql])
         let r = try response()
+        if interrupted || isCancelled() { throw Cancelled() }
         if let e = r["error"] as? String { throw EngineError(message: e) }
         return (r["rows"] as? [[Any]] ?? []).map { $0.map { $0 as? String } }
     }
@@ -159,7 +191,7 @@ public final class Engine {
     struct EngineError: Error { let message: String }
 
     /// An engine error, shown at the statement that met it.
-    private func located<T>(_ origin: Origin, _ body: () throws -> T) throws -> T {
+    func located<T>(_ origin: Origin, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as EngineError {
             throw origin.error("\(dialect.engineName): \(e.message.split(separator: "\n").first.map(String.init) ?? e.message)",
                                notes: e.message.contains("\n") ? [String(e.message.split(separator: "\n").dropFirst().joined(separator: " ").prefix(300))] : [])

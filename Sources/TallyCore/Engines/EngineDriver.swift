@@ -2,7 +2,8 @@
 /// -c DRIVER`) and talks to over a pipe, a JSON line per statement each way. A request is
 /// `{"sql": …}`; the answer `{"rows": [[cell, …], …]}` with every cell as text (null as null:
 /// integers in full, doubles in their shortest exact form, dates ISO, booleans true/false), or
-/// `{"error": …}`. The first line says whether the engine could be imported.
+/// `{"error": …}`. The first line says whether the engine could be imported. `{"cancel": true}`
+/// interrupts the statement running (DuckDB's interrupt, Spark's job cancel), whose answer follows.
 enum EngineDriver {
     /// The releases the project pins (Makefile `engines`): DuckDB, and Spark with its Spark
     /// Connect client (Java 17 runs it).
@@ -34,6 +35,40 @@ def text(v):
         return v.isoformat()
     return str(v)
 
+def serve(run, interrupt, message=str):
+    # Each request's answer: its rows, or the engine's error. Requests are read on a thread of
+    # their own, so that {"cancel": true} (Ctrl-C in Tally) interrupts the statement running;
+    # its answer is still the reply, which Tally drops.
+    import threading, queue
+    requests, lock, state = queue.Queue(), threading.Lock(), {"busy": False}
+    def read():
+        for line in sys.stdin:
+            request = json.loads(line)
+            if request.get("cancel"):
+                with lock:
+                    if state["busy"]:
+                        try:
+                            interrupt()
+                        except Exception:
+                            pass
+            else:
+                requests.put(request["sql"])
+        requests.put(None)
+    threading.Thread(target=read, daemon=True).start()
+    while True:
+        sql = requests.get()
+        if sql is None:
+            return
+        with lock:
+            state["busy"] = True
+        try:
+            send({"rows": [[text(v) for v in r] for r in run(sql)]})
+        except Exception as e:
+            send({"error": message(e)})
+        finally:
+            with lock:
+                state["busy"] = False
+
 """#
 
     static let duckdb = common + #"""
@@ -45,17 +80,15 @@ except Exception as e:
 
 con = duckdb.connect(":memory:")
 send({"ready": duckdb.__version__})
-for line in sys.stdin:
-    try:
-        cur = con.execute(json.loads(line)["sql"])
-        rows = cur.fetchall() if cur.description else []
-        send({"rows": [[text(v) for v in r] for r in rows]})
-    except Exception as e:
-        send({"error": str(e)})
+def run(sql):
+    cur = con.execute(sql)
+    return cur.fetchall() if cur.description else []
+serve(run, con.interrupt)
 """#
 
     /// Spark: one session for the whole run, `local[*]` unless the first argument names a
-    /// standalone master (`spark://host:port`) or a Spark Connect server (`sc://host:port`).
+    /// standalone master (`spark://host:port`) or a Spark Connect server (`sc://host:port`,
+    /// first tried with one connection of at most 5 seconds: the client's own retries take minutes).
     /// The second argument is a private folder for Spark's logging settings: warnings and
     /// errors only, on stderr, no progress bar. Times are UTC and without a zone, as Tally's are.
     static let spark = common + #"""
@@ -84,6 +117,15 @@ except Exception as e:
 if not url.startswith("sc://") and not (os.environ.get("JAVA_HOME") or shutil.which("java")):
     send({"error": "no java (Spark runs on Java 17)", "missing": True})
     sys.exit(0)
+if url.startswith("sc://"):
+    # Where no server listens, the Connect client retries for about a minute: one try first.
+    import socket, urllib.parse
+    try:
+        where = urllib.parse.urlparse(url)
+        socket.create_connection((where.hostname or "localhost", where.port or 15002), timeout=5).close()
+    except (OSError, ValueError) as e:
+        send({"error": "no Spark Connect server answers at %s (%s)" % (url, getattr(e, "strerror", None) or e), "unreachable": True})
+        sys.exit(0)
 try:
     b = SparkSession.builder.appName("tally")
     if url.startswith("sc://"):
@@ -109,12 +151,7 @@ def message(e):
     return str(e)
 
 send({"ready": spark.version})
-for line in sys.stdin:
-    try:
-        rows = spark.sql(json.loads(line)["sql"]).collect()
-        send({"rows": [[text(v) for v in r] for r in rows]})
-    except Exception as e:
-        send({"error": message(e)})
+serve(lambda sql: spark.sql(sql).collect(), spark.interruptAll if url.startswith("sc://") else spark.sparkContext.cancelAllJobs, message)
 spark.stop()
 """#
 }

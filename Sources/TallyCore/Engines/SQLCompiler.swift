@@ -132,9 +132,12 @@ public struct SQLCompiler: Sendable {
             // Every column read as text (FAILFAST: a malformed row is an error, never nulls),
             // then typed under ANSI casts, which fail on a value that does not fit; the null
             // markers in any case, as Tally reads them. An empty field is null and a quoted
-            // empty one ("") empty text, as DuckDB reads them: Spark's nullValue is a text no
-            // export holds (U+0001 alone), so only the unquoted empty field is null. The typed
-            // view is cached: read and numbered once, not again by every query.
+            // empty one ("") empty text, as DuckDB reads them: Spark's reader gives an unquoted
+            // empty field its nullValue, and then a field equal to nullValue is null. So that no
+            // other field is, nullValue is a text no file holds: a lone surrogate (U+D800),
+            // which decoding UTF-8 never gives (Tally reads only valid UTF-8 here, and Java
+            // decodes an invalid sequence as U+FFFD). The typed view is cached: read and
+            // numbered once, not again by every query.
             let file = ident(name + "__file")
             let markers = nulls.map { string($0.uppercased()) }.joined(separator: ", ")
             let typed = columns.map { c -> String in
@@ -144,7 +147,7 @@ public struct SQLCompiler: Sendable {
             }
             return """
                 CREATE OR REPLACE TEMPORARY VIEW \(file) (\(columns.map { "\(ident($0.name)) STRING" }.joined(separator: ", ")))
-                USING csv OPTIONS (path \(string(path)), header 'true', sep \(string(delimiter)), quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\\u0001');
+                USING csv OPTIONS (path \(string(path)), header 'true', sep \(string(delimiter)), quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\\uD800');
                 CREATE OR REPLACE TEMPORARY VIEW \(ident(name)) AS
                 SELECT monotonically_increasing_id() AS __row, \(typed.joined(separator: ", "))
                 FROM \(file);

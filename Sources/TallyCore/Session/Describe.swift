@@ -1,17 +1,27 @@
 /// `describe TABLE`: one row per column with its type, nulls and distinct values.
 /// `summary TABLE`: the same plus each column's smallest and largest value and its most frequent
 /// values — the first look at a new export. (`describe load TABLE` is `TableSource.loadStatement`.)
+/// For a table an engine holds, the engine computes each column's facts (EngineDescribe.swift)
+/// and `result` shows them as for a table in memory.
 enum Describe {
-    static func schema(_ t: Table, isCancelled: @escaping () -> Bool = { false }) throws -> ResultTable {
-        var poll = CancelPoll(isCancelled)
-        return with(t, distinct: try t.columns.map { Int64(try counts($0.vector, &poll).count) })
+    /// What `describe` and `summary` show of one column: its nulls and its distinct non-null
+    /// values; for `summary` also the smallest and largest value in `sort`'s order (text by code
+    /// points) and the three most frequent with their counts (ties by that order).
+    struct Facts {
+        var nulls = 0, distinct = 0
+        var smallest: Value?, largest: Value?
+        var frequent: [(value: Value, count: Int)] = []
     }
 
-    /// One pass over the rows per column, then one over its distinct values: the smallest and
-    /// largest in `sort`'s order (text by code points), and the three most frequent (ties by value).
+    static func schema(_ t: Table, isCancelled: @escaping () -> Bool = { false }) throws -> ResultTable {
+        var poll = CancelPoll(isCancelled)
+        return result(t, try t.columns.map { Facts(nulls: $0.vector.nullCount, distinct: try counts($0.vector, &poll).count) }, summary: false)
+    }
+
+    /// One pass over the rows per column, then one over its distinct values.
     static func summary(_ t: Table, isCancelled: @escaping () -> Bool = { false }) throws -> ResultTable {
         var poll = CancelPoll(isCancelled)
-        var distinct: [Int64] = [], mins: [String] = [], maxes: [String] = [], frequent: [String] = []
+        var facts: [Facts] = []
         for c in t.columns {
             let groups = try counts(c.vector, &poll)
             let order = SortKeyValues(c.vector, fewComparisons: true)
@@ -29,23 +39,26 @@ enum Describe {
                     if top.count > 3 { top.removeLast() }
                 }
             }
-            distinct.append(Int64(groups.count))
-            mins.append(lo.map { Format.display(c.vector.value(at: $0)) } ?? "")
-            maxes.append(hi.map { Format.display(c.vector.value(at: $0)) } ?? "")
-            frequent.append(top.map { "\(Format.display(c.vector.value(at: $0.row))) (\($0.count))" }.joined(separator: ", "))
+            facts.append(Facts(nulls: c.vector.nullCount, distinct: groups.count,
+                               smallest: lo.map(c.vector.value(at:)), largest: hi.map(c.vector.value(at:)),
+                               frequent: top.map { (c.vector.value(at: $0.row), $0.count) }))
         }
-        var result = with(t, distinct: distinct)
-        result.columns += [
-            .init(name: "min", vector: .text(mins), role: .dimension),
-            .init(name: "max", vector: .text(maxes), role: .dimension),
-            .init(name: "most frequent", vector: .text(frequent), role: .dimension),
-        ]
-        return result
+        return result(t, facts, summary: true)
     }
 
-    private static func with(_ t: Table, distinct: [Int64]) -> ResultTable {
-        var result = Listing.schema(t)
-        result.columns.append(.init(name: "distinct", vector: .integer(distinct, nil), role: .measure))
+    /// The table `describe` (`summary`: `summary`) shows, from each column's facts: values as
+    /// Tally shows them (`Format.display`), the most frequent as `value (count)`.
+    static func result(_ t: Table, _ facts: [Facts], summary: Bool) -> ResultTable {
+        var result = Listing.schema(t, nulls: facts.map { Int64($0.nulls) })
+        result.columns.append(.init(name: "distinct", vector: .integer(facts.map { Int64($0.distinct) }, nil), role: .measure))
+        guard summary else { return result }
+        result.columns += [
+            .init(name: "min", vector: .text(facts.map { $0.smallest.map(Format.display) ?? "" }), role: .dimension),
+            .init(name: "max", vector: .text(facts.map { $0.largest.map(Format.display) ?? "" }), role: .dimension),
+            .init(name: "most frequent", vector: .text(facts.map { f in
+                f.frequent.map { "\(Format.display($0.value)) (\($0.count))" }.joined(separator: ", ")
+            }), role: .dimension),
+        ]
         return result
     }
 
@@ -61,5 +74,4 @@ enum Describe {
         }
         return first.indices.filter { first[$0] >= 0 }.map { (first[$0], count[$0]) }
     }
-
 }

@@ -162,10 +162,11 @@ extension Session {
         return "'" + w.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    /// A statement that needs the rows of a table the engine holds: an error saying so.
-    func checkRowsHeld(_ t: Table, _ what: String, at span: Span, _ source: SourceFile, notes: [String] = []) throws {
-        guard t.source?.heldByEngine == true else { return }
-        throw Diagnostic(.error, "\(what) reads the rows of \(t.name), which \(engine?.dialect.engineName ?? "the engine") holds", in: source, span: span,
-                         notes: notes + ["or let Tally load the export too (it must fit in memory): --engine-copy"])
+    /// A statement that needs the rows of a table an engine read, with no engine in use (after
+    /// `.engine memory`): an error saying so.
+    func checkRowsHeld(_ t: Table, _ what: String, at span: Span, _ source: SourceFile) throws {
+        guard t.source?.heldByEngine == true, engine == nil else { return }
+        throw Diagnostic(.error, "\(what) reads the rows of \(t.name), which an engine read: Tally holds none of them", in: source, span: span,
+                         notes: ["switch to an engine first (.engine duckdb, .engine spark), or load it again to read it into Tally"])
     }
 }

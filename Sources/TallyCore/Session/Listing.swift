@@ -12,15 +12,16 @@ public enum Listing {
         ])
     }
 
-    /// One row per column: name, type, null count (not known for a table an engine holds).
-    public static func schema(_ table: Table) -> ResultTable {
-        let held = table.source?.heldByEngine == true
-        var unknown = NullMask(count: table.columns.count)
-        for i in table.columns.indices where held { unknown.setNull(i) }
+    /// One row per column: name, type, null count — `nulls` when given (an engine's count),
+    /// else Tally's own (not known for a table an engine holds).
+    public static func schema(_ table: Table, nulls: [Int64]? = nil) -> ResultTable {
+        let unknown = nulls == nil && table.source?.heldByEngine == true
+        var mask = NullMask(count: table.columns.count)
+        for i in table.columns.indices where unknown { mask.setNull(i) }
         return ResultTable(columns: [
             text("column", table.columns.map(\.name)),
             text("type", table.columns.map { $0.vector.type.rawValue }),
-            .init(name: "nulls", vector: .integer(table.columns.map { Int64($0.vector.nullCount) }, held ? unknown : nil), role: .measure),
+            .init(name: "nulls", vector: .integer(nulls ?? table.columns.map { Int64($0.vector.nullCount) }, unknown ? mask : nil), role: .measure),
         ])
     }
 

@@ -34,7 +34,10 @@ public final class Session: @unchecked Sendable {
     public var isCancelled: @Sendable () -> Bool = { false }
     public let output: SessionOutput
     /// `--engine duckdb|spark` or `.engine`: queries run on another engine (Engines/Engine.swift), bound here.
-    public var engine: Engine?
+    public var engine: Engine? {
+        // Ctrl-C interrupts the engine's statement too.
+        didSet { engine?.isCancelled = { [weak self] in self?.isCancelled() ?? false } }
+    }
     /// `--engine-url`: the Spark that `.engine spark` reaches (nil: Spark in Tally's process, `local[*]`).
     public var engineURL: String?
     /// `--engine-copy`: under an engine, exports load into Tally as always and each table a
@@ -505,14 +508,15 @@ public final class Session: @unchecked Sendable {
 
         case .describe(let name, let mode):
             let t = try binder(source).table(name)
-            if mode != .load {
-                try checkRowsHeld(t, mode == .summary ? "summary" : "describe", at: s.span, source,
-                                  notes: ["describe load \(Lexical.name(t.name)) shows how the engine reads it; count \(Lexical.name(t.name)) by a column, its values"])
-            }
             if mode == .load {
                 guard let from = t.source else { throw Diagnostic(.error, "\(t.name) was not loaded from a file", in: source, span: name.span) }
                 try show(.text(from.loadStatement(for: t)))
+            } else if let engine, t.source?.heldByEngine == true {
+                // The engine holds the rows: it computes each column's facts, shown as in memory.
+                let facts = try engine.describe(t, summary: mode == .summary, at: Origin(source: source, span: s.span))
+                try show(.table(Describe.result(t, facts, summary: mode == .summary)))
             } else {
+                try checkRowsHeld(t, mode == .summary ? "summary" : "describe", at: s.span, source)
                 try show(.table(try mode == .summary ? Describe.summary(t, isCancelled: isCancelled) : Describe.schema(t, isCancelled: isCancelled)))
             }
         }

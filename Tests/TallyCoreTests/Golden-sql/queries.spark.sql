@@ -3,7 +3,7 @@ SET spark.sql.session.timeZone = UTC;
 
 -- queries.tally:4: load "golden" with startup false
 CREATE OR REPLACE TEMPORARY VIEW `courses__file` (`course_id` STRING, `title` STRING, `project` STRING, `provider` STRING, `hours` STRING, `tutors` STRING, `enrolled` STRING, `participated` STRING, `passed` STRING)
-USING csv OPTIONS (path 'golden/courses.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\u0001');
+USING csv OPTIONS (path 'golden/courses.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\uD800');
 CREATE OR REPLACE TEMPORARY VIEW `courses` AS
 SELECT monotonically_increasing_id() AS __row, CASE WHEN upper(trim(`course_id`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `course_id` END AS `course_id`, CASE WHEN upper(trim(`title`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `title` END AS `title`, CASE WHEN upper(trim(`project`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `project` END AS `project`, CASE WHEN upper(trim(`provider`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `provider` END AS `provider`, CAST(CASE WHEN upper(trim(`hours`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `hours` END AS BIGINT) AS `hours`, CAST(CASE WHEN upper(trim(`tutors`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `tutors` END AS BIGINT) AS `tutors`, CAST(CASE WHEN upper(trim(`enrolled`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `enrolled` END AS BIGINT) AS `enrolled`, CAST(CASE WHEN upper(trim(`participated`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `participated` END AS BIGINT) AS `participated`, CAST(CASE WHEN upper(trim(`passed`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `passed` END AS BIGINT) AS `passed`
 FROM `courses__file`;
@@ -11,7 +11,7 @@ CACHE LAZY TABLE `courses`;
 
 -- queries.tally:4: load "golden" with startup false
 CREATE OR REPLACE TEMPORARY VIEW `districts__file` (`名称` STRING, `区号` STRING, `类型` STRING)
-USING csv OPTIONS (path 'golden/districts.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\u0001');
+USING csv OPTIONS (path 'golden/districts.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\uD800');
 CREATE OR REPLACE TEMPORARY VIEW `districts` AS
 SELECT monotonically_increasing_id() AS __row, CASE WHEN upper(trim(`名称`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `名称` END AS `名称`, CASE WHEN upper(trim(`区号`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `区号` END AS `区号`, CASE WHEN upper(trim(`类型`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `类型` END AS `类型`
 FROM `districts__file`;
@@ -19,7 +19,7 @@ CACHE LAZY TABLE `districts`;
 
 -- queries.tally:4: load "golden" with startup false
 CREATE OR REPLACE TEMPORARY VIEW `enrollments__file` (`enrollment_id` STRING, `period` STRING, `teacher_id` STRING, `course_id` STRING, `project` STRING, `enrolled_at` STRING, `paid` STRING, `participated` STRING, `hours_earned` STRING, `passed` STRING)
-USING csv OPTIONS (path 'golden/enrollments.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\u0001');
+USING csv OPTIONS (path 'golden/enrollments.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\uD800');
 CREATE OR REPLACE TEMPORARY VIEW `enrollments` AS
 SELECT monotonically_increasing_id() AS __row, CASE WHEN upper(trim(`enrollment_id`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `enrollment_id` END AS `enrollment_id`, CAST(CASE WHEN upper(trim(`period`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `period` END AS BIGINT) AS `period`, CASE WHEN upper(trim(`teacher_id`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `teacher_id` END AS `teacher_id`, CASE WHEN upper(trim(`course_id`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `course_id` END AS `course_id`, CASE WHEN upper(trim(`project`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `project` END AS `project`, CAST(CASE WHEN upper(trim(`enrolled_at`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `enrolled_at` END AS TIMESTAMP) AS `enrolled_at`, CASE WHEN `paid` IS NULL THEN NULL WHEN lower(trim(`paid`)) IN ('是', 'y', 'true', '1') THEN TRUE WHEN lower(trim(`paid`)) IN ('否', 'n', 'false', '0') THEN FALSE ELSE raise_error('not a boolean in column paid: ' || `paid`) END AS `paid`, CASE WHEN `participated` IS NULL THEN NULL WHEN lower(trim(`participated`)) IN ('是', 'y', 'true', '1') THEN TRUE WHEN lower(trim(`participated`)) IN ('否', 'n', 'false', '0') THEN FALSE ELSE raise_error('not a boolean in column participated: ' || `participated`) END AS `participated`, CAST(CASE WHEN upper(trim(`hours_earned`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `hours_earned` END AS DOUBLE) AS `hours_earned`, CASE WHEN `passed` IS NULL THEN NULL WHEN lower(trim(`passed`)) IN ('是', 'y', 'true', '1') THEN TRUE WHEN lower(trim(`passed`)) IN ('否', 'n', 'false', '0') THEN FALSE ELSE raise_error('not a boolean in column passed: ' || `passed`) END AS `passed`
 FROM `enrollments__file`;
@@ -27,7 +27,7 @@ CACHE LAZY TABLE `enrollments`;
 
 -- queries.tally:4: load "golden" with startup false
 CREATE OR REPLACE TEMPORARY VIEW `logins__file` (`teacher_id` STRING, `login_at` STRING, `client` STRING)
-USING csv OPTIONS (path 'golden/logins.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\u0001');
+USING csv OPTIONS (path 'golden/logins.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\uD800');
 CREATE OR REPLACE TEMPORARY VIEW `logins` AS
 SELECT monotonically_increasing_id() AS __row, CASE WHEN upper(trim(`teacher_id`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `teacher_id` END AS `teacher_id`, CAST(CASE WHEN upper(trim(`login_at`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `login_at` END AS TIMESTAMP) AS `login_at`, CASE WHEN upper(trim(`client`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `client` END AS `client`
 FROM `logins__file`;
@@ -35,7 +35,7 @@ CACHE LAZY TABLE `logins`;
 
 -- queries.tally:4: load "golden" with startup false
 CREATE OR REPLACE TEMPORARY VIEW `teachers__file` (`teacher_id` STRING, `name` STRING, `gender` STRING, `district` STRING, `school` STRING, `stage` STRING, `subject` STRING, `title` STRING, `in_service` STRING, `joined` STRING)
-USING csv OPTIONS (path 'golden/teachers.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\u0001');
+USING csv OPTIONS (path 'golden/teachers.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\uD800');
 CREATE OR REPLACE TEMPORARY VIEW `teachers` AS
 SELECT monotonically_increasing_id() AS __row, CASE WHEN upper(trim(`teacher_id`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `teacher_id` END AS `teacher_id`, CASE WHEN upper(trim(`name`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `name` END AS `name`, CASE WHEN upper(trim(`gender`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `gender` END AS `gender`, CASE WHEN upper(trim(`district`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `district` END AS `district`, CASE WHEN upper(trim(`school`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `school` END AS `school`, CASE WHEN upper(trim(`stage`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `stage` END AS `stage`, CASE WHEN upper(trim(`subject`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `subject` END AS `subject`, CASE WHEN upper(trim(`title`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `title` END AS `title`, CASE WHEN `in_service` IS NULL THEN NULL WHEN lower(trim(`in_service`)) IN ('是', 'y', 'true', '1') THEN TRUE WHEN lower(trim(`in_service`)) IN ('否', 'n', 'false', '0') THEN FALSE ELSE raise_error('not a boolean in column in_service: ' || `in_service`) END AS `in_service`, CAST(CASE WHEN upper(trim(`joined`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `joined` END AS DATE) AS `joined`
 FROM `teachers__file`;
@@ -43,7 +43,7 @@ CACHE LAZY TABLE `teachers`;
 
 -- queries.tally:4: load "golden" with startup false
 CREATE OR REPLACE TEMPORARY VIEW `tutor_ratings__file` (`teacher_id` STRING, `course_id` STRING, `tutor_id` STRING, `rating` STRING)
-USING csv OPTIONS (path 'golden/tutor_ratings.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\u0001');
+USING csv OPTIONS (path 'golden/tutor_ratings.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\uD800');
 CREATE OR REPLACE TEMPORARY VIEW `tutor_ratings` AS
 SELECT monotonically_increasing_id() AS __row, CASE WHEN upper(trim(`teacher_id`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `teacher_id` END AS `teacher_id`, CASE WHEN upper(trim(`course_id`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `course_id` END AS `course_id`, CASE WHEN upper(trim(`tutor_id`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `tutor_id` END AS `tutor_id`, CASE WHEN upper(trim(`rating`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `rating` END AS `rating`
 FROM `tutor_ratings__file`;
@@ -51,7 +51,7 @@ CACHE LAZY TABLE `tutor_ratings`;
 
 -- queries.tally:4: load "golden" with startup false
 CREATE OR REPLACE TEMPORARY VIEW `课程统计__file` (`课程编号` STRING, `课程名称` STRING, `选课 人数` STRING, `count` STRING)
-USING csv OPTIONS (path 'golden/课程统计.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\u0001');
+USING csv OPTIONS (path 'golden/课程统计.csv', header 'true', sep ',', quote '"', escape '"', multiLine 'true', mode 'FAILFAST', nullValue '\uD800');
 CREATE OR REPLACE TEMPORARY VIEW `课程统计` AS
 SELECT monotonically_increasing_id() AS __row, CASE WHEN upper(trim(`课程编号`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `课程编号` END AS `课程编号`, CASE WHEN upper(trim(`课程名称`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `课程名称` END AS `课程名称`, CAST(CASE WHEN upper(trim(`选课 人数`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `选课 人数` END AS BIGINT) AS `选课 人数`, CAST(CASE WHEN upper(trim(`count`)) IN ('-', '—', '/', 'NULL', 'N/A', '#N/A', '无', '暂无') THEN NULL ELSE `count` END AS BIGINT) AS `count`
 FROM `课程统计__file`;
