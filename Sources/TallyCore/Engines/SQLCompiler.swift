@@ -178,7 +178,7 @@ public struct SQLCompiler: Sendable {
     }
 
     /// The query that lists the columns of `from` and their engine types (the first two cells).
-    func describe(_ from: String) -> String { "DESCRIBE \(dialect == .spark ? "QUERY " : "")SELECT * FROM \(from)" }
+    func columnsQuery(_ from: String) -> String { "DESCRIBE \(dialect == .spark ? "QUERY " : "")SELECT * FROM \(from)" }
 
     /// `name` as a view of rows the engine holds (a database's table, Parquet files), with
     /// Tally's column types and `row` as the row number listings order by: nothing is copied.

@@ -18,7 +18,7 @@ public enum Loader {
                             reader: ((_ path: String, _ tableName: String, LoadOptions) throws -> Table)? = nil) throws -> [Table] {
         let kind = FileKind(path: path)
         if case .missing = kind { throw locate(Diagnostic(.error, "no such file or folder: \(path)" + Session.absoluteNote(path))) }
-        if (path as NSString).pathExtension.lowercased() == "parquet" {
+        if isParquet(path) {
             throw locate(Diagnostic(.error, "cannot load \(path): a Parquet file is read by the engine",
                                     notes: ["run with --engine duckdb or --engine spark"]))
         }
@@ -50,6 +50,9 @@ public enum Loader {
         let tableName = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         return [try reader?(path, tableName, options) ?? read(path, tableName: tableName, options: options, isCancelled: isCancelled)]
     }
+
+    /// A Parquet file or dataset folder: read by an engine, never by Tally itself.
+    static func isParquet(_ path: String) -> Bool { (path as NSString).pathExtension.lowercased() == "parquet" }
 
     /// The export files of a folder, in order of their names (hidden files and Excel's `~$` lock files left out).
     static func exports(in path: String, _ locate: (Diagnostic) -> Diagnostic = { $0 }) throws -> [String] {

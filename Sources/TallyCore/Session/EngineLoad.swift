@@ -91,11 +91,11 @@ extension Session {
             throw options.error("`\(option)` does not apply to a Parquet file: its columns are typed already", span)
         }
         let from = engine.compiler.parquet(SQLCompiler.absolute(path), folder: kind == .folder).from
-        let columns = try engine.execute(engine.compiler.describe(from))
+        let columns = try engine.execute(engine.compiler.columnsQuery(from))
         var source = TableSource(path: path)
         source.parquet = true
-        let table = name?.text ?? ((path.hasSuffix("/") ? String(path.dropLast()) : path) as NSString).lastPathComponent
-        return try heldTable(engine, (table as NSString).deletingPathExtension, source, columns: columns, from: from, what: path, locate: locate)
+        let table = name?.text ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return try heldTable(engine, table, source, columns: columns, from: from, what: path, locate: locate)
     }
 
     /// A table whose rows the engine holds: `columns` (name and engine type, the first two cells

@@ -371,7 +371,7 @@ public final class Session: @unchecked Sendable {
                 for w in t.source?.warnings ?? [] { output.diagnostic(w); outcome.warnings += 1 }
             }
             do {
-                let parquet = (path as NSString).pathExtension.lowercased() == "parquet"
+                let parquet = Loader.isParquet(path)
                 if let d = sqlDialect, parquet, schemaEngine == nil {
                     do { schemaEngine = try Engine.start(d, url: engineURL) } catch let e as Diagnostic {
                         throw Diagnostic(.error, e.message, in: source, span: pathExpr.span, notes: ["tally sql asks the engine for a Parquet file's columns"] + e.notes)
