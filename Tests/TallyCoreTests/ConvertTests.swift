@@ -17,7 +17,7 @@ final class ConvertTests: XCTestCase {
     /// original with them and the clean file with the options the conversion names; both
     /// tables must be the same. Returns the conversion's report.
     @discardableResult
-    private func roundTrip(_ file: String, with: String = "", parts: Int? = nil,
+    private func roundTrip(_ file: String, with: String = "", parts: Int? = nil, sheetBatch: Int? = nil, sheetBytes: Int? = nil,
                            line: UInt = #line) -> Converter.Converted? {
         var options = LoadOptions()
         if !with.isEmpty {
@@ -27,6 +27,8 @@ final class ConvertTests: XCTestCase {
             }
         }
         options.parts = parts
+        options.sheetBatch = sheetBatch
+        options.sheetBytes = sheetBytes
         var report: Converter.Converted?
         do {
             try Converter.convert(path: Messy.directory + "/" + file, to: folder, options: options, converted: { report = $0 })
@@ -51,6 +53,20 @@ final class ConvertTests: XCTestCase {
                      "quoted.csv", "spaces_blank.csv", "title_notes.csv", "utf16be.csv", "utf16le.txt", "wide_header.csv", "totals.csv"] {
             roundTrip(file)
         }
+    }
+
+    /// A workbook is converted a batch of rows at a time, its XML inflated a window at a time:
+    /// with batches of one row and more, and windows of a few bytes (cut inside every tag and
+    /// text), the clean file loads to the table one read gives. In bad_type.xlsx the score
+    /// column holds integers until row 3 (`优秀`): the batches' types combine to text.
+    func testWorkbooksConvertInBatchesAndWindows() {
+        for file in ["courses_openpyxl.xlsx", "courses_xlsxwriter.xlsx", "report.xlsx", "notes_first.xlsx", "bad_type.xlsx"] {
+            for (batch, window) in [(1, 1), (2, 3), (3, 7), (1, nil), (nil, 5)] as [(Int?, Int?)] {
+                roundTrip(file, sheetBatch: batch, sheetBytes: window)
+            }
+        }
+        roundTrip("report.xlsx", with: "skip_totals true, header (3, 4)", sheetBatch: 1, sheetBytes: 2)
+        XCTAssertEqual(roundTrip("bad_type.xlsx", sheetBatch: 1)?.loadOptions, [])
     }
 
     func testLoadOptionsCarryOver() {

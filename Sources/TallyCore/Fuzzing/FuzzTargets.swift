@@ -26,11 +26,23 @@ public enum FuzzTargets {
 
     /// The workbook reader: the input as an .xlsx file. Written to a file, as a load reads it
     /// (ZIPFoundation's in-memory archives have failures of their own that a load never meets).
+    /// Read twice, the sheet's XML in one window and in windows of a few bytes: both reads must
+    /// give the same table or the same error (a difference stops the target, as a crash).
     static func xlsx(_ bytes: [UInt8]) {
         let path = NSTemporaryDirectory() + "/tally-fuzz-\(getpid()).xlsx"
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { return }
         defer { try? FileManager.default.removeItem(atPath: path) }
-        _ = try? XLSXReader.read(path: path, tableName: "t", options: LoadOptions())
+        func read(window: Int?) -> String {
+            var options = LoadOptions()
+            options.sheetBytes = window
+            do {
+                let t = try XLSXReader.read(path: path, tableName: "t", options: options)
+                return t.columns.map { c in "\(c.name) \(c.vector.type): " + (0..<t.rowCount).map { "\(c.vector.value(at: $0))" }.joined(separator: ",") }
+                    .joined(separator: "\n")
+            } catch { return "\(error)" }
+        }
+        let whole = read(window: nil), windowed = read(window: 1 + bytes.count % 13)
+        precondition(whole == windowed, "the sheet read in small windows differs:\n\(whole)\n---\n\(windowed)")
     }
 
     /// Number formatting and string interpolation: the first 9 bytes as a decimal and a number

@@ -89,23 +89,12 @@ public enum Converter {
         var options = options
         if options.observer != nil {
             let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
-            let progress = LoadProgress(file: path, totalBytes: size * (ext == "xlsx" ? 1 : 2))
+            let progress = LoadProgress(file: path, totalBytes: size * 2)
             options.progress = progress
         }
         defer { if let p = options.progress { p.finish(); options.observer?(p) } }
         defer { tally_release_free_memory() }
-        if ext == "xlsx" {
-            let t = try XLSXReader.read(path: path, tableName: tableName, options: options, isCancelled: isCancelled)
-            var notes = Notes(t.columns.map(\.name))
-            notes.look(at: t)
-            try write(output) { fd in
-                var out = CleanCSV.header(t.columns.map(\.name))
-                CleanCSV.appendRows(of: t, to: &out)
-                try put(out, fd, output)
-            }
-            return Converted(source: t.source ?? TableSource(path: path), output: output, rows: t.rowCount, columns: t.columns.count,
-                             loadOptions: notes.options(t.columns.map { $0.vector.type }))
-        }
+        if ext == "xlsx" { return try convertWorkbook(path, tableName: tableName, to: output, options: options, isCancelled: isCancelled) }
         return try convertText(path, tableName: tableName, to: output, options: options, isCancelled: isCancelled)
     }
 
@@ -122,7 +111,7 @@ public enum Converter {
         }
     }
 
-    private static func put(_ bytes: [UInt8], _ fd: Int32, _ output: String) throws {
+    fileprivate static func put(_ bytes: [UInt8], _ fd: Int32, _ output: String) throws {
         let failed = AtomicFile.writeAll(bytes, to: fd)
         if failed != 0 { throw Diagnostic(.error, "cannot write \(output): \(String(cString: strerror(failed)))") }
     }
@@ -201,28 +190,106 @@ public enum Converter {
         let types = first.kinds.map(ColumnBuilder.type(of:))
 
         // Second pass: the rows again, read with those types, written part by part in order.
-        var notes = Notes(plan.names)
-        var total = 0
+        var clean = CleanWriter(plan: plan, types: types, tableName: tableName, output: output)
         try write(output) { fd in
             try put(CleanCSV.header(plan.names), fd, output)
-            try eachPart(rows, bounds) { part, start -> (Table, [UInt8]) in
-                var chunk = TableBuilder.Chunk(plan, columnRows: rowsPerPart, start: start)
-                chunk.builders = types.map { ColumnBuilder(expectedRows: rowsPerPart, nulls: plan.markers, type: $0) }
-                try TableBuilder.readRows(&part, into: &chunk, plan: plan, isCancelled: isCancelled)
-                let columns = chunk.builders.enumerated().map { c, b in Table.Column(name: plan.names[c], vector: b.finish()) }
-                let t = Table(name: tableName, columns: columns, rowCount: chunk.rows)
-                var out: [UInt8] = []
-                out.reserveCapacity(part.length - start + part.length / 8)
-                CleanCSV.appendRows(of: t, to: &out)
-                return (t, out)
+            try eachPart(rows, bounds) { part, start in
+                try clean.rows(&part, from: start, room: rowsPerPart, bytes: part.length - start, isCancelled: isCancelled)
             } then: { t, out in
-                notes.look(at: t)
-                total += t.rowCount
-                try put(out, fd, output)
+                try clean.put(t, out, fd)
             }
         }
-        return Converted(source: info, output: output, rows: total, columns: plan.width,
-                         loadOptions: notes.options(types.map { $0 ?? .string }))
+        return clean.converted(info)
+    }
+
+    /// A workbook: the sheet read twice, a batch of rows at a time (`SheetStream`), first for
+    /// the columns' types (as a load infers them), then written with them.
+    private static func convertWorkbook(_ path: String, tableName: String, to output: String, options: LoadOptions,
+                                        isCancelled: @Sendable () -> Bool) throws -> Converted {
+        try Workbook.open(path) { book in
+            let (index, source) = try book.chosenSheet(options, isCancelled: isCancelled)
+            let batch = max(1, options.sheetBatch ?? 16_384)
+            var layout: (info: TableSource, plan: TableBuilder.RowPlan)?
+            /// Each batch of the sheet in order, with where its data rows start (the first
+            /// batch's after the header) and the plan of the header, found in the first batch.
+            func eachBatch(_ body: (inout SheetRows, Int, TableBuilder.RowPlan) throws -> Void) throws {
+                var stream = try book.sheet(index, options: options)
+                try book.reading(index) {
+                    // The first batch holds the rows the header is looked for in.
+                    let first = max(batch, TableBuilder.previewRows + 1 + (options.header?.last ?? 0))
+                    var rows = try stream.next(limit: first, isCancelled: isCancelled) ?? SheetRows(file: path, sheetName: book.sheets[index].name)
+                    let found = try TableBuilder.layout(&rows, options: options, source: source)
+                    if layout == nil { layout = (found.info, found.plan) }
+                    var start = found.dataStart
+                    while true {
+                        try body(&rows, start, found.plan)
+                        guard let more = try stream.next(limit: batch, isCancelled: isCancelled) else { break }
+                        rows = more
+                        rows.pad(to: found.plan.width)
+                        start = 0
+                    }
+                }
+            }
+            var kinds: [ColumnBuilder.Kind] = []
+            var info = source
+            try eachBatch { rows, start, plan in
+                var chunk = TableBuilder.Chunk(plan, columnRows: rows.rowCount - start + 16, start: start)
+                try TableBuilder.readRows(&rows, into: &chunk, plan: plan, isCancelled: isCancelled)
+                if kinds.isEmpty { kinds = FirstPass.untyped(plan.width); info = layout!.info }
+                FirstPass.add(chunk, to: &kinds, &info)
+            }
+            TableBuilder.finishWarnings(&info)
+            guard let plan = layout?.plan else { throw Diagnostic(.error, "\(path) is empty: a header row is needed") }
+            var clean = CleanWriter(plan: plan, types: kinds.map(ColumnBuilder.type(of:)), tableName: tableName, output: output)
+            try write(output) { fd in
+                try put(CleanCSV.header(plan.names), fd, output)
+                try eachBatch { rows, start, _ in
+                    let (t, out) = try clean.rows(&rows, from: start, room: rows.rowCount - start + 16, bytes: 0, isCancelled: isCancelled)
+                    try clean.put(t, out, fd)
+                }
+            }
+            return clean.converted(info)
+        }
+    }
+
+    /// The second pass: each part's rows read with the types of the first and written as clean
+    /// CSV, in order; what the clean file needs to load the same (`Notes`) gathered as it goes.
+    private struct CleanWriter {
+        let plan: TableBuilder.RowPlan
+        let types: [DataType?]
+        let tableName: String
+        let output: String
+        var notes: Notes
+        var total = 0
+
+        init(plan: TableBuilder.RowPlan, types: [DataType?], tableName: String, output: String) {
+            (self.plan, self.types, self.tableName, self.output) = (plan, types, tableName, output)
+            notes = Notes(plan.names)
+        }
+
+        /// A part's rows from `start`, as a table and as clean CSV (`bytes`: about how long the part is).
+        func rows<S: RowSource>(_ part: inout S, from start: Int, room: Int, bytes: Int,
+                                isCancelled: () -> Bool) throws -> (Table, [UInt8]) {
+            var chunk = TableBuilder.Chunk(plan, columnRows: room, start: start)
+            chunk.builders = types.map { ColumnBuilder(expectedRows: room, nulls: plan.markers, type: $0) }
+            try TableBuilder.readRows(&part, into: &chunk, plan: plan, isCancelled: isCancelled)
+            let columns = chunk.builders.enumerated().map { c, b in Table.Column(name: plan.names[c], vector: b.finish()) }
+            let t = Table(name: tableName, columns: columns, rowCount: chunk.rows)
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes + bytes / 8)
+            CleanCSV.appendRows(of: t, to: &out)
+            return (t, out)
+        }
+
+        mutating func put(_ t: Table, _ out: [UInt8], _ fd: Int32) throws {
+            notes.look(at: t)
+            total += t.rowCount
+            try Converter.put(out, fd, output)
+        }
+
+        func converted(_ source: TableSource) -> Converted {
+            Converted(source: source, output: output, rows: total, columns: plan.width, loadOptions: notes.options(types.map { $0 ?? .string }))
+        }
     }
 
     /// The first pass over a UTF-8 text file: its header, and each column's type, as a load
@@ -236,6 +303,19 @@ public enum Converter {
         var kinds: [ColumnBuilder.Kind]
         var rows = 0
         var forms: EngineForms?
+
+        /// The types of no rows yet.
+        static func untyped(_ width: Int) -> [ColumnBuilder.Kind] {
+            [ColumnBuilder.Kind](repeating: ColumnBuilder.Kind(state: .untyped, zeroAndOne: true), count: width)
+        }
+
+        /// The next part's rows: their types joined to the earlier parts', their left-out rows counted.
+        static func add(_ chunk: TableBuilder.Chunk, to kinds: inout [ColumnBuilder.Kind], _ info: inout TableSource) {
+            TableBuilder.count(chunk, in: &info)
+            for c in kinds.indices {
+                kinds[c] = ColumnBuilder.combined(kinds[c], chunk.builders[c].kind) ?? ColumnBuilder.Kind(state: .string, zeroAndOne: false)
+            }
+        }
     }
 
     static func firstPass(_ scanner: RowScanner, source: TableSource, options: LoadOptions, forms: Bool = false,
@@ -245,8 +325,7 @@ public enum Converter {
         let plan = layout.plan
         let bounds = rows.rowBoundaries(from: layout.dataStart, parts: options.parts ?? max(1, (rows.length - layout.dataStart) / partBytes))
         var pass = FirstPass(info: layout.info, plan: plan, bounds: bounds, rowsPerPart: layout.expectedRows / (bounds.count - 1) + 16,
-                             kinds: [ColumnBuilder.Kind](repeating: ColumnBuilder.Kind(state: .untyped, zeroAndOne: true), count: plan.width),
-                             forms: forms ? EngineForms(width: plan.width) : nil)
+                             kinds: FirstPass.untyped(plan.width), forms: forms ? EngineForms(width: plan.width) : nil)
         let rowsPerPart = pass.rowsPerPart
         try eachPart(rows, bounds) { part, start -> (TableBuilder.Chunk, EngineForms?) in
             var chunk = TableBuilder.Chunk(plan, columnRows: rowsPerPart, start: start)
@@ -258,11 +337,8 @@ public enum Converter {
             found.look(at: part, states: chunk.builders.map(\.state), plan: plan)
             return (chunk, found)
         } then: { chunk, found in
-            TableBuilder.count(chunk, in: &pass.info)
+            FirstPass.add(chunk, to: &pass.kinds, &pass.info)
             pass.rows += chunk.rows
-            for c in pass.kinds.indices {
-                pass.kinds[c] = ColumnBuilder.combined(pass.kinds[c], chunk.builders[c].kind) ?? ColumnBuilder.Kind(state: .string, zeroAndOne: false)
-            }
             if let found { pass.forms?.add(found) }
         }
         TableBuilder.finishWarnings(&pass.info)

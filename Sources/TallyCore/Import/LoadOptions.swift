@@ -24,6 +24,11 @@ public struct LoadOptions {
     /// Text files: how many parts to read in parallel; nil = one per core for large files.
     /// (Tests set it to split even small files.)
     var parts: Int?
+    /// Workbooks: how many bytes of a sheet's XML to inflate at a time, and how many rows
+    /// `tally convert` reads at a time; nil = `SheetStream.defaultWindow`, 16,384 rows.
+    /// (Tests set them small to cut the sheet everywhere.)
+    var sheetBytes: Int?
+    var sheetBatch: Int?
     /// Told of the progress of each file's load (the command line draws a bar from it).
     public var observer: LoadProgress.Observer?
     /// The progress of the file being read, advanced by the reader.

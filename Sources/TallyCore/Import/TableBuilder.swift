@@ -342,7 +342,8 @@ enum TableBuilder {
                 for c in 0..<width { builders[c].flush() }
                 (rows as? RowScanner)?.release(first, start)
                 if let p = options.progress {
-                    p.advance(bytes: start - reported, rows: 0x10000)
+                    // A sheet's positions count rows: its stream tells the bytes it has read.
+                    p.advance(bytes: rows is RowScanner ? start - reported : 0, rows: 0x10000)
                     reported = start
                     options.observer?(p)
                 }

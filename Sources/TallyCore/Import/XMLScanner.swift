@@ -7,6 +7,12 @@
 /// A damaged part (cut short, or with a byte changed in a tag) is caught, not read in part:
 /// the scanner keeps the open elements and stops with a `problem` at an end tag that closes
 /// another element, at an unterminated tag or comment, or at the end while an element is open.
+///
+/// A large part is scanned in windows (`isFinal` false until the last): where a window ends
+/// inside a tag, a comment or a text, `next()` returns nil with `wantsMore` set and `i` at
+/// where that construct starts; the owner keeps the bytes from `i` on, adds the part's next
+/// bytes, and sets `b` to the new window with `i` moved to match. The open elements' names are
+/// kept as bytes of their own, so nothing refers to a window once its events are handled.
 struct XMLScanner {
     enum Event {
         case start(name: Range<Int>, attributes: Range<Int>, empty: Bool)
@@ -14,39 +20,52 @@ struct XMLScanner {
         case text(Range<Int>)
     }
 
-    let b: UnsafeBufferPointer<UInt8>
+    var b: UnsafeBufferPointer<UInt8>
     var i = 0
+    /// Whether `b` holds the rest of the part (else more follows: see the type's note).
+    var isFinal = true
+    /// `next()` returned nil because the window ends inside a construct that starts at `i`.
+    private(set) var wantsMore = false
     /// Why the part is not well-formed (`next()` returned nil early, or at the end), or nil.
     private(set) var problem: String?
-    /// The names of the elements open at `i`, outermost first.
-    private var open: [Range<Int>] = []
+    /// The names of the elements open at `i`, outermost first: their bytes one after another,
+    /// and where each ends.
+    private var openBytes: [UInt8] = []
+    private var openEnds: [Int] = []
     private var sawElement = false
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { b = bytes }
 
     mutating func next() -> Event? {
         let n = b.count
+        wantsMore = false
         guard problem == nil else { return nil }
         while i < n {
+            let at = i
             if b[i] != 60 {   // text up to the next `<`
-                let s = i
                 while i < n && b[i] != 60 { i += 1 }
-                return .text(s..<i)
+                if i == n && !isFinal { return short(at) }
+                return .text(at..<i)
             }
-            if starts("<!--") { guard skip(past: "-->") else { return fail("it ends inside a comment") }; continue }
+            if starts("<!--") { guard skip(past: "-->") else { return isFinal ? fail("it ends inside a comment") : short(at) }; continue }
             if starts("<![CDATA[") {
                 let s = i + 9
-                guard skip(past: "]]>") else { return fail("it ends inside a CDATA section") }
+                guard skip(past: "]]>") else { return isFinal ? fail("it ends inside a CDATA section") : short(at) }
                 return .text(s..<max(s, i - 3))
             }
-            if starts("<?") || starts("<!") { guard skip(past: ">") else { return fail("it ends inside a tag") }; continue }
+            if starts("<?") || starts("<!") { guard skip(past: ">") else { return isFinal ? fail("it ends inside a tag") : short(at) }; continue }
             if i + 1 < n && b[i + 1] == 47 {   // </name>
                 let s = i + 2
                 var e = s
                 while e < n && b[e] != 62 && b[e] > 32 { e += 1 }
-                guard skip(past: ">") else { return fail("it ends inside a tag") }
-                guard let top = open.popLast() else { return fail("</\(shown(s..<e))> closes no element") }
-                guard sameBytes(top, s..<e) else { return fail("</\(shown(s..<e))> closes <\(shown(top))>") }
+                guard skip(past: ">") else { return isFinal ? fail("it ends inside a tag") : short(at) }
+                guard let top = openEnds.last else { return fail("</\(shown(s..<e))> closes no element") }
+                let topStart = openEnds.count > 1 ? openEnds[openEnds.count - 2] : 0
+                guard top - topStart == e - s, (0..<(e - s)).allSatisfy({ openBytes[topStart + $0] == b[s + $0] }) else {
+                    return fail("</\(shown(s..<e))> closes <\(openName(openEnds.count - 1))>")
+                }
+                openEnds.removeLast()
+                openBytes.removeLast(top - topStart)
                 return .end(name: s..<e)
             }
             let s = i + 1
@@ -58,17 +77,34 @@ struct XMLScanner {
                 if quote == 0 && (b[j] == 34 || b[j] == 39) { quote = b[j] } else if b[j] == quote { quote = 0 }
                 j += 1
             }
-            guard j < n else { return fail("it ends inside a tag") }
+            guard j < n else { return isFinal ? fail("it ends inside a tag") : short(at) }
             guard e > s else { return fail("a tag has no name") }
             let empty = b[j - 1] == 47
             i = j + 1
-            if !empty { open.append(s..<e) }
+            if !empty {
+                openBytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[s..<e]))
+                openEnds.append(openBytes.count)
+            }
             sawElement = true
             return .start(name: s..<e, attributes: e..<(empty ? j - 1 : j), empty: empty)
         }
-        if let top = open.last { return fail("it ends inside <\(shown(top))> (cut short)") }
+        if !isFinal { return short(i) }
+        if !openEnds.isEmpty { return fail("it ends inside <\(openName(openEnds.count - 1))> (cut short)") }
         if !sawElement { return fail("it holds no XML") }
         return nil
+    }
+
+    /// The window ends inside the construct at `start` (and more of the part follows).
+    private mutating func short(_ start: Int) -> Event? {
+        i = start
+        wantsMore = true
+        return nil
+    }
+
+    /// The name of the `k`th open element, for a message.
+    private func openName(_ k: Int) -> String {
+        let name = openBytes[(k > 0 ? openEnds[k - 1] : 0)..<openEnds[k]]
+        return XLSXReader.shown(String(decoding: name.prefix(100), as: UTF8.self))
     }
 
     /// Throws the part's `problem`, if it has one (after `next()` returned nil).
@@ -79,10 +115,6 @@ struct XMLScanner {
     private mutating func fail(_ why: String) -> Event? {
         problem = why
         return nil
-    }
-
-    private func sameBytes(_ x: Range<Int>, _ y: Range<Int>) -> Bool {
-        x.count == y.count && zip(x, y).allSatisfy { b[$0] == b[$1] }
     }
 
     private func starts(_ s: StaticString) -> Bool {
@@ -112,31 +144,43 @@ struct XMLScanner {
 
     /// The raw value of the attribute whose local name is `local`.
     func attribute(_ local: StaticString, in r: Range<Int>) -> Range<Int>? {
-        attributes(in: r).first { isName($0.name, local) }?.value
+        var j = r.lowerBound
+        while let (name, value) = nextAttribute(&j, in: r) {
+            if isName(name, local) { return value }
+        }
+        return nil
     }
 
     /// The attributes of a start tag (its `attributes` range): each name and raw value, in order.
     func attributes(in r: Range<Int>) -> [(name: Range<Int>, value: Range<Int>)] {
         var out: [(name: Range<Int>, value: Range<Int>)] = []
         var j = r.lowerBound
+        while let a = nextAttribute(&j, in: r) { out.append(a) }
+        return out
+    }
+
+    /// The attribute at `j` or after it in `r` (its name and raw value), `j` moved past it.
+    private func nextAttribute(_ j: inout Int, in r: Range<Int>) -> (name: Range<Int>, value: Range<Int>)? {
         while j < r.upperBound {
             while j < r.upperBound && b[j] <= 32 { j += 1 }
             let s = j
             while j < r.upperBound && b[j] != 61 && b[j] > 32 { j += 1 }
             let name = s..<j
             while j < r.upperBound && b[j] != 34 && b[j] != 39 { j += 1 }
-            guard j < r.upperBound else { break }
+            guard j < r.upperBound else { return nil }
             let quote = b[j]
             j += 1
             let v = j
             while j < r.upperBound && b[j] != quote { j += 1 }
-            if !name.isEmpty { out.append((name, v..<j)) }
+            let value = v..<min(j, r.upperBound)
             j += 1
+            if !name.isEmpty { return (name, value) }
         }
-        return out
+        return nil
     }
 
     func string(_ r: Range<Int>) -> String {
+        if !r.contains(where: { b[$0] == 38 }) { return String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
         var out: [UInt8] = []
         appendText(r, to: &out)
         return String(decoding: out, as: UTF8.self)
