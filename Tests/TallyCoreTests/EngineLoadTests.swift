@@ -195,6 +195,14 @@ final class EngineLoadTests: XCTestCase {
         let r = try run("load c from \(Lexical.string(courses))\n.engine memory\nsummary c", engine: true)
         XCTAssertTrue(r.output.diagnostics.first?.hasPrefix("t.tally:3:1: error: summary reads the rows of c, which an engine read: Tally holds none of them") ?? false,
                       r.output.diagnostics.joined())
+        // A query or a value over it: an error where the table is named, before anything runs.
+        let query = try run("load c from \(Lexical.string(courses))\n.engine memory\ncount c by name", engine: true)
+        XCTAssertTrue(query.output.diagnostics.first?.hasPrefix("t.tally:3:7: error: this statement reads the rows of c, which an engine read: Tally holds none of them") ?? false,
+                      query.output.diagnostics.joined())
+        XCTAssertEqual(query.output.results, "")
+        let value = try run("load c from \(Lexical.string(courses))\n.engine memory\nprint (count c)\nexplain count c\ndescribe load c", engine: true)
+        XCTAssertTrue(value.output.diagnostics.first?.hasPrefix("t.tally:3:14: error: this statement reads the rows of c") ?? false, value.output.diagnostics.joined())
+        XCTAssertEqual(value.output.diagnostics.count, 1, value.output.diagnostics.joined())   // explain and describe load need no rows
         let load = try run("load c from \(Lexical.string(courses))\ndescribe load c", engine: true)
         XCTAssertEqual(load.output.diagnostics, [])
         XCTAssertEqual(Listing.tables(load.session.catalog).columns[1].vector.value(at: 0), .integer(3))
@@ -271,6 +279,30 @@ final class EngineLoadTests: XCTestCase {
         let missing = try run("load b from \(Lexical.string(database)) with table \"login\"", engine: true)
         XCTAssertTrue(missing.output.diagnostics.first?.contains("error: no table `login` in \(database)") ?? false, missing.output.diagnostics.joined())
         XCTAssertTrue(missing.output.diagnostics.first?.contains("did you mean `logins`?") ?? false, missing.output.diagnostics.joined())
+        // `tally sql` asks DuckDB for the table's columns and prints the view; Ctrl-C reaches that engine too.
+        let printed = CapturedOutput(), printing = Session(output: printed)
+        printing.sqlDialect = .duckdb
+        printing.run(SourceFile(name: "t.tally", text: "load l from \(Lexical.string(database)) with table \"logins\"\ncount l by teacher_id"), baseDirectory: folder)
+        printing.isCancelled = { true }
+        XCTAssertTrue(printing.schemaEngine?.isCancelled() ?? false)
+        printing.schemaEngine?.close()
+        XCTAssertEqual(printed.diagnostics, [])
+        XCTAssertTrue(printed.results.contains("""
+            ATTACH IF NOT EXISTS '\(database)' AS "database_province" (READ_ONLY);
+            CREATE OR REPLACE VIEW "l" AS SELECT rowid AS rowid, CAST("teacher_id" AS VARCHAR) AS "teacher_id", \
+            CAST("minutes" AS BIGINT) AS "minutes", CAST("login_at" AS TIMESTAMP) AS "login_at", CAST("app" AS BOOLEAN) AS "app", \
+            CAST("score" AS DOUBLE) AS "score" FROM "database_province"."logins";
+            """), printed.results)
+        // The printed SQL, run on DuckDB, gives the counts above.
+        let sql = try write("printed.sql", printed.results)
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: try XCTUnwrap(Engine.python()))
+        check.arguments = ["-c", "import duckdb, sys\nc = duckdb.connect()\nfor s in open(sys.argv[1]).read().split(';\\n'):\n    if s.strip(): r = c.execute(s).fetchall()\nprint(r)", sql]
+        let pipe = Pipe()
+        check.standardOutput = pipe
+        try check.run()
+        check.waitUntilExit()
+        XCTAssertEqual(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), "[('GZ1', 2), ('GZ2', 1), ('GZ3', 1)]\n")
         let memory = try run("load l from \(Lexical.string(database)) with table \"logins\"", engine: false)
         XCTAssertTrue(memory.output.diagnostics.first?.contains("error: cannot load \(database): a DuckDB database is read by the engine") ?? false,
                       memory.output.diagnostics.joined())
@@ -359,6 +391,8 @@ final class EngineLoadTests: XCTestCase {
         let printed = CapturedOutput(), printing = Session(output: printed)
         printing.sqlDialect = .duckdb
         printing.run(SourceFile(name: "t.tally", text: "load l from \"ds.parquet\""), baseDirectory: folder)
+        printing.isCancelled = { true }
+        XCTAssertTrue(printing.schemaEngine?.isCancelled() ?? false)   // Ctrl-C reaches the engine tally sql started
         printing.schemaEngine?.close()
         XCTAssertEqual(printed.diagnostics, [])
         XCTAssertTrue(printed.results.hasSuffix("""

@@ -21,11 +21,15 @@ final class EngineSQLTests: XCTestCase {
     }
 
     /// The pins were printed by `tally sql` and read through by hand; the DuckDB one is also
-    /// checked by running it (below). A change to the compiler shows here as a diff to review.
+    /// checked by running it (below). A change to the compiler shows here as a diff to review;
+    /// TALLY_WRITE_SQL_PINS=Tests/TallyCoreTests/Golden-sql rewrites the pins for that review.
     func testSQLIsPinnedPerDialect() throws {
         for d in SQLDialect.allCases {
             let expected = try String(contentsOf: goldenSQL.appendingPathComponent("queries.\(d.rawValue).sql"), encoding: .utf8)
             let actual = try printedSQL(d)
+            if let folder = ProcessInfo.processInfo.environment["TALLY_WRITE_SQL_PINS"] {
+                try actual.write(toFile: folder + "/queries.\(d.rawValue).sql", atomically: true, encoding: .utf8)
+            }
             XCTAssertEqual(actual, expected, "tally sql --dialect \(d.rawValue) differs from Golden-sql/queries.\(d.rawValue).sql")
         }
     }

@@ -66,6 +66,12 @@ extension SQLCompiler {
     func readExport(_ t: Table, absolute: Bool = false) -> String {
         let delimiter = t.source?.delimiter.map { String(Unicode.Scalar($0)) } ?? ","
         let path = absolute ? SQLCompiler.absolute(t.source?.path ?? t.name) : t.source?.path ?? t.name
+        if let database = t.source?.databaseTable {
+            // A DuckDB database's table: the database attached, the table read through a view.
+            let name = ident("database_" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension)
+            return "ATTACH IF NOT EXISTS \(string(path)) AS \(name) (READ_ONLY);\n"
+                + view(t.name, of: "\(name).\(ident(database))", row: "rowid", columns: t.columns.map { ($0.name, Binder.type(of: $0)) })
+        }
         if t.source?.parquet == true {
             let (from, row) = parquet(path, folder: FileKind(path: t.source?.path ?? "") == .folder, numbered: true)
             return view(t.name, of: from, row: row, columns: t.columns.map { ($0.name, Binder.type(of: $0)) })

@@ -54,6 +54,9 @@ public enum Loader {
     /// A Parquet file or dataset folder: read by an engine, never by Tally itself.
     static func isParquet(_ path: String) -> Bool { (path as NSString).pathExtension.lowercased() == "parquet" }
 
+    /// A file only an engine reads: a Parquet file or dataset, a DuckDB database.
+    static func readByEngine(_ path: String) -> Bool { ["parquet", "duckdb"].contains((path as NSString).pathExtension.lowercased()) }
+
     /// The export files of a folder, in order of their names (hidden files and Excel's `~$` lock files left out).
     static func exports(in path: String, _ locate: (Diagnostic) -> Diagnostic = { $0 }) throws -> [String] {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])

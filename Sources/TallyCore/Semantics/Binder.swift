@@ -14,6 +14,9 @@ struct Binder {
     private var expanding: [String] = []
     /// How deeply measures may be defined through one another.
     static let maxMeasureDepth = 64
+    /// The statement runs in Tally's memory (no engine in use): a table an engine read, of
+    /// which Tally holds no rows, is an error where it is named.
+    var needsRows = false
 
     init(catalog: Catalog, source: SourceFile) {
         self.catalog = catalog
@@ -46,12 +49,25 @@ struct Binder {
     // MARK: Tables and links
 
     func table(_ name: Name) throws -> Table {
-        if let t = catalog.table(name.text) { return t }
+        if let t = catalog.table(name.text) { try held(t, name.span); return t }
         var notes: [String] = []
         if let s = Suggest.closest(to: name.text, in: catalog.tableOrder) { notes.append("did you mean `\(s)`?") }
         else if catalog.tableOrder.isEmpty { notes.append("no table is loaded yet: load \"exports/\" loads a folder of CSV files") }
         else { notes.append("loaded tables: \(catalog.tableOrder.joined(separator: ", "))") }
         throw error("unknown table `\(name.text)`", name.span, notes: notes)
+    }
+
+    /// Checks that Tally holds `t`'s rows, when the statement needs them (`needsRows`).
+    func held(_ t: Table, _ span: Span) throws {
+        guard needsRows, t.source?.heldByEngine == true else { return }
+        throw Binder.notHeld(t, "this statement reads", source, span)
+    }
+
+    /// The error of a statement (`what`, as "summary reads") that needs the rows of a table an
+    /// engine read, with no engine in use.
+    static func notHeld(_ t: Table, _ what: String, _ source: SourceFile, _ span: Span) -> Diagnostic {
+        Diagnostic(.error, "\(what) the rows of \(t.name), which an engine read: Tally holds none of them", in: source, span: span,
+                   notes: ["switch to an engine first (.engine duckdb, .engine spark), or load it again to read it into Tally"])
     }
 
     func column(_ name: Name, of t: Table) throws -> Table.Column {
@@ -456,6 +472,7 @@ struct Binder {
         case .inList(let x, let values, let filter, let negated):
             let probe = try bind(x, ctx)
             if values.count == 1, let (target, columnName, tableSpan) = membershipTarget(values[0], ctx) {
+                try held(target, tableSpan)
                 let wanted = columnName ?? Binder.columnName(of: x)
                 guard let wanted, let column = target.column(named: wanted) else {
                     throw error("which column of \(target.name) should `\(source.slice(x.span))` be looked for in?", tableSpan,
@@ -482,6 +499,7 @@ struct Binder {
         case .subquery(let q):
             var inner = Binder(catalog: catalog, source: source)
             inner.expanding = expanding
+            inner.needsRows = needsRows
             let lq = try inner.bind(q)
             if q.listing || !q.dimensions.isEmpty || q.bucket != nil || q.pct || q.items.count != 1 {
                 let why = q.listing ? "it lists rows" : !q.dimensions.isEmpty ? "it has `by`, so it gives a row per group"

@@ -166,7 +166,6 @@ extension Session {
     /// `.engine memory`): an error saying so.
     func checkRowsHeld(_ t: Table, _ what: String, at span: Span, _ source: SourceFile) throws {
         guard t.source?.heldByEngine == true, engine == nil else { return }
-        throw Diagnostic(.error, "\(what) reads the rows of \(t.name), which an engine read: Tally holds none of them", in: source, span: span,
-                         notes: ["switch to an engine first (.engine duckdb, .engine spark), or load it again to read it into Tally"])
+        throw Binder.notHeld(t, "\(what) reads", source, span)
     }
 }

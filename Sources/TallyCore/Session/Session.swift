@@ -46,8 +46,10 @@ public final class Session: @unchecked Sendable {
     /// `tally sql`: queries are compiled and their SQL printed instead of run.
     public var sqlDialect: SQLDialect?
     /// `tally sql`: the dialect's engine, started for a load whose columns only an engine can
-    /// tell (a Parquet file); nil until one is needed.
-    public internal(set) var schemaEngine: Engine?
+    /// tell (a Parquet file, a DuckDB database's table); nil until one is needed.
+    public internal(set) var schemaEngine: Engine? {
+        didSet { schemaEngine?.isCancelled = { [weak self] in self?.isCancelled() ?? false } }
+    }
     /// How deep includes, startup scripts and `.run` nest (a script that runs itself stops at 32).
     var includeDepth = 0
     /// `.once FILE`: where the next result table goes instead of the screen.
@@ -293,7 +295,13 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    private func binder(_ source: SourceFile) -> Binder { Binder(catalog: catalog, source: source) }
+    /// `needsRows`: the statement reads the rows of the tables it names (a query, a value), so
+    /// without an engine a table an engine read is an error where it is named.
+    private func binder(_ source: SourceFile, needsRows: Bool = true) -> Binder {
+        var b = Binder(catalog: catalog, source: source)
+        b.needsRows = needsRows && engine == nil
+        return b
+    }
 
     /// For an error about a relative path: the absolute path that was tried.
     static func absoluteNote(_ path: String) -> String {
@@ -371,13 +379,14 @@ public final class Session: @unchecked Sendable {
                 for w in t.source?.warnings ?? [] { output.diagnostic(w); outcome.warnings += 1 }
             }
             do {
-                let parquet = Loader.isParquet(path)
-                if let d = sqlDialect, parquet, schemaEngine == nil {
+                let engineFile = Loader.readByEngine(path)
+                if let d = sqlDialect, engineFile, schemaEngine == nil {
                     do { schemaEngine = try Engine.start(d, url: engineURL) } catch let e as Diagnostic {
-                        throw Diagnostic(.error, e.message, in: source, span: pathExpr.span, notes: ["tally sql asks the engine for a Parquet file's columns"] + e.notes)
+                        throw Diagnostic(.error, e.message, in: source, span: pathExpr.span,
+                                         notes: ["tally sql asks the engine for the columns of a Parquet file or a DuckDB database's table"] + e.notes)
                     }
                 }
-                let tables = if let engine = engine ?? (parquet ? schemaEngine : nil), !engineCopies {
+                let tables = if let engine = engine ?? (engineFile ? schemaEngine : nil), !engineCopies {
                     try engineLoad(engine, path: path, name: name, options: loadOptions, syntax: options, statement: s, source: source, pathExpr: pathExpr)
                 } else {
                     try Loader.load(path: path, name: name?.text, options: loadOptions, isCancelled: isCancelled, locate: { d in
@@ -406,7 +415,7 @@ public final class Session: @unchecked Sendable {
             if catalog.table(name.text) != nil {
                 throw Diagnostic(.error, "`\(name.text)` is already a table's name", in: source, span: name.span)
             }
-            try binder(source).checkMeasure(name.text, expr)
+            try binder(source, needsRows: false).checkMeasure(name.text, expr)
             catalog.defineMeasure(.init(name: name.text, expr: expr, source: source))
 
         case .link(let table, let columns, let target, let keys):
@@ -503,14 +512,16 @@ public final class Session: @unchecked Sendable {
             reportAfterResult(&outcome)
 
         case .explain(let q):
-            var b = binder(source)
+            var b = binder(source, needsRows: false)
             try show(.text(try b.bind(q).explanation))
 
         case .describe(let name, let mode):
-            let t = try binder(source).table(name)
+            let t = try binder(source, needsRows: false).table(name)
             if mode == .load {
                 guard let from = t.source else { throw Diagnostic(.error, "\(t.name) was not loaded from a file", in: source, span: name.span) }
                 try show(.text(from.loadStatement(for: t)))
+            } else if let d = sqlDialect {
+                try show(.text(SQLCompiler.heading(s.span, source) + SQLCompiler(dialect: d).describe(t, summary: mode == .summary) + ";"))
             } else if let engine, t.source?.heldByEngine == true {
                 // The engine holds the rows: it computes each column's facts, shown as in memory.
                 let facts = try engine.describe(t, summary: mode == .summary, at: Origin(source: source, span: s.span))

@@ -274,3 +274,50 @@ SELECT ((CAST((SELECT `count` FROM (
   s AS (SELECT * FROM r)
   SELECT c1 AS `count` FROM s
 ) AS q6) AS DOUBLE), 0)) * 100) AS value;
+
+-- queries.tally:23: describe courses
+WITH g1 AS (SELECT `course_id` AS v, count(*) AS n FROM `courses` GROUP BY `course_id`),
+g2 AS (SELECT `title` AS v, count(*) AS n FROM `courses` GROUP BY `title`),
+g3 AS (SELECT `project` AS v, count(*) AS n FROM `courses` GROUP BY `project`),
+g4 AS (SELECT `provider` AS v, count(*) AS n FROM `courses` GROUP BY `provider`),
+g5 AS (SELECT `hours` AS v, count(*) AS n FROM `courses` GROUP BY `hours`),
+g6 AS (SELECT `tutors` AS v, count(*) AS n FROM `courses` GROUP BY `tutors`),
+g7 AS (SELECT `enrolled` AS v, count(*) AS n FROM `courses` GROUP BY `enrolled`),
+g8 AS (SELECT `participated` AS v, count(*) AS n FROM `courses` GROUP BY `participated`),
+g9 AS (SELECT `passed` AS v, count(*) AS n FROM `courses` GROUP BY `passed`)
+SELECT 1 AS s, 0 AS k, count(v) AS n FROM g1
+UNION ALL SELECT 1, 1, coalesce(sum(CASE WHEN v IS NULL THEN n END), 0) FROM g1
+UNION ALL SELECT 2 AS s, 0 AS k, count(v) AS n FROM g2
+UNION ALL SELECT 2, 1, coalesce(sum(CASE WHEN v IS NULL THEN n END), 0) FROM g2
+UNION ALL SELECT 3 AS s, 0 AS k, count(v) AS n FROM g3
+UNION ALL SELECT 3, 1, coalesce(sum(CASE WHEN v IS NULL THEN n END), 0) FROM g3
+UNION ALL SELECT 4 AS s, 0 AS k, count(v) AS n FROM g4
+UNION ALL SELECT 4, 1, coalesce(sum(CASE WHEN v IS NULL THEN n END), 0) FROM g4
+UNION ALL SELECT 5 AS s, 0 AS k, count(v) AS n FROM g5
+UNION ALL SELECT 5, 1, coalesce(sum(CASE WHEN v IS NULL THEN n END), 0) FROM g5
+UNION ALL SELECT 6 AS s, 0 AS k, count(v) AS n FROM g6
+UNION ALL SELECT 6, 1, coalesce(sum(CASE WHEN v IS NULL THEN n END), 0) FROM g6
+UNION ALL SELECT 7 AS s, 0 AS k, count(v) AS n FROM g7
+UNION ALL SELECT 7, 1, coalesce(sum(CASE WHEN v IS NULL THEN n END), 0) FROM g7
+UNION ALL SELECT 8 AS s, 0 AS k, count(v) AS n FROM g8
+UNION ALL SELECT 8, 1, coalesce(sum(CASE WHEN v IS NULL THEN n END), 0) FROM g8
+UNION ALL SELECT 9 AS s, 0 AS k, count(v) AS n FROM g9
+UNION ALL SELECT 9, 1, coalesce(sum(CASE WHEN v IS NULL THEN n END), 0) FROM g9;
+
+-- queries.tally:24: summary tutor_ratings
+WITH g1 AS (SELECT `teacher_id` AS v, count(*) AS n FROM `tutor_ratings` GROUP BY `teacher_id`),
+g2 AS (SELECT `course_id` AS v, count(*) AS n FROM `tutor_ratings` GROUP BY `course_id`),
+g3 AS (SELECT `tutor_id` AS v, count(*) AS n FROM `tutor_ratings` GROUP BY `tutor_id`),
+g4 AS (SELECT `rating` AS v, count(*) AS n FROM `tutor_ratings` GROUP BY `rating`)
+SELECT 1 AS s, 0 AS k, min(v), count(v) AS n FROM g1
+UNION ALL SELECT 1, 1, max(v), coalesce(sum(CASE WHEN v IS NULL THEN n END), 0) FROM g1
+UNION ALL SELECT 1, 2 + r, v, n FROM (SELECT v, n, row_number() OVER (ORDER BY n DESC, v) AS r FROM g1 WHERE v IS NOT NULL) AS r1 WHERE r <= 3
+UNION ALL SELECT 2 AS s, 0 AS k, min(v), count(v) AS n FROM g2
+UNION ALL SELECT 2, 1, max(v), coalesce(sum(CASE WHEN v IS NULL THEN n END), 0) FROM g2
+UNION ALL SELECT 2, 2 + r, v, n FROM (SELECT v, n, row_number() OVER (ORDER BY n DESC, v) AS r FROM g2 WHERE v IS NOT NULL) AS r2 WHERE r <= 3
+UNION ALL SELECT 3 AS s, 0 AS k, min(v), count(v) AS n FROM g3
+UNION ALL SELECT 3, 1, max(v), coalesce(sum(CASE WHEN v IS NULL THEN n END), 0) FROM g3
+UNION ALL SELECT 3, 2 + r, v, n FROM (SELECT v, n, row_number() OVER (ORDER BY n DESC, v) AS r FROM g3 WHERE v IS NOT NULL) AS r3 WHERE r <= 3
+UNION ALL SELECT 4 AS s, 0 AS k, min(v), count(v) AS n FROM g4
+UNION ALL SELECT 4, 1, max(v), coalesce(sum(CASE WHEN v IS NULL THEN n END), 0) FROM g4
+UNION ALL SELECT 4, 2 + r, v, n FROM (SELECT v, n, row_number() OVER (ORDER BY n DESC, v) AS r FROM g4 WHERE v IS NOT NULL) AS r4 WHERE r <= 3;
