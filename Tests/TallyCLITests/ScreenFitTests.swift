@@ -6,7 +6,7 @@ import XCTest
 final class ScreenFitTests: XCTestCase {
     func text(_ name: String, _ values: [String]) -> ResultTable.Column {
         let d = StringDictionary(Array(Set(values)).sorted())
-        return .init(name: name, vector: .string(values.map { d.code(of: $0)! }, d, nil), role: .dimension)
+        return .init(name: name, vector: .string(Codes(values.map { d.code(of: $0)! }), d, nil), role: .dimension)
     }
 
     func integers(_ name: String, _ values: [Int64]) -> ResultTable.Column {

@@ -119,7 +119,7 @@ final class EvaluatorTests: XCTestCase {
         session.catalog.add(Table(name: "big", columns: [
             .init(name: "at", vector: .timestamp(at, atNulls)),
             .init(name: "v", vector: .integer(v, nil)),
-            .init(name: "client", vector: .string(client, StringDictionary(["PC", "App", "平板"]), nil)),
+            .init(name: "client", vector: .string(Codes(client), StringDictionary(["PC", "App", "平板"]), nil)),
         ]))
         var calendar = Calendar(identifier: .iso8601)
         calendar.timeZone = TimeZone(identifier: "UTC")!

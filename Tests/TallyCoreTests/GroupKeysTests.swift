@@ -31,7 +31,7 @@ final class GroupKeysTests: XCTestCase {
         let n = 3_000
         var rng = SystemRandomNumberGenerator()
         let d = StringDictionary((0..<50).map { "区\($0)" })
-        let text = Vector.string((0..<n).map { _ in UInt32.random(in: 0..<50, using: &rng) }, d, nulls(n, every: 17))
+        let text = Vector.string(Codes((0..<n).map { _ in UInt32.random(in: 0..<50, using: &rng) }), d, nulls(n, every: 17))
         let small = Vector.integer((0..<n).map { _ in Int64.random(in: -5...20, using: &rng) }, nulls(n, every: 11))
         let wide = Vector.integer((0..<n).map { _ in [Int64.min, 0, Int64.max, 1 << 40][Int.random(in: 0..<4, using: &rng)] }, nil)
         let days = Vector.date((0..<n).map { _ in Int64.random(in: 0..<30, using: &rng) * 86_400 }, nil)
@@ -52,7 +52,7 @@ final class GroupKeysTests: XCTestCase {
     func testStringCodesAlreadyInOrderOfFirstAppearanceAreTheIds() {
         let d = StringDictionary(["a", "b", "c", "d"])
         for codes: [UInt32] in [[0, 0, 1, 0, 2, 1, 3], [0, 1, 1, 0], [1, 0, 2, 3], [0, 2, 1, 3], [0, 0, 3]] {
-            let v = Vector.string(codes, d, nil)
+            let v = Vector.string(Codes(codes), d, nil)
             let got = GroupKeys.groupIds([v], rowCount: codes.count)
             let want = expected([v], rows: codes.count)
             XCTAssertEqual(got.ids, want.ids.map { UInt32($0) }, "\(codes)")
@@ -67,7 +67,7 @@ final class GroupKeysTests: XCTestCase {
         let n = 1_000, chunk = 64
         var rng = SystemRandomNumberGenerator()
         let d = StringDictionary(["PC", "App", "平板"])
-        let text = Vector.string((0..<n).map { _ in UInt32.random(in: 0..<3, using: &rng) }, d, nulls(n, every: 29))
+        let text = Vector.string(Codes((0..<n).map { _ in UInt32.random(in: 0..<3, using: &rng) }), d, nulls(n, every: 29))
         // Ranges that widen downwards and upwards from chunk to chunk, and one that becomes too
         // wide for a direct table part of the way through.
         let shifting = Vector.integer((0..<n).map { i in Int64((i / chunk) % 2 == 0 ? 1 : -1) * Int64(i / chunk * 10) + Int64.random(in: 0..<5, using: &rng) }, nulls(n, every: 11))

@@ -68,7 +68,7 @@ final class PinyinOrderTests: XCTestCase {
     func testRanksArePerDistinctText() {
         let d = StringDictionary(["天河区", "白云区", "越秀区", "unused"])
         let codes: [UInt32] = [0, 1, 2, 0, 0, 1]
-        XCTAssertEqual(PinyinOrder.ranks(codes, d), [1, 0, 2, 1, 1, 0])
+        XCTAssertEqual(PinyinOrder.ranks(Codes(codes), d), [1, 0, 2, 1, 1, 0])
         XCTAssertEqual(PinyinOrder.ranks([], StringDictionary([])), [])
         XCTAssertEqual(PinyinOrder.ranks([0, 0], StringDictionary([])), [0, 0])   // a column of nulls
         // Texts the collation does not tell apart are tied (U+E000 and U+E001 are private use,

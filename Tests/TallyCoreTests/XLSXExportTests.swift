@@ -180,7 +180,7 @@ final class XLSXExportTests: XCTestCase {
     /// keeps its underscore escaped; Tally's reader undoes both (openpyxl does not undo them).
     func testTextEscapes() throws {
         let texts: [String] = ["a\u{1}b", "line\r\nnext", "_x0041_", "  spaced  ", "tab\there", "\u{FFFF}"]
-        let column = Vector.string(texts.indices.map(UInt32.init), StringDictionary(texts), nil)
+        let column = Vector.string(Codes(texts.indices.map(UInt32.init)), StringDictionary(texts), nil)
         let result = ResultTable(columns: [.init(name: "s", vector: column, role: .dimension)])
         try ResultFile.write(result, to: path("e.xlsx"), as: .workbook)
         let s = Session(output: CapturedOutput())

@@ -363,7 +363,7 @@ enum EngineResult {
                 }
             }
             if strings.isEmpty && n > 0 { return .nulls(.string, count: n) }
-            return .string(codes, StringDictionary(strings), mask)
+            return .string(Codes(codes), StringDictionary(strings), mask)
         }
     }
 

@@ -127,7 +127,7 @@ enum Aggregate {
             for (code, r) in rank.enumerated() { byRank[r] = UInt32(code) }
             let ranked = v.map { d.count == 0 ? 0 : UInt32(rank[Int($0)]) }
             let o = pick(ranked, m, 0)
-            return .string(o.map { d.count == 0 ? 0 : byRank[Int($0)] }, d, emptyMask(seen))
+            return .string(Codes(o.map { d.count == 0 ? 0 : byRank[Int($0)] }), d, emptyMask(seen))
         }
     }
 

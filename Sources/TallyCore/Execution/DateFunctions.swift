@@ -230,6 +230,6 @@ extension Functions {
             if constant { memo[key] = c }
             codes[i] = c
         }
-        return .string(codes, StringDictionary(strings), mask)
+        return .string(Codes(codes), StringDictionary(strings), mask)
     }
 }

@@ -32,7 +32,8 @@ enum GroupKeys {
         switch v {
         case .string(let a, let d, let m):
             let nullCode = Int32(d.count)
-            var codes = a.map { Int32($0) }
+            var codes = [Int32](repeating: 0, count: n)
+            codes.withUnsafeMutableBufferPointer { out in a.forEachRow { i, c in out[i] = Int32(c) } }
             if let m { for i in 0..<n where m.isNull(i) { codes[i] = nullCode } }
             return Dense(codes: codes, cardinality: d.count + 1)
         case .boolean(let a, let m):
@@ -55,7 +56,7 @@ enum GroupKeys {
     static func groupIds(_ dims: [Vector], rowCount n: Int) -> Grouping {
         if dims.isEmpty { return ([UInt32](repeating: 0, count: n), 1, [0]) }
         if dims.count == 1, case .string(let codes, _, nil) = dims[0], let firstRows = codesInOrder(codes) {
-            return (codes, firstRows.count, firstRows)
+            return (codes.wide, firstRows.count, firstRows)
         }
         var grouping: Grouping = ([UInt32](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }, 1, [])
         add(dims, to: &grouping, first: true)
@@ -74,8 +75,17 @@ enum GroupKeys {
             // codes, integers over a small range); only other values get dense codes first.
             switch v {
             case .string(let codes, let d, let m) where first || groups * (d.count + 1) <= 1 << 22:
-                renumber(&grouping.ids, first: first, space: groups * (d.count + 1), cardinality: d.count + 1, firstRows: &grouping.firstRows) { i in
-                    m?.isNull(i) ?? false ? d.count : Int(codes[i])
+                func byCode<T: FixedWidthInteger>(_ c: UnsafeBufferPointer<T>) {
+                    renumber(&grouping.ids, first: first, space: groups * (d.count + 1), cardinality: d.count + 1, firstRows: &grouping.firstRows) { i in
+                        m?.isNull(i) ?? false ? d.count : Int(c[i])
+                    }
+                }
+                codes.withRows { rows in
+                    switch rows {
+                    case .w1(let c): byCode(c)
+                    case .w2(let c): byCode(c)
+                    case .w4(let c): byCode(c)
+                    }
                 }
             case .integer(let a, let m), .date(let a, let m), .timestamp(let a, let m):
                 if let (lo, card) = smallRange(a, m), groups * card <= 1 << 22 {
@@ -201,18 +211,24 @@ enum GroupKeys {
     /// The first row of each code if a string column's codes can serve as group ids as they
     /// are: each code first appears after all smaller ones (a loaded column's dictionary numbers
     /// its strings as they first appear in the file). Nil otherwise.
-    private static func codesInOrder(_ codes: [UInt32]) -> [Int32]? {
-        var firstRows: [Int32] = []
-        var next: UInt32 = 0
-        let inOrder = codes.withUnsafeBufferPointer { c in
+    private static func codesInOrder(_ codes: Codes) -> [Int32]? {
+        func inOrder<T: FixedWidthInteger>(_ c: UnsafeBufferPointer<T>) -> [Int32]? {
+            var firstRows: [Int32] = []
+            var next: T = 0
             for i in 0..<c.count where c[i] >= next {
-                guard c[i] == next else { return false }
+                guard c[i] == next else { return nil }
                 firstRows.append(Int32(i))
-                next += 1
+                next &+= 1
             }
-            return true
+            return firstRows
         }
-        return inOrder ? firstRows : nil
+        return codes.withRows { rows in
+            switch rows {
+            case .w1(let c): inOrder(c)
+            case .w2(let c): inOrder(c)
+            case .w4(let c): inOrder(c)
+            }
+        }
     }
 
     /// The ids so far combined with the next dimension's dense codes.

@@ -103,11 +103,15 @@ enum Join {
         switch v {
         case .string(let codes, let d, let m):
             var rows = [Int32](repeating: -1, count: d.count)
-            for (i, c) in codes.enumerated() where !(m?.isNull(i) ?? false) {
-                if rows[Int(c)] >= 0 { return nil }
-                rows[Int(c)] = Int32(i)
+            var unique = true
+            rows.withUnsafeMutableBufferPointer { r in
+                codes.forEachRow { i, c in
+                    guard !(m?.isNull(i) ?? false) else { return }
+                    if r[Int(c)] >= 0 { unique = false }
+                    r[Int(c)] = Int32(i)
+                }
             }
-            return .strings(d, rows)
+            return unique ? .strings(d, rows) : nil
         case .integer(let a, let m), .date(let a, let m), .timestamp(let a, let m):
             var map = IntHashMap(capacity: a.count)
             for (i, x) in a.enumerated() where !(m?.isNull(i) ?? false) {
@@ -125,7 +129,8 @@ enum Join {
         switch (keys, index) {
         case (.string(let codes, let d, let m), .strings(let td, let rows)):
             let translate = d.translation(to: td).map { $0 < 0 ? -1 : rows[Int($0)] }
-            for i in 0..<n where !(m?.isNull(i) ?? false) { out[i] = translate[Int(codes[i])] }
+            if !translate.isEmpty { out = codes.lookup(translate) }
+            if let m { for i in 0..<n where m.isNull(i) { out[i] = -1 } }
         case (.integer(let a, let m), .ints(let map)), (.date(let a, let m), .ints(let map)), (.timestamp(let a, let m), .ints(let map)):
             for i in 0..<n where !(m?.isNull(i) ?? false) { out[i] = map.value(a[i]) }
         default:
@@ -141,9 +146,11 @@ enum Join {
         switch (probe, members) {
         case (.string(let codes, let d, let m), .string(let mc, let md, let mm)):
             var present = [Bool](repeating: false, count: md.count)
-            for (i, c) in mc.enumerated() where !(mm?.isNull(i) ?? false) { present[Int(c)] = true }
+            present.withUnsafeMutableBufferPointer { p in
+                mc.forEachRow { i, c in if !(mm?.isNull(i) ?? false) { p[Int(c)] = true } }
+            }
             let translate = d.translation(to: md).map { $0 >= 0 && present[Int($0)] ? UInt8(1) : 0 }
-            for i in 0..<n { out[i] = translate[Int(codes[i])] }
+            if !translate.isEmpty { out = codes.lookup(translate) }
             return .boolean(out, m)
         default:
             if let a = intsOf(probe), let b = intsOf(members) {

@@ -26,7 +26,7 @@ enum PinyinOrder {
     /// For each row's code into `dictionary`, the rank of its text in pinyin order (texts the
     /// collation finds equal share one). Only the codes the rows use are keyed: a result's column
     /// shares its table's dictionary, which may hold millions of texts the result does not show.
-    static func ranks(_ codes: [UInt32], _ dictionary: StringDictionary) -> [Int] {
+    static func ranks(_ codes: Codes, _ dictionary: StringDictionary) -> [Int] {
         guard let locale, dictionary.count > 0 else { return [Int](repeating: 0, count: codes.count) }
         let strings = dictionary.strings
         // The distinct codes in use, and the sort key of each, in one arena.

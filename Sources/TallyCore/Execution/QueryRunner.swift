@@ -266,7 +266,7 @@ struct QueryRunner {
         var shareMask: NullMask?
         if total == 0 { shareMask = NullMask(count: counts.count); for i in counts.indices { shareMask!.setNull(i) } }
         var result = ResultTable(columns: [
-            .init(name: b.valueName, vector: .string((0..<UInt32(labels.count)).map { $0 }, StringDictionary(labels), nil), role: .dimension),
+            .init(name: b.valueName, vector: .string(Codes((0..<UInt32(labels.count)).map { $0 }), StringDictionary(labels), nil), role: .dimension),
             .init(name: b.countName, vector: .integer(counts, nil), role: .measure),
             .init(name: q.shareName, vector: .decimal(shares, shareMask), role: .share),
         ])
@@ -284,7 +284,7 @@ struct QueryRunner {
         let labels = b.labels + (bandCount > b.labels.count ? ["null"] : [])
         let scope = Scope.groups(frame, ids: ids, count: b.labels.count + 1, dimensions: [])
         var columns: [ResultTable.Column] = [
-            .init(name: b.valueName, vector: .string((0..<UInt32(labels.count)).map { $0 }, StringDictionary(labels), nil), role: .dimension),
+            .init(name: b.valueName, vector: .string(Codes((0..<UInt32(labels.count)).map { $0 }), StringDictionary(labels), nil), role: .dimension),
         ]
         let kept = (0..<Int32(bandCount)).map { $0 }
         for m in q.measures {
@@ -395,7 +395,7 @@ struct QueryRunner {
 
 /// Compares two rows of a vector for sorting; nulls sort last.
 struct SortKeyValues {
-    private enum Keys { case ints([Int64]), doubles([Double]), ranks([Int]), text([UInt32], StringDictionary) }
+    private enum Keys { case ints([Int64]), doubles([Double]), ranks([Int]), text(Codes, StringDictionary) }
     private let keys: Keys
     private let nulls: NullMask?
 

@@ -58,7 +58,7 @@ extension Functions {
     /// once per distinct string instead if there are fewer of those than rows; then `codes`
     /// gives each row's position in `values`.
     private static func mapText<T>(_ v: [Vector], _ name: String, zero: T,
-                                   _ f: (String, Int) throws -> T) throws -> (values: [T], codes: [UInt32]?, nulls: NullMask?) {
+                                   _ f: (String, Int) throws -> T) throws -> (values: [T], codes: Codes?, nulls: NullMask?) {
         let n = v[0].count
         var nulls = v[0].nulls
         for other in v.dropFirst() { nulls = VectorOps.union(nulls, other.nulls, count: n) }
@@ -95,22 +95,22 @@ extension Functions {
         return a[i]
     }
 
-    private static func perRow<T>(_ m: (values: [T], codes: [UInt32]?, nulls: NullMask?)) -> [T] {
+    private static func perRow<T>(_ m: (values: [T], codes: Codes?, nulls: NullMask?)) -> [T] {
         guard let codes = m.codes else { return m.values }
         return codes.map { m.values[Int($0)] }
     }
 
-    private static func integers(_ m: (values: [Int64], codes: [UInt32]?, nulls: NullMask?)) -> Vector { .integer(perRow(m), m.nulls) }
+    private static func integers(_ m: (values: [Int64], codes: Codes?, nulls: NullMask?)) -> Vector { .integer(perRow(m), m.nulls) }
 
-    private static func booleans(_ m: (values: [Bool], codes: [UInt32]?, nulls: NullMask?)) -> Vector {
+    private static func booleans(_ m: (values: [Bool], codes: Codes?, nulls: NullMask?)) -> Vector {
         .boolean(perRow(m).map { $0 ? 1 : 0 }, m.nulls)
     }
 
     /// A text vector; strings computed per dictionary entry become a dictionary of their own.
-    private static func texts(_ m: (values: [String], codes: [UInt32]?, nulls: NullMask?)) -> Vector {
+    private static func texts(_ m: (values: [String], codes: Codes?, nulls: NullMask?)) -> Vector {
         let (mapped, d) = distinct(m.values)
-        guard let codes = m.codes else { return .string(mapped, d, m.nulls) }
-        return .string(codes.map { mapped[Int($0)] }, d, m.nulls)
+        guard let codes = m.codes else { return .string(Codes(mapped), d, m.nulls) }
+        return .string(Codes(codes.map { mapped[Int($0)] }), d, m.nulls)
     }
 
     /// Strings as codes into a dictionary of the distinct ones, told apart by their bytes (as the
@@ -197,7 +197,7 @@ extension Functions {
             out.append(s)
         }
         let (codes, d) = distinct(out)
-        return .string(codes, d, nil)
+        return .string(Codes(codes), d, nil)
     }
 
     // MARK: like

@@ -166,7 +166,7 @@ enum VectorOps {
             default: c >= 0 ? 1 : 0
             }
         }
-        func ordered<T: Comparable>(_ x: [T], _ y: [T]) -> Vector {
+        func ordered<C: RandomAccessCollection>(_ x: C, _ y: C) -> Vector where C.Index == Int, C.Element: Comparable {
             var out = [UInt8](repeating: 0, count: n)
             for i in 0..<n { out[i] = test(x[i] < y[i] ? -1 : (x[i] == y[i] ? 0 : 1)) }
             return .boolean(out, mask)

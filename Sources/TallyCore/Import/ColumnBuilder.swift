@@ -20,7 +20,7 @@ struct ColumnBuilder {
     private var ints: [Int64] = []      // integer, date, timestamp
     private var bytes: [UInt8] = []     // boolean (0/1)
     private var doubles: [Double] = []
-    private var codes: [UInt32] = []
+    private var codes = Codes()
     private var interner = StringInterner()
     /// Text fields read in place, waiting to be interned together (`appendInPlace`). While
     /// some wait, `codes` stops at the first of them; `flush` fills it up to `count`.
@@ -142,7 +142,7 @@ struct ColumnBuilder {
         switch s {
         case .untyped: break
         case .decimal: doubles.reserveCapacity(reserve); doubles.append(contentsOf: repeatElement(0, count: count))
-        case .string: codes.reserveCapacity(reserve); codes.append(contentsOf: repeatElement(0, count: count))
+        case .string: codes.reserveCapacity(reserve); codes.append(repeating: 0, count: count)
         case .boolean: bytes.reserveCapacity(reserve); bytes.append(contentsOf: repeatElement(0, count: count))
         default: ints.reserveCapacity(reserve); ints.append(contentsOf: repeatElement(0, count: count))
         }
@@ -160,7 +160,7 @@ struct ColumnBuilder {
         bytes = []
         doubles = []
         nulls = nil
-        codes = []
+        codes = Codes()
         codes.reserveCapacity(reserve)
     }
 
@@ -212,8 +212,7 @@ struct ColumnBuilder {
         case .string:
             let remap = interner.absorb(o.interner)
             o.interner = StringInterner()
-            let nulls = o.nulls
-            ColumnBuilder.append(&o.codes, to: &codes) { i, c in nulls?.isNull(i) ?? false ? 0 : remap[Int(c)] }
+            codes.appendReleasing(&o.codes, through: remap, nulls: o.nulls)
         case .boolean: ColumnBuilder.append(&o.bytes, to: &bytes)
         default: ColumnBuilder.append(&o.ints, to: &ints)
         }
@@ -227,16 +226,15 @@ struct ColumnBuilder {
         return true
     }
 
-    /// Appends `source`'s values (each through `transform(index, value)` if given) a block at a
-    /// time, releasing each block of `source` once copied; `source` is left empty.
-    private static func append<T: BitwiseCopyable>(_ source: inout [T], to array: inout [T], _ transform: ((Int, T) -> T)? = nil) {
+    /// Appends `source`'s values a block at a time, releasing each block of `source` once
+    /// copied; `source` is left empty.
+    private static func append<T: BitwiseCopyable>(_ source: inout [T], to array: inout [T]) {
         array.reserveCapacity(array.count + source.count)
         let block = (1 << 20) / MemoryLayout<T>.stride
         source.withUnsafeMutableBufferPointer { s in
             for first in stride(from: 0, to: s.count, by: block) {
                 let range = first..<min(s.count, first + block)
-                if let transform { for i in range { array.append(transform(i, s[i])) } }
-                else { array.append(contentsOf: UnsafeMutableBufferPointer(rebasing: s[range])) }
+                array.append(contentsOf: UnsafeMutableBufferPointer(rebasing: s[range]))
                 tally_release_pages(s.baseAddress! + first, range.count * MemoryLayout<T>.stride)
             }
         }
@@ -286,10 +284,8 @@ struct ColumnBuilder {
     /// Interns the fields `appendInPlace` left waiting; due before their bytes go away.
     mutating func flush() {
         guard !pending.isEmpty else { return }
-        codes.append(contentsOf: repeatElement(0, count: count - codes.count))
-        pending.withUnsafeBufferPointer { batch in
-            codes.withUnsafeMutableBufferPointer { interner.intern(batch: batch, into: $0.baseAddress!) }
-        }
+        codes.append(repeating: 0, count: count - codes.count)
+        pending.withUnsafeBufferPointer { interner.intern(batch: $0, into: &codes) }
         pending.removeAll(keepingCapacity: true)
     }
 

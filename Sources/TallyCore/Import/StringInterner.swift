@@ -81,13 +81,28 @@ struct StringInterner {
 
     /// Interns each pending string in order (so codes are given as one by one would give them),
     /// writing its code to `codes[index]`.
+    mutating func intern(batch: UnsafeBufferPointer<Pending>, into codes: inout Codes) {
+        prefetch(batch)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: batch.count) { found in
+            for (k, f) in batch.enumerated() { found[k] = intern(f.p, f.n, hash: f.hash, ascii: f.ascii) }
+            codes.set(UnsafeBufferPointer(found), atRows: { batch[$0].index })
+        }
+    }
+
+    /// `intern(batch:into:)` writing to memory of 4-byte codes.
     mutating func intern(batch: UnsafeBufferPointer<Pending>, into codes: UnsafeMutablePointer<UInt32>) {
+        prefetch(batch)
+        for f in batch { codes[f.index] = intern(f.p, f.n, hash: f.hash, ascii: f.ascii) }
+    }
+
+    /// Brings into cache what interning the batch will read: each string's slot, then where
+    /// its first candidate's bytes are, then those bytes.
+    private mutating func prefetch(_ batch: UnsafeBufferPointer<Pending>) {
         if slots.isEmpty { restoreIndex() }
         let shift = self.shift
         slots.withUnsafeBufferPointer { s in
             offsets.withUnsafeBufferPointer { o in
                 arena.withUnsafeBufferPointer { a in
-                    // The slot of each, then where the first candidate's bytes are, then the bytes.
                     for f in batch { tally_prefetch(s.baseAddress! + StringInterner.home(f.hash, shift)) }
                     for f in batch {
                         let key = s[StringInterner.home(f.hash, shift)]
@@ -104,7 +119,6 @@ struct StringInterner {
                 }
             }
         }
-        for f in batch { codes[f.index] = intern(f.p, f.n, hash: f.hash, ascii: f.ascii) }
     }
 
     @inline(__always)

@@ -6,14 +6,14 @@
 /// - `boolean`: 0 or 1 per row.
 /// - `date` and `timestamp`: seconds since 1970-01-01 00:00:00, local civil time (no zone);
 ///   a date is its midnight.
-/// - `string`: codes into a shared `StringDictionary`.
+/// - `string`: codes into a shared `StringDictionary`, each row as narrow as the codes allow (`Codes`).
 public enum Vector: Sendable {
     case integer([Int64], NullMask?)
     case decimal([Double], NullMask?)
     case boolean([UInt8], NullMask?)
     case date([Int64], NullMask?)
     case timestamp([Int64], NullMask?)
-    case string([UInt32], StringDictionary, NullMask?)
+    case string(Codes, StringDictionary, NullMask?)
 
     public var type: DataType {
         switch self {
@@ -70,7 +70,7 @@ public enum Vector: Sendable {
         case .boolean(let v, let m): return .boolean(take(v, 0), mask(m))
         case .date(let v, let m): return .date(take(v, 0), mask(m))
         case .timestamp(let v, let m): return .timestamp(take(v, 0), mask(m))
-        case .string(let v, let d, let m): return .string(take(v, 0), d, mask(m))
+        case .string(let v, let d, let m): return .string(v.gather(rows), d, mask(m))
         }
     }
 
@@ -100,7 +100,10 @@ public enum Vector: Sendable {
                 strings.append(e.strings[k])
                 return UInt32(strings.count - 1)
             }
-            return .string(a + b.map { translate.isEmpty ? 0 : translate[Int($0)] }, StringDictionary(strings), mask(x, y, n, m))
+            var codes = a
+            codes.reserveCapacity(n + m)
+            for c in b { codes.append(translate.isEmpty ? 0 : translate[Int(c)]) }
+            return .string(codes, StringDictionary(strings), mask(x, y, n, m))
         default:
             throw OperationError(message: "cannot put \(VectorOps.describe(other.type)) values beside \(VectorOps.describe(type)) values")
         }
@@ -123,7 +126,7 @@ public enum Vector: Sendable {
         case .boolean(let v, let m): return .boolean(Array(v[range]), mask(m))
         case .date(let v, let m): return .date(Array(v[range]), mask(m))
         case .timestamp(let v, let m): return .timestamp(Array(v[range]), mask(m))
-        case .string(let v, let d, let m): return .string(Array(v[range]), d, mask(m))
+        case .string(let v, let d, let m): return .string(v.slice(range), d, mask(m))
         }
     }
 
@@ -141,7 +144,7 @@ public enum Vector: Sendable {
             codes[key] = c
             return c
         }
-        return .string(rows, StringDictionary(strings), nulls)
+        return .string(Codes(rows), StringDictionary(strings), nulls)
     }
 
     /// A vector of `count` nulls of the given type.
@@ -154,7 +157,7 @@ public enum Vector: Sendable {
         case .boolean: return .boolean(Array(repeating: 0, count: count), m)
         case .date: return .date(Array(repeating: 0, count: count), m)
         case .timestamp: return .timestamp(Array(repeating: 0, count: count), m)
-        case .string: return .string(Array(repeating: 0, count: count), StringDictionary([]), m)
+        case .string: return .string(Codes(repeating: 0, count: count), StringDictionary([]), m)
         }
     }
 
@@ -230,7 +233,7 @@ public enum Value: Sendable, Equatable {
         case .boolean(let v): return .boolean(Array(repeating: v ? 1 : 0, count: count), nil)
         case .date(let v): return .date(Array(repeating: v, count: count), nil)
         case .timestamp(let v): return .timestamp(Array(repeating: v, count: count), nil)
-        case .string(let s): return .string(Array(repeating: 0, count: count), StringDictionary([s]), nil)
+        case .string(let s): return .string(Codes(repeating: 0, count: count), StringDictionary([s]), nil)
         }
     }
 }
