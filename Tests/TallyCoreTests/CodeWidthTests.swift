@@ -86,6 +86,19 @@ final class CodeWidthTests: XCTestCase {
         XCTAssertEqual(Array(first), [5, 0, 0])
     }
 
+    func testGroupingByEveryCodeOfAWidthInOrderThenAgain() {
+        // A loaded column's codes first appear in order, so they serve as group ids as they
+        // are; after the largest code of a width, code 0 again is not a new group.
+        for distinct in [256, 65_536] {
+            let d = StringDictionary((0..<distinct).map { "名\($0)" })
+            let plain = (0..<UInt32(distinct)).map { $0 } + [0, 1, 0]
+            let g = GroupKeys.groupIds([.string(Codes(plain), d, nil)], rowCount: plain.count)
+            XCTAssertEqual(g.count, distinct)
+            XCTAssertEqual(g.ids, plain)
+            XCTAssertEqual(g.firstRows, (0..<Int32(distinct)).map { $0 })
+        }
+    }
+
     // MARK: loaded columns
 
     /// A file of one text column with `distinct` strings, each first appearing in order, then

@@ -214,11 +214,11 @@ enum GroupKeys {
     private static func codesInOrder(_ codes: Codes) -> [Int32]? {
         func inOrder<T: FixedWidthInteger>(_ c: UnsafeBufferPointer<T>) -> [Int32]? {
             var firstRows: [Int32] = []
-            var next: T = 0
-            for i in 0..<c.count where c[i] >= next {
-                guard c[i] == next else { return nil }
+            var next = 0   // not a T: after code 255 of a 1-byte column comes 256, not 0
+            for i in 0..<c.count where Int(c[i]) >= next {
+                guard Int(c[i]) == next else { return nil }
                 firstRows.append(Int32(i))
-                next &+= 1
+                next += 1
             }
             return firstRows
         }

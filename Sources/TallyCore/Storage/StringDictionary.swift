@@ -5,7 +5,7 @@ import CMemory
 import Foundation
 import Synchronization
 
-/// The distinct strings of a string column. Rows hold `UInt32` codes into `strings`.
+/// The distinct strings of a string column. Rows hold codes into `strings` (`Codes`).
 /// Immutable once built, so vectors and tables share it freely. Strings are looked up in
 /// another dictionary through a translation of all codes at once, kept (see `translation(to:)`).
 public final class StringDictionary: Sendable {
