@@ -94,8 +94,8 @@ final class CodeWidthTests: XCTestCase {
             let plain = (0..<UInt32(distinct)).map { $0 } + [0, 1, 0]
             let g = GroupKeys.groupIds([.string(Codes(plain), d, nil)], rowCount: plain.count)
             XCTAssertEqual(g.count, distinct)
-            XCTAssertEqual(g.ids, plain)
-            XCTAssertEqual(g.firstRows, (0..<Int32(distinct)).map { $0 })
+            XCTAssertTrue(g.ids == plain, "\(distinct): each row's group is its code")
+            XCTAssertTrue(g.firstRows == (0..<Int32(distinct)).map { $0 }, "\(distinct): each group first appears at its code's row")
         }
     }
 
@@ -177,5 +177,27 @@ final class CodeWidthTests: XCTestCase {
         capture.results = ""
         session.run(SourceFile(name: "q", text: "count t where name = \"名299\""))
         XCTAssertEqual(capture.results, "count\n\(values.filter { $0 == "名299" }.count)\n")
+    }
+
+    func testLookupsAndMembershipAcrossWidths() throws {
+        // A 2-byte column (300 names) looked up in, and tested against, a 1-byte one (3 names).
+        let (text, values) = file(distinct: 300, nullEvery: 7)
+        let capture = CapturedOutput()
+        let session = Session(output: capture)
+        session.display.format = .csv
+        for (name, csv) in [("t", text), ("u", "name,region\n名1,东\n名299,西\n无,东\n")] {
+            try Array(csv.utf8).withUnsafeBufferPointer {
+                session.catalog.add(try CSVReader.parse($0, fileName: "\(name).csv", tableName: name, options: LoadOptions()))
+            }
+        }
+        let ones = values.filter { $0 == "名1" }.count, lasts = values.filter { $0 == "名299" }.count
+        session.run(SourceFile(name: "q", text: "count t where name in (u)"))
+        XCTAssertEqual(capture.diagnostics, [])
+        XCTAssertEqual(capture.results, "count\n\(ones + lasts)\n")
+        capture.results = ""
+        session.run(SourceFile(name: "q", text: "link t.name to u.name\ncount t by u.region"))
+        XCTAssertEqual(capture.diagnostics, [])
+        let groups = capture.results.split(separator: "\n").dropFirst().map(String.init).sorted()
+        XCTAssertEqual(groups, [",\(values.count - ones - lasts)", "东,\(ones)", "西,\(lasts)"])
     }
 }
