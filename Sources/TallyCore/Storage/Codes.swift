@@ -38,23 +38,6 @@ public struct Codes: RandomAccessCollection, MutableCollection, Sendable {
         append(repeating: code, count: count)
     }
 
-    /// Rows of width `width` built in place: `body` is given the row count's worth of memory of
-    /// that width and must fill all of it with codes the width holds.
-    init(width: Int, count: Int, _ body: (UnsafeMutableRawBufferPointer) -> Void) {
-        self.width = width
-        func make<T: FixedWidthInteger>(_: T.Type) -> [T] {
-            [T](unsafeUninitializedCapacity: count) { buf, n in
-                body(UnsafeMutableRawBufferPointer(buf))
-                n = count
-            }
-        }
-        switch width {
-        case 1: w1 = make(UInt8.self)
-        case 2: w2 = make(UInt16.self)
-        default: w4 = make(UInt32.self)
-        }
-    }
-
     public var startIndex: Int { 0 }
     public var endIndex: Int { width == 1 ? w1.count : width == 2 ? w2.count : w4.count }
     public var count: Int { endIndex }
@@ -131,9 +114,6 @@ public struct Codes: RandomAccessCollection, MutableCollection, Sendable {
         width == 1 ? UInt32(UInt8.max) : width == 2 ? UInt32(UInt16.max) : UInt32.max
     }
 
-    /// The memory the rows take.
-    public var byteCount: Int { count * width }
-
     /// The codes four bytes a row (no copy when they are stored so already).
     public var wide: [UInt32] {
         func widened<T: FixedWidthInteger>(_ a: [T]) -> [UInt32] {
@@ -191,19 +171,6 @@ public struct Codes: RandomAccessCollection, MutableCollection, Sendable {
         case 1: w1.append(contentsOf: repeatElement(UInt8(truncatingIfNeeded: code), count: n))
         case 2: w2.append(contentsOf: repeatElement(UInt16(truncatingIfNeeded: code), count: n))
         default: w4.append(contentsOf: repeatElement(code, count: n))
-        }
-    }
-
-    /// Appends `other`'s rows, at the wider of the two widths.
-    public mutating func append(contentsOf other: Codes) {
-        widen(to: other.width)
-        switch (width, other.width) {
-        case (1, _): w1.append(contentsOf: other.w1)
-        case (2, 1): w2.append(contentsOf: other.w1.lazy.map { UInt16($0) })
-        case (2, _): w2.append(contentsOf: other.w2)
-        case (_, 1): w4.append(contentsOf: other.w1.lazy.map { UInt32($0) })
-        case (_, 2): w4.append(contentsOf: other.w2.lazy.map { UInt32($0) })
-        default: w4.append(contentsOf: other.w4)
         }
     }
 
