@@ -176,20 +176,12 @@ public struct Codes: RandomAccessCollection, MutableCollection, Sendable {
 
     /// The rows at `rows`, in that order, at this width; a row index of -1 gives code 0.
     public func gather(_ rows: [Int32]) -> Codes {
-        func take<T: FixedWidthInteger>(_ v: [T]) -> [T] {
-            [T](unsafeUninitializedCapacity: rows.count) { buf, n in
-                v.withUnsafeBufferPointer { src in
-                    for (j, r) in rows.enumerated() { buf[j] = r >= 0 ? src[Int(r)] : 0 }
-                }
-                n = rows.count
-            }
-        }
         var out = Codes()
         out.width = width
         switch width {
-        case 1: out.w1 = take(w1)
-        case 2: out.w2 = take(w2)
-        default: out.w4 = take(w4)
+        case 1: out.w1 = w1.gathered(rows, zero: 0)
+        case 2: out.w2 = w2.gathered(rows, zero: 0)
+        default: out.w4 = w4.gathered(rows, zero: 0)
         }
         return out
     }

@@ -56,20 +56,12 @@ public enum Vector: Sendable {
             }
             return out
         }
-        func take<T>(_ v: [T], _ zero: T) -> [T] {
-            [T](unsafeUninitializedCapacity: rows.count) { buf, n in
-                v.withUnsafeBufferPointer { src in
-                    for (j, r) in rows.enumerated() { buf[j] = r >= 0 ? src[Int(r)] : zero }
-                }
-                n = rows.count
-            }
-        }
         switch self {
-        case .integer(let v, let m): return .integer(take(v, 0), mask(m))
-        case .decimal(let v, let m): return .decimal(take(v, 0), mask(m))
-        case .boolean(let v, let m): return .boolean(take(v, 0), mask(m))
-        case .date(let v, let m): return .date(take(v, 0), mask(m))
-        case .timestamp(let v, let m): return .timestamp(take(v, 0), mask(m))
+        case .integer(let v, let m): return .integer(v.gathered(rows, zero: 0), mask(m))
+        case .decimal(let v, let m): return .decimal(v.gathered(rows, zero: 0), mask(m))
+        case .boolean(let v, let m): return .boolean(v.gathered(rows, zero: 0), mask(m))
+        case .date(let v, let m): return .date(v.gathered(rows, zero: 0), mask(m))
+        case .timestamp(let v, let m): return .timestamp(v.gathered(rows, zero: 0), mask(m))
         case .string(let v, let d, let m): return .string(v.gather(rows), d, mask(m))
         }
     }
@@ -234,6 +226,18 @@ public enum Value: Sendable, Equatable {
         case .date(let v): return .date(Array(repeating: v, count: count), nil)
         case .timestamp(let v): return .timestamp(Array(repeating: v, count: count), nil)
         case .string(let s): return .string(Codes(repeating: 0, count: count), StringDictionary([s]), nil)
+        }
+    }
+}
+
+extension Array {
+    /// The elements at `rows`, in that order; a row index of -1 gives `zero`.
+    func gathered(_ rows: [Int32], zero: Element) -> [Element] {
+        [Element](unsafeUninitializedCapacity: rows.count) { buf, n in
+            withUnsafeBufferPointer { src in
+                for (j, r) in rows.enumerated() { buf[j] = r >= 0 ? src[Int(r)] : zero }
+            }
+            n = rows.count
         }
     }
 }
